@@ -1,0 +1,596 @@
+/* Generated from schemas/*.schema.json by `npm run generate:types`. Do not edit: change the schema. */
+
+/**
+ * This interface was referenced by `AppointmentData`'s JSON-Schema
+ * via the `definition` "Int32".
+ */
+export type Int32 = number;
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "ChangeType".
+ *
+ * This interface was referenced by `SubscribeRequest`'s JSON-Schema
+ * via the `definition` "ChangeType".
+ */
+export type ChangeType = 'Created' | 'Updated' | 'Deleted';
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "DeliveryStatus".
+ */
+export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "QuirkName".
+ */
+export type QuirkName =
+  'cancel-reason-missing-1on1' | 'choice-answer-missing' | 'update-fires-on-create' | 'reschedule-new-id';
+/**
+ * This interface was referenced by `ErrorResponse`'s JSON-Schema
+ * via the `definition` "ErrorCode".
+ */
+export type ErrorCode =
+  | 'Unauthenticated'
+  | 'NotBookingsAdministrator'
+  | 'NotificationUrlNotAllowlisted'
+  | 'WebhookLimitExceeded'
+  | 'InternalServerError'
+  | 'InvalidRequestBody'
+  | 'MalformedJson'
+  | 'UnsupportedMediaType'
+  | 'PayloadTooLarge'
+  | 'MissingRequiredHeader'
+  | 'MailboxNotFound'
+  | 'WebhookNotFound'
+  | 'AppointmentNotFound'
+  | 'ServiceNotFound'
+  | 'StaffMemberNotFound'
+  | 'InvalidAppointment'
+  | 'AppointmentAlreadyCancelled'
+  | 'InvalidControlRequest'
+  | 'RouteNotFound';
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingAppointmentCreate".
+ */
+export type BookingAppointmentCreate = BookingAppointment;
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "StaffRole".
+ */
+export type StaffRole = 'administrator' | 'teamMember' | 'scheduler' | 'viewer' | 'guest' | 'externalGuest';
+
+export interface SchemaFiles {
+  'appointment-data'?: AppointmentData;
+  'control-api'?: ControlAPI;
+  error?: ErrorResponse;
+  'graph-booking-appointment'?: GraphBookingShapes;
+  'mailbox-list'?: ListMailboxResponse;
+  seed?: Seed;
+  'subscribe-request'?: SubscribeRequest;
+  'subscribe-response'?: WebhookResponse;
+}
+/**
+ * The body a flow receives when a Bookings appointment is created, updated or cancelled, as the certified connector declares it (CONTRACT.md §3, source [A]). No field is required and no string has a format, because the real definition declares none. Unknown properties are rejected so that a payload with wrong casing (customerEmail) or an undeclared field is reported instead of silently passing.
+ */
+export interface AppointmentData {
+  /**
+   * Extra information about the booking.
+   */
+  AdditionalInfo?: string;
+  /**
+   * Customer's e-mail address (1:1 bookings).
+   */
+  CustomerEmail?: string;
+  /**
+   * Customer id (1:1 bookings).
+   */
+  CustomerId?: string;
+  CustomerLocation?: Location;
+  /**
+   * Customer name (1:1 bookings).
+   */
+  CustomerName?: string;
+  /**
+   * Customer notes (1:1 bookings).
+   */
+  CustomerNotes?: string;
+  /**
+   * All custom questions and answers (1:1 bookings).
+   */
+  CustomQuestionAnswers?: CustomQuestion[];
+  /**
+   * Customer phone (1:1 bookings).
+   */
+  CustomerPhone?: string;
+  /**
+   * Customer time zone (1:1 bookings).
+   */
+  CustomerTimeZone?: string;
+  /**
+   * Customers of a group (1:N) booking.
+   */
+  Customers?: CustomerData[];
+  Duration?: Int32;
+  /**
+   * End time; the format is undocumented.
+   */
+  EndTime?: string;
+  FilledAttendeesCount?: Int32;
+  /**
+   * @deprecated
+   * Deprecated: use SelfServiceAppointmentId.
+   */
+  Id?: string;
+  IsSMSNotificationsEnabled?: boolean;
+  /**
+   * URL to join the online appointment.
+   */
+  JoinWebURL?: string;
+  MaxAttendeesCount?: Int32;
+  /**
+   * The appointment id.
+   */
+  SelfServiceAppointmentId?: string;
+  ServiceId?: string;
+  ServiceName?: string;
+  ServiceNotes?: string;
+  /**
+   * Staff assigned to the appointment; always an array, even with one host.
+   */
+  StaffMembers?: StaffMemberData[];
+  /**
+   * Start time; the format is undocumented.
+   */
+  StartTime?: string;
+  /**
+   * Campaign tracking data.
+   */
+  TrackingData?: string;
+  /**
+   * Reason the appointment was cancelled.
+   */
+  CancelReason?: string;
+}
+/**
+ * This interface was referenced by `AppointmentData`'s JSON-Schema
+ * via the `definition` "Location".
+ */
+export interface Location {
+  DisplayName?: string;
+  PhysicalAddress?: PhysicalAddress;
+}
+/**
+ * This interface was referenced by `AppointmentData`'s JSON-Schema
+ * via the `definition` "PhysicalAddress".
+ */
+export interface PhysicalAddress {
+  City?: string;
+  CountryOrRegion?: string;
+  PostalCode?: string;
+  State?: string;
+  Street?: string;
+}
+/**
+ * This interface was referenced by `AppointmentData`'s JSON-Schema
+ * via the `definition` "CustomQuestion".
+ */
+export interface CustomQuestion {
+  Answer?: string;
+  AnswerOptions?: string[];
+  IsRequired?: boolean;
+  Question?: string;
+  QuestionID?: string;
+  /**
+   * Indexes into AnswerOptions (source [D]).
+   */
+  SelectedOptions?: Int32[];
+}
+/**
+ * One customer of a group booking. There is no phone field.
+ *
+ * This interface was referenced by `AppointmentData`'s JSON-Schema
+ * via the `definition` "CustomerData".
+ */
+export interface CustomerData {
+  Email?: string;
+  Id?: string;
+  Location?: Location;
+  Name?: string;
+  Notes?: string;
+  TimeZone?: string;
+  Answers?: CustomQuestion[];
+}
+/**
+ * This interface was referenced by `AppointmentData`'s JSON-Schema
+ * via the `definition` "StaffMemberData".
+ */
+export interface StaffMemberData {
+  DisplayName?: string;
+  EmailAddress?: string;
+  Id?: string;
+}
+/**
+ * Shapes of the emulator's own control API under /_emulator/ (DESIGN.md): flows, the delivery journal, the inbox, the clock and quirks.
+ */
+export interface ControlAPI {
+  [k: string]: unknown;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Subscription".
+ */
+export interface Subscription {
+  webhookId: string;
+  mailbox: string;
+  notificationUrl: string;
+  changeTypes: ChangeType[];
+  /**
+   * UPN of the administrator who subscribed.
+   */
+  createdBy: string;
+  createdAt: string;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "FlowList".
+ */
+export interface FlowList {
+  flows: Subscription[];
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "DeliveryAttempt".
+ */
+export interface DeliveryAttempt {
+  attempt: number;
+  startedAt: string;
+  requestHeaders: {
+    [k: string]: string;
+  };
+  /**
+   * The raw JSON body sent.
+   */
+  requestBody: string;
+  responseStatus?: number;
+  /**
+   * At most the first 2 KiB of the receiver's answer.
+   */
+  responseBodyExcerpt?: string;
+  latencyMs: number;
+  /**
+   * Network error or timeout, when there was no HTTP answer.
+   */
+  error?: string;
+  outcome: 'delivered' | 'retry' | 'failed';
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Delivery".
+ */
+export interface Delivery {
+  /**
+   * Stable across every attempt of this delivery.
+   */
+  deliveryId: string;
+  webhookId: string;
+  mailbox: string;
+  appointmentId: string;
+  changeType: ChangeType;
+  url: string;
+  status: DeliveryStatus;
+  createdAt: string;
+  nextAttemptAt?: string;
+  attempts: DeliveryAttempt[];
+  payload: AppointmentData;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "DeliveryList".
+ */
+export interface DeliveryList {
+  deliveries: Delivery[];
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "InboxMessage".
+ */
+export interface InboxMessage {
+  receivedAt: string;
+  headers: {
+    [k: string]: string;
+  };
+  /**
+   * The JSON body as received.
+   */
+  body: {
+    [k: string]: unknown;
+  };
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Inbox".
+ */
+export interface Inbox {
+  name: string;
+  messages: InboxMessage[];
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "ClockState".
+ */
+export interface ClockState {
+  now: string;
+  mode: 'real' | 'virtual';
+  pendingTimers: number;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "ClockAdvance".
+ */
+export interface ClockAdvance {
+  byMs?: number;
+  to?: string;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Quirks".
+ */
+export interface Quirks {
+  'cancel-reason-missing-1on1'?: boolean;
+  'choice-answer-missing'?: boolean;
+  'update-fires-on-create'?: boolean;
+  'reschedule-new-id'?: boolean;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Health".
+ */
+export interface Health {
+  status: 'ok';
+}
+/**
+ * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
+ */
+export interface ErrorResponse {
+  error: {
+    code: ErrorCode;
+    message: string;
+    target?: string;
+  };
+}
+/**
+ * The camelCase Graph shape (CONTRACT.md §3, source [E]) that the emulator's Graph-shaped actions read and write, so that a real Graph client works against it. Properties Graph has but the emulator does not model are accepted and ignored, as a real client may send them; the ones it models are type-checked.
+ */
+export interface GraphBookingShapes {
+  [k: string]: unknown;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingAppointment".
+ */
+export interface BookingAppointment {
+  '@odata.type'?: string;
+  id?: string;
+  selfServiceAppointmentId?: string;
+  serviceId?: string;
+  serviceName?: string;
+  serviceNotes?: string;
+  startDateTime?: DateTimeTimeZone;
+  endDateTime?: DateTimeTimeZone;
+  duration?: string;
+  additionalInformation?: string;
+  customerTimeZone?: string;
+  /**
+   * @maxItems 1000
+   */
+  customers?: BookingCustomerInformation[];
+  /**
+   * @maxItems 100
+   */
+  staffMemberIds?: string[];
+  filledAttendeesCount?: number;
+  maximumAttendeesCount?: number;
+  smsNotificationsEnabled?: boolean;
+  joinWebUrl?: string;
+  isLocationOnline?: boolean;
+  createdDateTime?: string;
+  lastUpdatedDateTime?: string;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "dateTimeTimeZone".
+ */
+export interface DateTimeTimeZone {
+  '@odata.type'?: string;
+  dateTime: string;
+  /**
+   * UTC or an IANA zone name.
+   */
+  timeZone?: string;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingCustomerInformation".
+ */
+export interface BookingCustomerInformation {
+  '@odata.type'?: string;
+  customerId?: string;
+  name?: string;
+  emailAddress?: string;
+  phone?: string;
+  notes?: string;
+  timeZone?: string;
+  location?: GraphLocation;
+  /**
+   * @maxItems 100
+   */
+  customQuestionAnswers?: BookingQuestionAnswer[];
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "location".
+ */
+export interface GraphLocation {
+  '@odata.type'?: string;
+  displayName?: string;
+  address?: GraphPhysicalAddress;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "physicalAddress".
+ */
+export interface GraphPhysicalAddress {
+  '@odata.type'?: string;
+  street?: string;
+  city?: string;
+  state?: string;
+  countryOrRegion?: string;
+  postalCode?: string;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingQuestionAnswer".
+ */
+export interface BookingQuestionAnswer {
+  questionId: string;
+  question?: string;
+  answerInputType?: 'text' | 'radioButton' | 'unknownFutureValue';
+  answerOptions?: string[];
+  isRequired?: boolean;
+  answer?: string;
+  selectedOptions?: string[];
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingAppointmentCollection".
+ */
+export interface BookingAppointmentCollection {
+  '@odata.context'?: string;
+  value: BookingAppointment[];
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "cancelRequest".
+ */
+export interface CancelRequest {
+  cancellationMessage: string;
+}
+/**
+ * The Bookings mailboxes where the caller is an administrator (ListBookingsBusinessUserAsAdmin, source [A]).
+ */
+export interface ListMailboxResponse {
+  mailboxes: {
+    displayName?: string;
+    email?: string;
+  }[];
+}
+/**
+ * The emulator's starting state (DESIGN.md): who may call the trigger API, the callback allowlist, and the Bookings businesses with their staff and services.
+ */
+export interface Seed {
+  /**
+   * Who may call the trigger API. A bearer token is either a user's token or an unsigned JWT whose upn / preferred_username / email claim names the user.
+   */
+  users?: {
+    upn: string;
+    token?: string;
+    displayName?: string;
+  }[];
+  /**
+   * Host patterns allowed as notification_url hosts; replaces the profile's list. '*.example.com' matches any subdomain of example.com, not example.com itself.
+   */
+  allowlist?: string[];
+  businesses: SeedBusiness[];
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "Business".
+ */
+export interface SeedBusiness {
+  /**
+   * The business's SMTP address; also its Graph id.
+   */
+  email: string;
+  displayName: string;
+  timeZone?: string;
+  /**
+   * @maxItems 100
+   */
+  staff?: SeedStaffMember[];
+  services?: SeedService[];
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "StaffMember".
+ */
+export interface SeedStaffMember {
+  id: string;
+  displayName: string;
+  emailAddress: string;
+  role: StaffRole;
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "Service".
+ */
+export interface SeedService {
+  id: string;
+  displayName: string;
+  durationMinutes?: number;
+  /**
+   * 1 makes 1:1 appointments; more makes group appointments.
+   */
+  maxAttendees?: number;
+  notes?: string;
+  /**
+   * Staff assigned by default; the first staff member when omitted.
+   */
+  staffMemberIds?: string[];
+  /**
+   * Online services get a JoinWebURL.
+   */
+  isOnline?: boolean;
+  smsNotificationsEnabled?: boolean;
+  /**
+   * @maxItems 100
+   */
+  customQuestions?: SeedCustomQuestion[];
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "CustomQuestion".
+ */
+export interface SeedCustomQuestion {
+  id: string;
+  question: string;
+  /**
+   * Non-empty for a choice question.
+   */
+  answerOptions?: string[];
+  isRequired?: boolean;
+}
+/**
+ * Body of the three trigger subscribe operations and of the backend form POST .../webhook/ (CONTRACT.md §1, source [A]). All fields are required and snake_case.
+ */
+export interface SubscribeRequest {
+  webhook: {
+    /**
+     * The flow's callback URL; every matching appointment change is POSTed there as AppointmentData.
+     */
+    notification_url: string;
+    resource: 'Appointments';
+    /**
+     * @minItems 1
+     */
+    change_type: [ChangeType, ...ChangeType[]];
+  };
+}
+/**
+ * Body of a successful CreateAppointment subscription (200). Update and Cancel answer 201 with no body (source [A]).
+ */
+export interface WebhookResponse {
+  /**
+   * Opaque id (a GUID, policy).
+   */
+  webhookId: string;
+}
