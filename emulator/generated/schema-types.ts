@@ -45,7 +45,6 @@ export type ErrorCode =
   | 'ServiceNotFound'
   | 'StaffMemberNotFound'
   | 'InvalidAppointment'
-  | 'AppointmentAlreadyCancelled'
   | 'InvalidControlRequest'
   | 'RouteNotFound';
 /**

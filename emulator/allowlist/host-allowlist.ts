@@ -1,0 +1,90 @@
+/**
+ * Which notification_url hosts a subscription may use (CONTRACT.md §2, source [B]; the list
+ * itself is policy). Matching is on the parsed URL host, never on a substring of the URL.
+ */
+
+export const powerPlatformHosts = [
+  '*.logic.azure.com',
+  '*.azure-apim.net',
+  '*.powerplatform.com',
+  '*.flow.microsoft.com',
+] as const;
+
+export const loopbackHosts = ['localhost', '127.0.0.1'] as const;
+
+export type AllowlistProfile = 'default' | 'strict';
+
+export function profileAllowlist(profile: AllowlistProfile): string[] {
+  return profile === 'strict' ? [...powerPlatformHosts] : [...powerPlatformHosts, ...loopbackHosts];
+}
+
+export type AllowlistVerdict = { allowed: true; host: string } | { allowed: false; reason: string };
+
+export interface HostAllowlist {
+  readonly patterns: readonly string[];
+  check(url: string): AllowlistVerdict;
+}
+
+function normaliseHost(host: string): string {
+  return host.toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * The host exactly as the caller wrote it (after the last '@' of the authority, without the port).
+ * WHATWG URL parsing turns 0x7f.1, 2130706433, %6c%6f... or full-width dots into a canonical
+ * host; a spelling that needed such rewriting is refused rather than trusted.
+ */
+function rawHost(url: string): string | undefined {
+  const schemeEnd = url.indexOf('://');
+  if (schemeEnd < 0) return undefined;
+  const authority = url.slice(schemeEnd + 3).split(/[/?#\\]/, 1)[0] ?? '';
+  const hostAndPort = authority.slice(authority.lastIndexOf('@') + 1);
+  if (hostAndPort.startsWith('[')) {
+    const close = hostAndPort.indexOf(']');
+    return close < 0 ? undefined : hostAndPort.slice(0, close + 1);
+  }
+  const colon = hostAndPort.indexOf(':');
+  return colon < 0 ? hostAndPort : hostAndPort.slice(0, colon);
+}
+
+function matches(pattern: string, host: string): boolean {
+  const normalised = normaliseHost(pattern);
+  if (normalised.startsWith('*.')) {
+    const suffix = normalised.slice(1); // ".logic.azure.com"
+    return host.endsWith(suffix) && host.length > suffix.length;
+  }
+  return host === normalised;
+}
+
+export function createHostAllowlist(patterns: readonly string[]): HostAllowlist {
+  const frozen = Object.freeze([...patterns]);
+  return {
+    patterns: frozen,
+    check(url: string): AllowlistVerdict {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return { allowed: false, reason: `"${url}" is not an absolute URL` };
+      }
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+        return { allowed: false, reason: `scheme ${parsed.protocol} is not http or https` };
+      }
+      if (parsed.username !== '' || parsed.password !== '') {
+        return { allowed: false, reason: 'the URL carries user information before its host (user@host)' };
+      }
+      const written = rawHost(url);
+      const host = normaliseHost(parsed.hostname);
+      if (written === undefined || normaliseHost(written) !== host) {
+        return {
+          allowed: false,
+          reason: `host "${written ?? ''}" is not written in canonical form (it parses as "${parsed.hostname}")`,
+        };
+      }
+      if (!frozen.some((pattern) => matches(pattern, host))) {
+        return { allowed: false, reason: `host "${host}" matches no allowlisted pattern` };
+      }
+      return { allowed: true, host };
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
+import { createEmulatorContext, type EmulatorContext } from './context.js';
+import { installErrorHandling } from './http/error-handler.js';
+import { controlRoutes } from './routes/control.js';
+import { graphAppointmentRoutes } from './routes/graph-appointments.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { triggerApiRoutes } from './routes/trigger-api.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    emulator: EmulatorContext;
+  }
+}
+
+export const triggerApiBase = '/BookingsService/api/V1';
+
+function isResolved(value: EmulatorOptions | ResolvedConfig): value is ResolvedConfig {
+  return 'allowlist' in value && 'webhookLimit' in value && Object.isFrozen(value);
+}
+
+/**
+ * Builds the emulator app without listening: `inject()` in tests, `listen()` in startEmulator.
+ * Request lifecycle: onRequest (credentials, trigger API only) -> JSON parsing -> body schema
+ * (ajv 2020, judging, never coercing) -> handler -> error handler (one registry of error kinds).
+ */
+export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): Promise<FastifyInstance> {
+  const config = isResolved(options) ? options : resolveConfig(options);
+  const app = Fastify({
+    logger: config.logLevel ? { level: config.logLevel, redact: ['req.headers.authorization'] } : false,
+    bodyLimit: config.bodyLimitBytes,
+    // Long flow callback URLs travel in bodies, not paths; 8 KiB paths are plenty.
+    routerOptions: { maxParamLength: 2048 },
+  });
+  const context = createEmulatorContext(config, app.log);
+  app.decorate('emulator', context);
+  app.setValidatorCompiler(({ schema }) => context.schemas.validator(schema));
+  installErrorHandling(app, config.bodyLimitBytes);
+
+  await app.register(triggerApiRoutes, { prefix: triggerApiBase });
+  await app.register(triggerApiRoutes, { prefix: `/:connectionId${triggerApiBase}` });
+  await app.register(graphAppointmentRoutes, { prefix: '/v1.0/solutions/bookingBusinesses' });
+  await app.register(controlRoutes, { prefix: '/_emulator' });
+  await app.register(inboxRoutes, { prefix: '/_emulator/inbox' });
+
+  app.addHook('onClose', async () => context.close());
+  return app;
+}

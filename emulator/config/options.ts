@@ -1,0 +1,89 @@
+import type { QuirkName, Quirks, Seed } from '../generated/schema-types.js';
+import { type AllowlistProfile, profileAllowlist } from '../allowlist/host-allowlist.js';
+import { defaultRetryPolicyName, type RetryPolicy, resolveRetryPolicy } from '../delivery/retry-policy.js';
+import { quirkDefaults } from './quirks.js';
+import { loadBuiltInSeed, loadSeedFile, validateSeed } from './seed-loader.js';
+
+export type TimeFormat = 'exchange' | 'iso';
+export type DurationUnit = 'minutes' | 'seconds';
+
+/** What a caller may set; everything has a default. The CLI flags map onto these one to one. */
+export interface EmulatorOptions {
+  /** A seed object, or the path of a YAML/JSON seed file. Default: the built-in demo seed. */
+  seed?: Seed | string;
+  profile?: AllowlistProfile;
+  quirks?: Partial<Record<QuirkName, boolean>>;
+  /** `none`, `logic-apps` (default), `graph`, or delays such as `1s,5s,30s`. */
+  retryPolicy?: string;
+  /** Flows allowed per mailbox; 5 in the real service. */
+  webhookLimit?: number;
+  /** Per-attempt delivery timeout. */
+  deliveryTimeoutMs?: number;
+  /** `real` (default) or a virtual clock starting at the given ISO instant (or now). */
+  clock?: 'real' | { virtualStart?: string };
+  /** Seeds the id generator so runs repeat exactly; random ids when absent. */
+  idSeed?: number;
+  /** StartTime/EndTime style: Exchange's seven fractional digits (default) or plain ISO with milliseconds. */
+  timeFormat?: TimeFormat;
+  durationUnit?: DurationUnit;
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes?: number;
+  /** pino level for the app's own log, or false for none. */
+  logLevel?: false | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+}
+
+export interface ResolvedConfig {
+  readonly seed: Seed;
+  readonly profile: AllowlistProfile;
+  readonly allowlist: readonly string[];
+  readonly quirks: Readonly<Required<Quirks>>;
+  readonly retryPolicy: RetryPolicy;
+  readonly webhookLimit: number;
+  readonly deliveryTimeoutMs: number;
+  readonly clock: { mode: 'real' } | { mode: 'virtual'; startMs: number };
+  readonly idSeed: number | undefined;
+  readonly timeFormat: TimeFormat;
+  readonly durationUnit: DurationUnit;
+  readonly bodyLimitBytes: number;
+  readonly logLevel: EmulatorOptions['logLevel'];
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}.`);
+  return value;
+}
+
+/** Options resolved once: defaults, then the seed, then what the caller set; validated and frozen. */
+export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
+  const seed =
+    options.seed === undefined
+      ? loadBuiltInSeed()
+      : typeof options.seed === 'string'
+        ? loadSeedFile(options.seed)
+        : validateSeed(options.seed, 'the seed object');
+  const profile = options.profile ?? 'default';
+  if (profile !== 'default' && profile !== 'strict') {
+    throw new Error(`profile must be "default" or "strict", got "${String(profile)}".`);
+  }
+  let clock: ResolvedConfig['clock'] = { mode: 'real' };
+  if (options.clock !== undefined && options.clock !== 'real') {
+    const start = options.clock.virtualStart === undefined ? Date.now() : Date.parse(options.clock.virtualStart);
+    if (Number.isNaN(start)) throw new Error(`clock.virtualStart must be an ISO 8601 instant, got "${options.clock.virtualStart}".`);
+    clock = { mode: 'virtual', startMs: start };
+  }
+  return Object.freeze({
+    seed,
+    profile,
+    allowlist: Object.freeze(seed.allowlist ?? profileAllowlist(profile)),
+    quirks: Object.freeze({ ...quirkDefaults, ...options.quirks }),
+    retryPolicy: resolveRetryPolicy(options.retryPolicy ?? defaultRetryPolicyName),
+    webhookLimit: positiveInteger(options.webhookLimit ?? 5, 'webhookLimit'),
+    deliveryTimeoutMs: positiveInteger(options.deliveryTimeoutMs ?? 10_000, 'deliveryTimeoutMs'),
+    clock,
+    idSeed: options.idSeed,
+    timeFormat: options.timeFormat ?? 'exchange',
+    durationUnit: options.durationUnit ?? 'minutes',
+    bodyLimitBytes: positiveInteger(options.bodyLimitBytes ?? 1024 * 1024, 'bodyLimitBytes'),
+    logLevel: options.logLevel ?? false,
+  });
+}

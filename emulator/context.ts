@@ -1,0 +1,97 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { createHostAllowlist, type HostAllowlist } from './allowlist/host-allowlist.js';
+import { type Clock, RealClock, VirtualClock } from './clock.js';
+import type { ResolvedConfig } from './config/options.js';
+import { createDispatcher } from './delivery/dispatcher.js';
+import { DeliveryEngine } from './delivery/engine.js';
+import { AppointmentService } from './domain/appointments.js';
+import { Directory } from './domain/directory.js';
+import { EmulatorEvents } from './events.js';
+import type { InboxMessage, Quirks } from './generated/schema-types.js';
+import { createIdGenerator, type IdGenerator } from './ids.js';
+import { getSchemaRegistry, type SchemaRegistry } from './schemas/registry.js';
+import { createMemoryStore } from './state/memory/memory-store.js';
+import type { Store } from './state/store.js';
+
+/** Everything a request handler may use; one per app, reached through `app.emulator`. */
+export interface EmulatorContext {
+  readonly config: ResolvedConfig;
+  readonly directory: Directory;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly events: EmulatorEvents;
+  readonly schemas: SchemaRegistry;
+  readonly allowlist: HostAllowlist;
+  /** Switchable at run time (control API, dashboard); starts from the config. */
+  readonly quirks: Required<Quirks>;
+  readonly appointments: AppointmentService;
+  readonly deliveries: DeliveryEngine;
+  readonly inboxes: Map<string, InboxMessage[]>;
+  /** Back to the seed: subscriptions, appointments, journal, inboxes and pending retries cleared. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLogger): EmulatorContext {
+  const clock: Clock = config.clock.mode === 'virtual' ? new VirtualClock(config.clock.startMs) : new RealClock();
+  const store = createMemoryStore();
+  const ids = createIdGenerator(config.idSeed);
+  const events = new EmulatorEvents();
+  const schemas = getSchemaRegistry();
+  const directory = new Directory(config.seed);
+  const quirks: Required<Quirks> = { ...config.quirks };
+  const deliveries = new DeliveryEngine({
+    store: store.deliveries,
+    clock,
+    ids,
+    events,
+    schemas,
+    retryPolicy: () => config.retryPolicy,
+    timeoutMs: config.deliveryTimeoutMs,
+    log,
+  });
+  const dispatch = createDispatcher({
+    subscriptions: store.subscriptions,
+    engine: deliveries,
+    format: () => ({ quirks, timeFormat: config.timeFormat, durationUnit: config.durationUnit }),
+  });
+  const appointments = new AppointmentService({
+    directory,
+    store: store.appointments,
+    clock,
+    ids,
+    rescheduleGivesNewId: () => quirks['reschedule-new-id'],
+    onChange: (change) => {
+      events.emit('appointment:changed', change);
+      dispatch(change);
+    },
+  });
+  const inboxes = new Map<string, InboxMessage[]>();
+  return {
+    config,
+    directory,
+    store,
+    clock,
+    ids,
+    events,
+    schemas,
+    allowlist: createHostAllowlist(config.allowlist),
+    quirks,
+    appointments,
+    deliveries,
+    inboxes,
+    reset() {
+      deliveries.cancelScheduled();
+      store.subscriptions.clear();
+      store.appointments.clear();
+      store.deliveries.clear();
+      inboxes.clear();
+      Object.assign(quirks, config.quirks);
+    },
+    async close() {
+      await deliveries.close();
+      clock.clearAll();
+    },
+  };
+}

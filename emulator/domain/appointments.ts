@@ -1,0 +1,263 @@
+import type {
+  BookingAppointment,
+  BookingCustomerInformation,
+  BookingQuestionAnswer,
+  ChangeType,
+  SeedBusiness,
+  SeedService,
+} from '../generated/schema-types.js';
+import type { Clock } from '../clock.js';
+import { errors } from '../errors/registry.js';
+import type { IdGenerator } from '../ids.js';
+import type { AppointmentRecord, AppointmentStore } from '../state/store.js';
+import type { Directory } from './directory.js';
+import { minutesToIsoDuration, parseGraphDateTime, toGraphUtc } from './graph-time.js';
+
+export interface AppointmentChange {
+  changeType: ChangeType;
+  business: SeedBusiness;
+  record: AppointmentRecord;
+  cancellationMessage?: string;
+}
+
+export interface AppointmentServiceDeps {
+  directory: Directory;
+  store: AppointmentStore;
+  clock: Clock;
+  ids: IdGenerator;
+  /** Whether an update that moves an appointment gives it a new id (quirk reschedule-new-id). */
+  rescheduleGivesNewId: () => boolean;
+  onChange: (change: AppointmentChange) => void;
+}
+
+const defaultDurationMinutes = 30;
+
+/**
+ * Creates, updates, cancels and deletes appointments the way Graph does (source [E]), and reports
+ * every change so the triggers fire. Input has passed the Graph schema; the rules here are the ones
+ * that need the seed (services, staff, questions) or arithmetic (times).
+ */
+export class AppointmentService {
+  constructor(private readonly deps: AppointmentServiceDeps) {}
+
+  business(businessId: string): SeedBusiness {
+    const business = this.deps.directory.business(businessId);
+    if (!business) throw errors.mailboxNotFound(businessId);
+    return business;
+  }
+
+  list(businessId: string): AppointmentRecord[] {
+    return this.deps.store.listByBusiness(this.business(businessId).email);
+  }
+
+  get(businessId: string, appointmentId: string): AppointmentRecord {
+    const business = this.business(businessId);
+    const record = this.deps.store.get(business.email, appointmentId);
+    if (!record) throw errors.appointmentNotFound(appointmentId, business.email);
+    return record;
+  }
+
+  create(businessId: string, input: BookingAppointment): AppointmentRecord {
+    const business = this.business(businessId);
+    const id = this.deps.ids.uuid();
+    const now = toGraphUtc(this.deps.clock.now()).dateTime;
+    const appointment = this.normalise(business, { ...input, id }, { createdDateTime: now, lastUpdatedDateTime: now });
+    const record: AppointmentRecord = { businessEmail: business.email, appointment };
+    this.deps.store.insert(record);
+    this.deps.onChange({ changeType: 'Created', business, record });
+    return record;
+  }
+
+  update(businessId: string, appointmentId: string, patch: BookingAppointment): AppointmentRecord {
+    const existing = this.get(businessId, appointmentId);
+    const business = this.business(businessId);
+    const previous = existing.appointment;
+    const merged: BookingAppointment & { id: string } = { ...previous, ...patch, id: previous.id };
+    // A new service brings its own name, notes, capacity and duration unless the patch sets them.
+    if (patch.serviceId !== undefined && patch.serviceId !== previous.serviceId) {
+      for (const key of ['serviceName', 'serviceNotes', 'maximumAttendeesCount'] as const) {
+        if (patch[key] === undefined) delete merged[key];
+      }
+      if (patch.endDateTime === undefined) delete merged.endDateTime;
+    }
+    if (patch.startDateTime !== undefined && patch.endDateTime === undefined) {
+      // Moving the start keeps the length of the appointment.
+      const oldStart = parseGraphDateTime(previous.startDateTime ?? { dateTime: '' });
+      const oldEnd = parseGraphDateTime(previous.endDateTime ?? { dateTime: '' });
+      const newStart = parseGraphDateTime(patch.startDateTime);
+      if (oldStart.ok && oldEnd.ok && newStart.ok) {
+        merged.endDateTime = toGraphUtc(newStart.epochMs + (oldEnd.epochMs - oldStart.epochMs));
+      }
+    }
+    const normalised = this.normalise(business, merged, {
+      createdDateTime: previous.createdDateTime,
+      lastUpdatedDateTime: toGraphUtc(this.deps.clock.now()).dateTime,
+    });
+    const moved =
+      normalised.startDateTime?.dateTime !== previous.startDateTime?.dateTime ||
+      normalised.endDateTime?.dateTime !== previous.endDateTime?.dateTime;
+    if (moved && this.deps.rescheduleGivesNewId()) {
+      const newId = this.deps.ids.uuid();
+      normalised.id = newId;
+      normalised.selfServiceAppointmentId = newId;
+    }
+    const record: AppointmentRecord = { businessEmail: business.email, appointment: normalised };
+    this.deps.store.replace(previous.id, record);
+    this.deps.onChange({ changeType: 'Updated', business, record });
+    return record;
+  }
+
+  /** Graph's cancel action: the appointment goes away and the Cancelled triggers fire with the message. */
+  cancel(businessId: string, appointmentId: string, cancellationMessage: string): void {
+    this.removeAndNotify(businessId, appointmentId, cancellationMessage);
+  }
+
+  /** Graph's DELETE: the appointment goes away; the Cancelled triggers fire with no reason. */
+  delete(businessId: string, appointmentId: string): void {
+    this.removeAndNotify(businessId, appointmentId, undefined);
+  }
+
+  private removeAndNotify(businessId: string, appointmentId: string, cancellationMessage: string | undefined): void {
+    const record = this.get(businessId, appointmentId);
+    const business = this.business(businessId);
+    this.deps.store.remove(business.email, appointmentId);
+    this.deps.onChange({
+      changeType: 'Deleted',
+      business,
+      record,
+      ...(cancellationMessage === undefined ? {} : { cancellationMessage }),
+    });
+  }
+
+  private service(business: SeedBusiness, serviceId: string | undefined): SeedService {
+    const service = serviceId === undefined ? undefined : this.deps.directory.service(business, serviceId);
+    if (!service) {
+      throw errors.serviceNotFound(
+        serviceId ?? '',
+        business.email,
+        (business.services ?? []).map((candidate) => candidate.id),
+      );
+    }
+    return service;
+  }
+
+  private normalise(
+    business: SeedBusiness,
+    input: BookingAppointment & { id: string },
+    stamps: { createdDateTime?: string; lastUpdatedDateTime?: string },
+  ): BookingAppointment & { id: string } {
+    const service = this.service(business, input.serviceId);
+    const start = parseGraphDateTime(input.startDateTime ?? { dateTime: '' });
+    if (!start.ok) throw errors.invalidAppointment('/startDateTime', start.problem);
+    let endMs = start.epochMs + (service.durationMinutes ?? defaultDurationMinutes) * 60_000;
+    if (input.endDateTime) {
+      const end = parseGraphDateTime(input.endDateTime);
+      if (!end.ok) throw errors.invalidAppointment('/endDateTime', end.problem);
+      endMs = end.epochMs;
+    }
+    if (endMs <= start.epochMs) throw errors.invalidAppointment('/endDateTime', 'must be later than startDateTime');
+    if ((endMs - start.epochMs) % 60_000 !== 0) {
+      throw errors.invalidAppointment('/endDateTime', 'must be a whole number of minutes after startDateTime');
+    }
+    const staffMemberIds = input.staffMemberIds ?? service.staffMemberIds ?? business.staff?.slice(0, 1).map((m) => m.id) ?? [];
+    for (const staffId of staffMemberIds) {
+      if (!this.deps.directory.staffMember(business, staffId)) {
+        throw errors.staffMemberNotFound(
+          staffId,
+          business.email,
+          (business.staff ?? []).map((member) => member.id),
+        );
+      }
+    }
+    const maximumAttendeesCount = input.maximumAttendeesCount ?? service.maxAttendees ?? 1;
+    const customers = (input.customers ?? []).map((customer, index) =>
+      this.normaliseCustomer(service, customer, `/customers/${index}`),
+    );
+    if (customers.length > maximumAttendeesCount) {
+      throw errors.invalidAppointment(
+        '/customers',
+        `has ${customers.length} customers but ${service.id} takes at most ${maximumAttendeesCount}`,
+      );
+    }
+    if (maximumAttendeesCount === 1 && customers.length !== 1) {
+      throw errors.invalidAppointment('/customers', `must hold exactly one customer for the 1:1 service ${service.id}`);
+    }
+    const joinWebUrl = input.joinWebUrl ?? (service.isOnline ? `https://teams.microsoft.com/l/meetup-join/${input.id}` : undefined);
+    const appointment: BookingAppointment & { id: string } = {
+      ...input,
+      id: input.id,
+      selfServiceAppointmentId: input.selfServiceAppointmentId ?? input.id,
+      serviceId: service.id,
+      serviceName: input.serviceName ?? service.displayName,
+      startDateTime: toGraphUtc(start.epochMs),
+      endDateTime: toGraphUtc(endMs),
+      duration: minutesToIsoDuration((endMs - start.epochMs) / 60_000),
+      staffMemberIds,
+      customers,
+      maximumAttendeesCount,
+      filledAttendeesCount: customers.length,
+      smsNotificationsEnabled: input.smsNotificationsEnabled ?? service.smsNotificationsEnabled ?? false,
+      ...stamps,
+    };
+    const serviceNotes = input.serviceNotes ?? service.notes;
+    if (serviceNotes !== undefined) appointment.serviceNotes = serviceNotes;
+    if (joinWebUrl !== undefined) appointment.joinWebUrl = joinWebUrl;
+    const customerTimeZone = input.customerTimeZone ?? customers[0]?.timeZone;
+    if (customerTimeZone !== undefined) appointment.customerTimeZone = customerTimeZone;
+    return appointment;
+  }
+
+  private normaliseCustomer(
+    service: SeedService,
+    customer: BookingCustomerInformation,
+    pointer: string,
+  ): BookingCustomerInformation {
+    if (!customer.name?.trim()) throw errors.invalidAppointment(`${pointer}/name`, 'is required');
+    if (!customer.emailAddress?.trim()) throw errors.invalidAppointment(`${pointer}/emailAddress`, 'is required');
+    const answers = (customer.customQuestionAnswers ?? []).map((answer, index) =>
+      this.normaliseAnswer(service, answer, `${pointer}/customQuestionAnswers/${index}`),
+    );
+    return {
+      ...customer,
+      customerId: customer.customerId ?? this.deps.ids.uuid(),
+      customQuestionAnswers: answers,
+    };
+  }
+
+  /** Fills question text, options and required flag from the service's question (Graph returns them). */
+  private normaliseAnswer(service: SeedService, answer: BookingQuestionAnswer, pointer: string): BookingQuestionAnswer {
+    const question = service.customQuestions?.find((candidate) => candidate.id === answer.questionId);
+    if (!question) {
+      const known = (service.customQuestions ?? []).map((candidate) => candidate.id).join(', ') || '(none)';
+      throw errors.invalidAppointment(`${pointer}/questionId`, `"${answer.questionId}" is not a question of ${service.id}; known: ${known}`);
+    }
+    const options = question.answerOptions ?? [];
+    const isChoice = options.length > 0;
+    let selectedOptions = answer.selectedOptions ?? [];
+    if (isChoice && selectedOptions.length === 0 && answer.answer !== undefined && options.includes(answer.answer)) {
+      selectedOptions = [answer.answer];
+    }
+    selectedOptions.forEach((option, index) => {
+      if (!options.includes(option)) {
+        throw errors.invalidAppointment(
+          `${pointer}/selectedOptions/${index}`,
+          `"${option}" is not one of the options ${JSON.stringify(options)}`,
+        );
+      }
+    });
+    const normalised: BookingQuestionAnswer = {
+      questionId: question.id,
+      question: question.question,
+      answerInputType: isChoice ? 'radioButton' : 'text',
+      isRequired: question.isRequired ?? false,
+    };
+    if (isChoice) {
+      normalised.answerOptions = [...options];
+      normalised.selectedOptions = selectedOptions;
+      normalised.answer = selectedOptions.join(', ');
+    } else if (answer.answer !== undefined) {
+      normalised.answer = answer.answer;
+    }
+    return normalised;
+  }
+}

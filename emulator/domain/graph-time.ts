@@ -1,0 +1,68 @@
+import type { DateTimeTimeZone } from '../generated/schema-types.js';
+
+const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+const utcNames = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', 'coordinated universal time']);
+
+function zoneOffsetMs(epochMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(epochMs));
+  const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+export type ParsedTime = { ok: true; epochMs: number } | { ok: false; problem: string };
+
+/**
+ * Graph's dateTimeTimeZone to an instant. A dateTime with an offset stands on its own; without one
+ * it is read in timeZone (UTC when absent; IANA names are supported, Windows names are not).
+ */
+export function parseGraphDateTime(value: DateTimeTimeZone): ParsedTime {
+  const match = dateTimePattern.exec(value.dateTime);
+  if (!match) return { ok: false, problem: `"${value.dateTime}" is not an ISO 8601 date-time such as 2026-01-06T09:00:00` };
+  const [, y, mo, d, h, mi, s = '0', fraction = '', offset] = match;
+  const millis = Math.floor(Number(`0${fraction || '.0'}`) * 1000);
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
+  const check = new Date(wall);
+  if (Number.isNaN(wall) || check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23) {
+    return { ok: false, problem: `"${value.dateTime}" is not a real calendar date and time` };
+  }
+  if (offset) {
+    if (offset === 'Z') return { ok: true, epochMs: wall };
+    const sign = offset.startsWith('-') ? -1 : 1;
+    const [oh, om] = offset.slice(1).split(':').map(Number);
+    return { ok: true, epochMs: wall - sign * ((oh ?? 0) * 60 + (om ?? 0)) * 60_000 };
+  }
+  const zone = value.timeZone?.trim();
+  if (!zone || utcNames.has(zone.toLowerCase())) return { ok: true, epochMs: wall };
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+  } catch {
+    return { ok: false, problem: `time zone "${zone}" is not UTC or an IANA zone name such as Europe/Paris` };
+  }
+  // Two passes settle the offset for wall times near a daylight-saving change.
+  let epochMs = wall - zoneOffsetMs(wall, zone);
+  epochMs = wall - zoneOffsetMs(epochMs, zone);
+  return { ok: true, epochMs };
+}
+
+/** The stored form: UTC, as Graph returns it (source [E]). */
+export function toGraphUtc(epochMs: number): DateTimeTimeZone {
+  return { dateTime: new Date(epochMs).toISOString().replace('Z', '0000Z'), timeZone: 'UTC' };
+}
+
+/** Whole minutes as an ISO 8601 duration (PT30M, PT1H30M). */
+export function minutesToIsoDuration(totalMinutes: number): string {
+  const hours = Math.floor(totalMinutes / 60);
+  const minutes = totalMinutes % 60;
+  if (totalMinutes === 0) return 'PT0M';
+  return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}`;
+}

@@ -1,0 +1,160 @@
+import type { ErrorCode, ErrorResponse } from '../generated/schema-types.js';
+
+interface ErrorDefinition {
+  status: number;
+  /** Where the rule comes from: a CONTRACT.md source tag, or policy. */
+  source: string;
+}
+
+/**
+ * One entry per contract rule (CONTRACT.md §2) and per emulator rule. The codes are the enum of
+ * schemas/error.schema.json; `satisfies` makes the compiler hold the two lists equal.
+ */
+export const errorDefinitions = {
+  Unauthenticated: { status: 401, source: '[A][B]' },
+  NotBookingsAdministrator: { status: 403, source: '[A][B]' },
+  NotificationUrlNotAllowlisted: { status: 403, source: '[B]' },
+  WebhookLimitExceeded: { status: 429, source: '[A][B]' },
+  InternalServerError: { status: 500, source: '[A][B]' },
+  InvalidRequestBody: { status: 400, source: 'policy' },
+  MalformedJson: { status: 400, source: 'policy' },
+  UnsupportedMediaType: { status: 415, source: 'policy' },
+  PayloadTooLarge: { status: 413, source: 'policy' },
+  MissingRequiredHeader: { status: 400, source: '[A]' },
+  MailboxNotFound: { status: 404, source: 'policy' },
+  WebhookNotFound: { status: 404, source: 'policy' },
+  AppointmentNotFound: { status: 404, source: '[E]' },
+  ServiceNotFound: { status: 400, source: 'policy' },
+  StaffMemberNotFound: { status: 400, source: 'policy' },
+  InvalidAppointment: { status: 400, source: 'policy' },
+  InvalidControlRequest: { status: 400, source: 'policy' },
+  RouteNotFound: { status: 404, source: 'policy' },
+} as const satisfies Record<ErrorCode, ErrorDefinition>;
+
+export class EmulatorError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly target: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, message: string, options: { target?: string; headers?: Record<string, string> } = {}) {
+    super(message);
+    this.name = 'EmulatorError';
+    this.code = code;
+    this.statusCode = errorDefinitions[code].status;
+    this.target = options.target;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): ErrorResponse {
+    return {
+      error: { code: this.code, message: this.message, ...(this.target === undefined ? {} : { target: this.target }) },
+    };
+  }
+}
+
+/** One constructor per rule; each message says what the caller can do next. */
+export const errors = {
+  unauthenticated: (why: string) =>
+    new EmulatorError(
+      'Unauthenticated',
+      `Unauthenticated. ${why} Send "Authorization: Bearer <token>" with a token from the seed's users, or an unsigned JWT whose upn, preferred_username or email claim names a seeded user.`,
+      { target: 'header:Authorization' },
+    ),
+  notBookingsAdministrator: (upn: string, mailbox: string, role: string | undefined) =>
+    new EmulatorError(
+      'NotBookingsAdministrator',
+      `Access forbidden. Only Bookings Administrators can create webhooks/flows. ${upn} is ${
+        role ? `a ${role}` : 'not a staff member'
+      } of ${mailbox}; sign in as a staff member whose role is administrator, or make this user one in the seed.`,
+    ),
+  notificationUrlNotAllowlisted: (url: string, reason: string, allowlist: readonly string[]) =>
+    new EmulatorError(
+      'NotificationUrlNotAllowlisted',
+      `The notification URL's domain is not allowlisted: ${reason}. Allowed hosts: ${allowlist.join(', ')}. Use a callback URL on one of them, or set "allowlist" in the seed (the strict profile allows Power Platform hosts only).`,
+      { target: '/webhook/notification_url' },
+    ),
+  webhookLimitExceeded: (mailbox: string, limit: number) =>
+    new EmulatorError(
+      'WebhookLimitExceeded',
+      `Resource Exhausted. More than expected number of webhooks created for a calendar. ${mailbox} already has ${limit} flows (the limit is per mailbox, across all triggers and administrators); delete one with DELETE .../webhook/{WebhookId} first.`,
+    ),
+  internal: (detail?: string) =>
+    new EmulatorError(
+      'InternalServerError',
+      `Internal server error.${detail ? ` ${detail}` : ''} Retry the call; if it keeps failing, report it with this response.`,
+    ),
+  invalidBody: (pointer: string, problem: string, schemaName: string) =>
+    new EmulatorError(
+      'InvalidRequestBody',
+      `The request body is invalid: ${pointer || '(the body)'} ${problem}. It must match schemas/${schemaName}.schema.json.`,
+      { target: pointer },
+    ),
+  malformedJson: (detail: string) =>
+    new EmulatorError(
+      'MalformedJson',
+      `The request body is not valid JSON (${detail}). Send a JSON document with Content-Type: application/json.`,
+    ),
+  unsupportedMediaType: (contentType: string | undefined) =>
+    new EmulatorError(
+      'UnsupportedMediaType',
+      `Content-Type ${contentType ? `"${contentType}"` : '(none)'} is not supported. Send the body as JSON with Content-Type: application/json.`,
+      { target: 'header:Content-Type' },
+    ),
+  payloadTooLarge: (limitBytes: number) =>
+    new EmulatorError(
+      'PayloadTooLarge',
+      `The request body is larger than ${limitBytes} bytes. Send a smaller body.`,
+    ),
+  missingHeader: (header: string, expected: string) =>
+    new EmulatorError(
+      'MissingRequiredHeader',
+      `Header ${header} is required and must be "${expected}"; Power Automate sends it on this call.`,
+      { target: `header:${header}` },
+    ),
+  mailboxNotFound: (mailbox: string) =>
+    new EmulatorError(
+      'MailboxNotFound',
+      `No Bookings business has the mailbox "${mailbox}". Use the SMTP address of a business in the seed (GET .../bookingBusinessesUserAsAdmin lists yours).`,
+      { target: 'path:SMTPAddress' },
+    ),
+  webhookNotFound: (webhookId: string, mailbox: string) =>
+    new EmulatorError(
+      'WebhookNotFound',
+      `No webhook "${webhookId}" exists on ${mailbox}. It may already be deleted; GET /_emulator/flows lists the live ones.`,
+      { target: 'path:WebhookId' },
+    ),
+  appointmentNotFound: (appointmentId: string, businessId: string) =>
+    new EmulatorError(
+      'AppointmentNotFound',
+      `No appointment "${appointmentId}" exists in ${businessId}. List them with GET /v1.0/solutions/bookingBusinesses/${businessId}/appointments.`,
+      { target: 'path:appointmentId' },
+    ),
+  serviceNotFound: (serviceId: string, businessId: string, known: readonly string[]) =>
+    new EmulatorError(
+      'ServiceNotFound',
+      `Service "${serviceId}" does not exist in ${businessId}. Known services: ${known.join(', ') || '(none)'}.`,
+      { target: '/serviceId' },
+    ),
+  staffMemberNotFound: (staffId: string, businessId: string, known: readonly string[]) =>
+    new EmulatorError(
+      'StaffMemberNotFound',
+      `Staff member "${staffId}" does not exist in ${businessId}. Known staff ids: ${known.join(', ') || '(none)'}.`,
+      { target: '/staffMemberIds' },
+    ),
+  invalidAppointment: (pointer: string, problem: string) =>
+    new EmulatorError('InvalidAppointment', `The appointment is invalid: ${pointer} ${problem}.`, {
+      target: pointer,
+    }),
+  invalidControlRequest: (problem: string, target?: string) =>
+    new EmulatorError(
+      'InvalidControlRequest',
+      `${problem}`,
+      target === undefined ? {} : { target },
+    ),
+  routeNotFound: (method: string, url: string) =>
+    new EmulatorError(
+      'RouteNotFound',
+      `No route ${method} ${url}. The trigger API lives under /BookingsService/api/V1 (optionally after /{connectionId}), Graph actions under /v1.0/solutions/bookingBusinesses, the emulator's own API under /_emulator (see /_emulator/openapi.json).`,
+    ),
+} as const;

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { EmulatorError, errors } from '../errors/registry.js';
+import { toViolations } from '../schemas/registry.js';
+
+function schemaNameOf(request: FastifyRequest): string {
+  const schema = request.routeOptions.schema?.body as { $ref?: string } | undefined;
+  const match = /\/([^/]+)\.schema\.json/.exec(schema?.$ref ?? '');
+  return match?.[1] ?? 'the route';
+}
+
+/** Maps every failure to one registered error kind; nothing leaves as a bare stack trace. */
+function toEmulatorError(error: FastifyError, request: FastifyRequest, bodyLimit: number): EmulatorError {
+  if (error instanceof EmulatorError) return error;
+  if (error.validation) {
+    const [first] = toViolations(error.validation as Parameters<typeof toViolations>[0]);
+    return errors.invalidBody(first?.pointer ?? '', first?.message ?? error.message, schemaNameOf(request));
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.unsupportedMediaType(request.headers['content-type']);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.payloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.malformedJson('the body is empty');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return errors.malformedJson(error.message);
+  }
+  if (error instanceof SyntaxError || error.statusCode === 400) return errors.malformedJson(error.message);
+  return errors.internal();
+}
+
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = toEmulatorError(error, request, bodyLimit);
+    if (mapped.code === 'InternalServerError' && !(error instanceof EmulatorError)) {
+      request.log.error({ err: error }, 'unexpected error');
+    }
+    void reply.code(mapped.statusCode).headers(mapped.headers).type('application/json').send(mapped.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.routeNotFound(request.method, request.url.split('?')[0] ?? request.url);
+    void reply.code(error.statusCode).type('application/json').send(error.toBody());
+  });
+}

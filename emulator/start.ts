@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { EmulatorOptions } from './config/options.js';
+import { resolveConfig } from './config/options.js';
+import type { EmulatorContext } from './context.js';
+
+export interface StartOptions extends EmulatorOptions {
+  /** 0 (default) takes a free port. */
+  port?: number;
+  /** 127.0.0.1 unless told otherwise. */
+  host?: string;
+}
+
+export interface RunningEmulator {
+  /** Base URL, e.g. http://127.0.0.1:4780 */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly context: EmulatorContext;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Builds the app and listens; the CLI and tests share this one path. */
+export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
+  const config = resolveConfig(options);
+  const app = await buildApp(config);
+  const host = options.host ?? '127.0.0.1';
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    app,
+    context: app.emulator,
+    reset: () => app.emulator.reset(),
+    close: () => app.close(),
+  };
+}

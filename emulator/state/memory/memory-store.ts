@@ -1,0 +1,115 @@
+import type { Delivery, Subscription } from '../../generated/schema-types.js';
+import type {
+  AppointmentRecord,
+  AppointmentStore,
+  DeliveryFilter,
+  DeliveryStore,
+  Store,
+  SubscriptionStore,
+} from '../store.js';
+
+const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
+
+class MemorySubscriptionStore implements SubscriptionStore {
+  private readonly byId = new Map<string, Subscription>();
+
+  addWithinLimit(subscription: Subscription, limit: number): boolean {
+    if (this.listByMailbox(subscription.mailbox).length >= limit) return false;
+    this.byId.set(subscription.webhookId, subscription);
+    return true;
+  }
+
+  get(webhookId: string): Subscription | undefined {
+    return this.byId.get(webhookId);
+  }
+
+  remove(webhookId: string): boolean {
+    return this.byId.delete(webhookId);
+  }
+
+  listByMailbox(mailbox: string): Subscription[] {
+    const key = mailboxKey(mailbox);
+    return [...this.byId.values()].filter((subscription) => mailboxKey(subscription.mailbox) === key);
+  }
+
+  list(): Subscription[] {
+    return [...this.byId.values()];
+  }
+
+  clear(): void {
+    this.byId.clear();
+  }
+}
+
+class MemoryAppointmentStore implements AppointmentStore {
+  private readonly byKey = new Map<string, AppointmentRecord>();
+
+  private static key(businessEmail: string, appointmentId: string): string {
+    return `${mailboxKey(businessEmail)}\u0000${appointmentId}`;
+  }
+
+  insert(record: AppointmentRecord): void {
+    this.byKey.set(MemoryAppointmentStore.key(record.businessEmail, record.appointment.id), record);
+  }
+
+  get(businessEmail: string, appointmentId: string): AppointmentRecord | undefined {
+    return this.byKey.get(MemoryAppointmentStore.key(businessEmail, appointmentId));
+  }
+
+  replace(previousId: string, record: AppointmentRecord): void {
+    this.byKey.delete(MemoryAppointmentStore.key(record.businessEmail, previousId));
+    this.insert(record);
+  }
+
+  remove(businessEmail: string, appointmentId: string): boolean {
+    return this.byKey.delete(MemoryAppointmentStore.key(businessEmail, appointmentId));
+  }
+
+  listByBusiness(businessEmail: string): AppointmentRecord[] {
+    const key = mailboxKey(businessEmail);
+    return [...this.byKey.values()].filter((record) => mailboxKey(record.businessEmail) === key);
+  }
+
+  clear(): void {
+    this.byKey.clear();
+  }
+}
+
+class MemoryDeliveryStore implements DeliveryStore {
+  private readonly byId = new Map<string, Delivery>();
+
+  insert(delivery: Delivery): void {
+    this.byId.set(delivery.deliveryId, delivery);
+  }
+
+  get(deliveryId: string): Delivery | undefined {
+    return this.byId.get(deliveryId);
+  }
+
+  save(delivery: Delivery): void {
+    this.byId.set(delivery.deliveryId, delivery);
+  }
+
+  list(filter: DeliveryFilter = {}): Delivery[] {
+    const mailbox = filter.mailbox === undefined ? undefined : mailboxKey(filter.mailbox);
+    return [...this.byId.values()].filter(
+      (delivery) =>
+        (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
+        (mailbox === undefined || mailboxKey(delivery.mailbox) === mailbox) &&
+        (filter.status === undefined || delivery.status === filter.status) &&
+        (filter.appointmentId === undefined || delivery.appointmentId === filter.appointmentId),
+    );
+  }
+
+  clear(): void {
+    this.byId.clear();
+  }
+}
+
+export function createMemoryStore(): Store {
+  return {
+    subscriptions: new MemorySubscriptionStore(),
+    appointments: new MemoryAppointmentStore(),
+    deliveries: new MemoryDeliveryStore(),
+  };
+}

@@ -1,0 +1,53 @@
+import type { BookingAppointment, Delivery, DeliveryStatus, Subscription } from '../generated/schema-types.js';
+
+/**
+ * The emulator's mutable state, split by aggregate. Methods are synchronous on purpose: a check
+ * and the write that depends on it (the five-flow limit) happen with no await between them, so
+ * concurrent requests cannot interleave (in memory: one event loop turn; in SQLite: one transaction).
+ */
+export interface SubscriptionStore {
+  /** Adds the subscription unless its mailbox already holds `limit`; returns whether it was added. */
+  addWithinLimit(subscription: Subscription, limit: number): boolean;
+  get(webhookId: string): Subscription | undefined;
+  remove(webhookId: string): boolean;
+  listByMailbox(mailbox: string): Subscription[];
+  list(): Subscription[];
+  clear(): void;
+}
+
+export interface AppointmentRecord {
+  /** Lower-cased SMTP address of the business that owns the appointment. */
+  businessEmail: string;
+  appointment: BookingAppointment & { id: string };
+}
+
+export interface AppointmentStore {
+  insert(record: AppointmentRecord): void;
+  get(businessEmail: string, appointmentId: string): AppointmentRecord | undefined;
+  replace(previousId: string, record: AppointmentRecord): void;
+  remove(businessEmail: string, appointmentId: string): boolean;
+  listByBusiness(businessEmail: string): AppointmentRecord[];
+  clear(): void;
+}
+
+export interface DeliveryFilter {
+  webhookId?: string;
+  mailbox?: string;
+  status?: DeliveryStatus;
+  appointmentId?: string;
+}
+
+export interface DeliveryStore {
+  insert(delivery: Delivery): void;
+  get(deliveryId: string): Delivery | undefined;
+  /** Persists a delivery whose status or attempts changed. */
+  save(delivery: Delivery): void;
+  list(filter?: DeliveryFilter): Delivery[];
+  clear(): void;
+}
+
+export interface Store {
+  subscriptions: SubscriptionStore;
+  appointments: AppointmentStore;
+  deliveries: DeliveryStore;
+}
