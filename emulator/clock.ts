@@ -27,10 +27,13 @@ export class RealClock implements Clock {
 
   setTimer(callback: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      callback();
-    }, Math.max(0, delayMs));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        callback();
+      },
+      Math.max(0, delayMs),
+    );
     // A pending retry must not keep a test process alive; the HTTP server keeps the CLI alive.
     timer.unref();
     this.timers.set(id, timer);
@@ -95,10 +98,13 @@ export class VirtualClock implements Clock {
    * own instant. Waits a macrotask after each so work a timer starts can schedule its follow-ups.
    */
   async advanceBy(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward by a finite amount');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError('the clock only moves forward by a finite amount');
     const target = this.current + ms;
     for (;;) {
-      const due = this.timers.filter((timer) => timer.dueAt <= target).sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
+      const due = this.timers
+        .filter((timer) => timer.dueAt <= target)
+        .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
       const next = due[0];
       if (!next) break;
       this.timers = this.timers.filter((timer) => timer.id !== next.id);

@@ -34,7 +34,8 @@ export interface EmulatorContext {
 }
 
 export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLogger): EmulatorContext {
-  const clock: Clock = config.clock.mode === 'virtual' ? new VirtualClock(config.clock.startMs) : new RealClock();
+  const clock: Clock =
+    config.clock.mode === 'virtual' ? new VirtualClock(config.clock.startMs) : new RealClock();
   const store = createMemoryStore();
   const ids = createIdGenerator(config.idSeed);
   const events = new EmulatorEvents();

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Delivery, DeliveryAttempt } from './generated/schema-types.js';
 import type { AppointmentChange } from './domain/appointments.js';
+import type { Delivery, DeliveryAttempt } from './generated/schema-types.js';
 
 /** Typed lifecycle events: tests and the CLI wait on these instead of sleeping. */
 export interface EmulatorEventMap {

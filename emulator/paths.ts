@@ -7,9 +7,11 @@ function findPackageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'bookings-emulator') return dir;
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'bookings-emulator')
+      return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('bookings-emulator: cannot find the package root above ' + import.meta.url);
+    if (parent === dir)
+      throw new Error(`bookings-emulator: cannot find the package root above ${import.meta.url}`);
     dir = parent;
   }
 }
@@ -17,4 +19,6 @@ function findPackageRoot(): string {
 export const packageRoot = findPackageRoot();
 export const schemasDir = join(packageRoot, 'schemas');
 export const builtInSeedPath = join(packageRoot, 'fixtures', 'seeds', 'demo.yaml');
-export const packageVersion: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
+export const packageVersion: string = JSON.parse(
+  readFileSync(join(packageRoot, 'package.json'), 'utf8'),
+).version;

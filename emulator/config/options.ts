@@ -1,7 +1,8 @@
-import type { QuirkName, Quirks, Seed } from '../generated/schema-types.js';
 import { type AllowlistProfile, profileAllowlist } from '../allowlist/host-allowlist.js';
 import { defaultRetryPolicyName, type RetryPolicy, resolveRetryPolicy } from '../delivery/retry-policy.js';
-import { quirkDefaults } from './quirks.js';
+import type { QuirkName, Quirks, Seed } from '../generated/schema-types.js';
+import { ConfigError } from './config-error.js';
+import { isQuirkName, quirkDefaults } from './quirks.js';
 import { loadBuiltInSeed, loadSeedFile, validateSeed } from './seed-loader.js';
 
 export type TimeFormat = 'exchange' | 'iso';
@@ -49,7 +50,8 @@ export interface ResolvedConfig {
 }
 
 function positiveInteger(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}.`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new ConfigError(`${name} must be a whole number of at least 1, got ${value}.`);
   return value;
 }
 
@@ -63,20 +65,33 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
         : validateSeed(options.seed, 'the seed object');
   const profile = options.profile ?? 'default';
   if (profile !== 'default' && profile !== 'strict') {
-    throw new Error(`profile must be "default" or "strict", got "${String(profile)}".`);
+    throw new ConfigError(`profile must be "default" or "strict", got "${String(profile)}".`);
   }
   let clock: ResolvedConfig['clock'] = { mode: 'real' };
   if (options.clock !== undefined && options.clock !== 'real') {
-    const start = options.clock.virtualStart === undefined ? Date.now() : Date.parse(options.clock.virtualStart);
-    if (Number.isNaN(start)) throw new Error(`clock.virtualStart must be an ISO 8601 instant, got "${options.clock.virtualStart}".`);
+    const start =
+      options.clock.virtualStart === undefined ? Date.now() : Date.parse(options.clock.virtualStart);
+    if (Number.isNaN(start))
+      throw new ConfigError(
+        `clock.virtualStart must be an ISO 8601 instant, got "${options.clock.virtualStart}".`,
+      );
     clock = { mode: 'virtual', startMs: start };
+  }
+  for (const name of Object.keys(options.quirks ?? {})) {
+    if (!isQuirkName(name)) throw new ConfigError(`Unknown quirk "${name}".`);
+  }
+  let retryPolicy: RetryPolicy;
+  try {
+    retryPolicy = resolveRetryPolicy(options.retryPolicy ?? defaultRetryPolicyName);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
   return Object.freeze({
     seed,
     profile,
     allowlist: Object.freeze(seed.allowlist ?? profileAllowlist(profile)),
     quirks: Object.freeze({ ...quirkDefaults, ...options.quirks }),
-    retryPolicy: resolveRetryPolicy(options.retryPolicy ?? defaultRetryPolicyName),
+    retryPolicy,
     webhookLimit: positiveInteger(options.webhookLimit ?? 5, 'webhookLimit'),
     deliveryTimeoutMs: positiveInteger(options.deliveryTimeoutMs ?? 10_000, 'deliveryTimeoutMs'),
     clock,

@@ -3,8 +3,9 @@ import { parse as parseYaml } from 'yaml';
 import type { Seed } from '../generated/schema-types.js';
 import { builtInSeedPath } from '../paths.js';
 import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
+import { ConfigError } from './config-error.js';
 
-export class SeedError extends Error {
+export class SeedError extends ConfigError {
   constructor(
     readonly source: string,
     readonly problems: readonly string[],
@@ -64,7 +65,9 @@ function crossChecks(seed: Seed): string[] {
     business.services?.forEach((service, s) => {
       service.staffMemberIds?.forEach((id, i) => {
         if (!staffIds.has(id)) {
-          problems.push(`/businesses/${b}/services/${s}/staffMemberIds/${i}: no staff member "${id}" in ${business.email}`);
+          problems.push(
+            `/businesses/${b}/services/${s}/staffMemberIds/${i}: no staff member "${id}" in ${business.email}`,
+          );
         }
       });
       duplicates(
@@ -96,7 +99,9 @@ export function loadSeedFile(path: string): Seed {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new SeedError(path, [`cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    throw new SeedError(path, [
+      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    ]);
   }
   return validateSeed(parseSeedText(text, path), path);
 }

@@ -1,6 +1,6 @@
-import type { Quirks, Subscription } from '../generated/schema-types.js';
 import type { AppointmentChange } from '../domain/appointments.js';
 import { type PayloadFormat, toAppointmentData } from '../formatters/appointment-data.js';
+import type { Quirks, Subscription } from '../generated/schema-types.js';
 import type { SubscriptionStore } from '../state/store.js';
 import type { DeliveryEngine } from './engine.js';
 
@@ -26,7 +26,11 @@ export function matchingSubscriptions(
 export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChange) => void {
   return (change) => {
     const format = deps.format();
-    const targets = matchingSubscriptions(change, deps.subscriptions.listByMailbox(change.business.email), format.quirks);
+    const targets = matchingSubscriptions(
+      change,
+      deps.subscriptions.listByMailbox(change.business.email),
+      format.quirks,
+    );
     if (targets.length === 0) return;
     const payload = toAppointmentData(change.record, change.business, change, format);
     for (const subscription of targets) {

@@ -1,7 +1,13 @@
 import { Agent, request } from 'undici';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { EmulatorEvents } from '../events.js';
-import type { AppointmentData, ChangeType, Delivery, DeliveryAttempt, Subscription } from '../generated/schema-types.js';
+import type {
+  AppointmentData,
+  ChangeType,
+  Delivery,
+  DeliveryAttempt,
+  Subscription,
+} from '../generated/schema-types.js';
 import type { IdGenerator } from '../ids.js';
 import { packageVersion } from '../paths.js';
 import type { SchemaRegistry } from '../schemas/registry.js';
@@ -121,7 +127,8 @@ export class DeliveryEngine {
           }
         : await this.send(new URL(delivery.url).href, headers, body);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    if (violations.length > 0) this.deps.log.error({ deliveryId, violations }, 'refused to send an invalid payload');
+    if (violations.length > 0)
+      this.deps.log.error({ deliveryId, violations }, 'refused to send an invalid payload');
 
     const status = result.responseStatus;
     const delivered = status !== undefined && status >= 200 && status < 300;
@@ -138,7 +145,9 @@ export class DeliveryEngine {
       latencyMs,
       outcome: delivered ? 'delivered' : willRetry ? 'retry' : 'failed',
       ...(result.responseStatus === undefined ? {} : { responseStatus: result.responseStatus }),
-      ...(result.responseBodyExcerpt === undefined ? {} : { responseBodyExcerpt: result.responseBodyExcerpt }),
+      ...(result.responseBodyExcerpt === undefined
+        ? {}
+        : { responseBodyExcerpt: result.responseBodyExcerpt }),
       ...(result.error === undefined ? {} : { error: result.error }),
     };
     delivery.attempts.push(attempt);
@@ -159,7 +168,8 @@ export class DeliveryEngine {
     }
     this.deps.store.save(delivery);
     this.deps.events.emit('delivery:attempt', delivery, attempt);
-    if (delivery.status === 'delivered' || delivery.status === 'failed') this.deps.events.emit('delivery:settled', delivery);
+    if (delivery.status === 'delivered' || delivery.status === 'failed')
+      this.deps.events.emit('delivery:settled', delivery);
   }
 
   private async send(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
@@ -188,7 +198,10 @@ export class DeliveryEngine {
       return result;
     } catch (error) {
       const err = error as Error & { code?: string };
-      const reason = err.name === 'TimeoutError' || err.name === 'AbortError' ? `timed out after ${this.deps.timeoutMs} ms` : err.message;
+      const reason =
+        err.name === 'TimeoutError' || err.name === 'AbortError'
+          ? `timed out after ${this.deps.timeoutMs} ms`
+          : err.message;
       return { error: `${err.code ? `${err.code}: ` : ''}${reason}` };
     }
   }

@@ -1,3 +1,5 @@
+import type { Clock } from '../clock.js';
+import { errors } from '../errors/registry.js';
 import type {
   BookingAppointment,
   BookingCustomerInformation,
@@ -6,8 +8,6 @@ import type {
   SeedBusiness,
   SeedService,
 } from '../generated/schema-types.js';
-import type { Clock } from '../clock.js';
-import { errors } from '../errors/registry.js';
 import type { IdGenerator } from '../ids.js';
 import type { AppointmentRecord, AppointmentStore } from '../state/store.js';
 import type { Directory } from './directory.js';
@@ -61,7 +61,11 @@ export class AppointmentService {
     const business = this.business(businessId);
     const id = this.deps.ids.uuid();
     const now = toGraphUtc(this.deps.clock.now()).dateTime;
-    const appointment = this.normalise(business, { ...input, id }, { createdDateTime: now, lastUpdatedDateTime: now });
+    const appointment = this.normalise(
+      business,
+      { ...input, id },
+      { createdDateTime: now, lastUpdatedDateTime: now },
+    );
     const record: AppointmentRecord = { businessEmail: business.email, appointment };
     this.deps.store.insert(record);
     this.deps.onChange({ changeType: 'Created', business, record });
@@ -117,7 +121,11 @@ export class AppointmentService {
     this.removeAndNotify(businessId, appointmentId, undefined);
   }
 
-  private removeAndNotify(businessId: string, appointmentId: string, cancellationMessage: string | undefined): void {
+  private removeAndNotify(
+    businessId: string,
+    appointmentId: string,
+    cancellationMessage: string | undefined,
+  ): void {
     const record = this.get(businessId, appointmentId);
     const business = this.business(businessId);
     this.deps.store.remove(business.email, appointmentId);
@@ -155,11 +163,16 @@ export class AppointmentService {
       if (!end.ok) throw errors.invalidAppointment('/endDateTime', end.problem);
       endMs = end.epochMs;
     }
-    if (endMs <= start.epochMs) throw errors.invalidAppointment('/endDateTime', 'must be later than startDateTime');
+    if (endMs <= start.epochMs)
+      throw errors.invalidAppointment('/endDateTime', 'must be later than startDateTime');
     if ((endMs - start.epochMs) % 60_000 !== 0) {
-      throw errors.invalidAppointment('/endDateTime', 'must be a whole number of minutes after startDateTime');
+      throw errors.invalidAppointment(
+        '/endDateTime',
+        'must be a whole number of minutes after startDateTime',
+      );
     }
-    const staffMemberIds = input.staffMemberIds ?? service.staffMemberIds ?? business.staff?.slice(0, 1).map((m) => m.id) ?? [];
+    const staffMemberIds =
+      input.staffMemberIds ?? service.staffMemberIds ?? business.staff?.slice(0, 1).map((m) => m.id) ?? [];
     for (const staffId of staffMemberIds) {
       if (!this.deps.directory.staffMember(business, staffId)) {
         throw errors.staffMemberNotFound(
@@ -180,9 +193,14 @@ export class AppointmentService {
       );
     }
     if (maximumAttendeesCount === 1 && customers.length !== 1) {
-      throw errors.invalidAppointment('/customers', `must hold exactly one customer for the 1:1 service ${service.id}`);
+      throw errors.invalidAppointment(
+        '/customers',
+        `must hold exactly one customer for the 1:1 service ${service.id}`,
+      );
     }
-    const joinWebUrl = input.joinWebUrl ?? (service.isOnline ? `https://teams.microsoft.com/l/meetup-join/${input.id}` : undefined);
+    const joinWebUrl =
+      input.joinWebUrl ??
+      (service.isOnline ? `https://teams.microsoft.com/l/meetup-join/${input.id}` : undefined);
     const appointment: BookingAppointment & { id: string } = {
       ...input,
       id: input.id,
@@ -213,7 +231,8 @@ export class AppointmentService {
     pointer: string,
   ): BookingCustomerInformation {
     if (!customer.name?.trim()) throw errors.invalidAppointment(`${pointer}/name`, 'is required');
-    if (!customer.emailAddress?.trim()) throw errors.invalidAppointment(`${pointer}/emailAddress`, 'is required');
+    if (!customer.emailAddress?.trim())
+      throw errors.invalidAppointment(`${pointer}/emailAddress`, 'is required');
     const answers = (customer.customQuestionAnswers ?? []).map((answer, index) =>
       this.normaliseAnswer(service, answer, `${pointer}/customQuestionAnswers/${index}`),
     );
@@ -225,16 +244,28 @@ export class AppointmentService {
   }
 
   /** Fills question text, options and required flag from the service's question (Graph returns them). */
-  private normaliseAnswer(service: SeedService, answer: BookingQuestionAnswer, pointer: string): BookingQuestionAnswer {
+  private normaliseAnswer(
+    service: SeedService,
+    answer: BookingQuestionAnswer,
+    pointer: string,
+  ): BookingQuestionAnswer {
     const question = service.customQuestions?.find((candidate) => candidate.id === answer.questionId);
     if (!question) {
       const known = (service.customQuestions ?? []).map((candidate) => candidate.id).join(', ') || '(none)';
-      throw errors.invalidAppointment(`${pointer}/questionId`, `"${answer.questionId}" is not a question of ${service.id}; known: ${known}`);
+      throw errors.invalidAppointment(
+        `${pointer}/questionId`,
+        `"${answer.questionId}" is not a question of ${service.id}; known: ${known}`,
+      );
     }
     const options = question.answerOptions ?? [];
     const isChoice = options.length > 0;
     let selectedOptions = answer.selectedOptions ?? [];
-    if (isChoice && selectedOptions.length === 0 && answer.answer !== undefined && options.includes(answer.answer)) {
+    if (
+      isChoice &&
+      selectedOptions.length === 0 &&
+      answer.answer !== undefined &&
+      options.includes(answer.answer)
+    ) {
       selectedOptions = [answer.answer];
     }
     selectedOptions.forEach((option, index) => {

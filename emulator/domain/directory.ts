@@ -1,4 +1,10 @@
-import type { Seed, SeedBusiness, SeedService, SeedStaffMember, StaffRole } from '../generated/schema-types.js';
+import type {
+  Seed,
+  SeedBusiness,
+  SeedService,
+  SeedStaffMember,
+  StaffRole,
+} from '../generated/schema-types.js';
 
 export interface SeedUser {
   upn: string;
@@ -16,7 +22,8 @@ export class Directory {
   private readonly usersByToken = new Map<string, SeedUser>();
 
   constructor(readonly seed: Seed) {
-    for (const business of seed.businesses) this.businessesByEmail.set(business.email.toLowerCase(), business);
+    for (const business of seed.businesses)
+      this.businessesByEmail.set(business.email.toLowerCase(), business);
     for (const user of seed.users ?? []) {
       this.usersByUpn.set(user.upn.toLowerCase(), user);
       if (user.token) this.usersByToken.set(user.token, user);

@@ -15,7 +15,14 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(new Date(epochMs));
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  const asUtc = Date.UTC(
+    field('year'),
+    field('month') - 1,
+    field('day'),
+    field('hour'),
+    field('minute'),
+    field('second'),
+  );
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
@@ -27,12 +34,21 @@ export type ParsedTime = { ok: true; epochMs: number } | { ok: false; problem: s
  */
 export function parseGraphDateTime(value: DateTimeTimeZone): ParsedTime {
   const match = dateTimePattern.exec(value.dateTime);
-  if (!match) return { ok: false, problem: `"${value.dateTime}" is not an ISO 8601 date-time such as 2026-01-06T09:00:00` };
+  if (!match)
+    return {
+      ok: false,
+      problem: `"${value.dateTime}" is not an ISO 8601 date-time such as 2026-01-06T09:00:00`,
+    };
   const [, y, mo, d, h, mi, s = '0', fraction = '', offset] = match;
   const millis = Math.floor(Number(`0${fraction || '.0'}`) * 1000);
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), millis);
   const check = new Date(wall);
-  if (Number.isNaN(wall) || check.getUTCDate() !== Number(d) || check.getUTCMonth() !== Number(mo) - 1 || Number(h) > 23) {
+  if (
+    Number.isNaN(wall) ||
+    check.getUTCDate() !== Number(d) ||
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    Number(h) > 23
+  ) {
     return { ok: false, problem: `"${value.dateTime}" is not a real calendar date and time` };
   }
   if (offset) {

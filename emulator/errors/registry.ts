@@ -37,7 +37,11 @@ export class EmulatorError extends Error {
   readonly target: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options: { target?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { target?: string; headers?: Record<string, string> } = {},
+  ) {
     super(message);
     this.name = 'EmulatorError';
     this.code = code;
@@ -48,7 +52,11 @@ export class EmulatorError extends Error {
 
   toBody(): ErrorResponse {
     return {
-      error: { code: this.code, message: this.message, ...(this.target === undefined ? {} : { target: this.target }) },
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.target === undefined ? {} : { target: this.target }),
+      },
     };
   }
 }
@@ -71,7 +79,7 @@ export const errors = {
   notificationUrlNotAllowlisted: (url: string, reason: string, allowlist: readonly string[]) =>
     new EmulatorError(
       'NotificationUrlNotAllowlisted',
-      `The notification URL's domain is not allowlisted: ${reason}. Allowed hosts: ${allowlist.join(', ')}. Use a callback URL on one of them, or set "allowlist" in the seed (the strict profile allows Power Platform hosts only).`,
+      `The notification URL's domain is not allowlisted: ${reason} (${url}). Allowed hosts: ${allowlist.join(', ')}. Use a callback URL on one of them, or set "allowlist" in the seed (the strict profile allows Power Platform hosts only).`,
       { target: '/webhook/notification_url' },
     ),
   webhookLimitExceeded: (mailbox: string, limit: number) =>
@@ -147,11 +155,7 @@ export const errors = {
       target: pointer,
     }),
   invalidControlRequest: (problem: string, target?: string) =>
-    new EmulatorError(
-      'InvalidControlRequest',
-      `${problem}`,
-      target === undefined ? {} : { target },
-    ),
+    new EmulatorError('InvalidControlRequest', `${problem}`, target === undefined ? {} : { target }),
   routeNotFound: (method: string, url: string) =>
     new EmulatorError(
       'RouteNotFound',

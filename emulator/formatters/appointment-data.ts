@@ -1,3 +1,5 @@
+import type { DurationUnit, TimeFormat } from '../config/options.js';
+import { parseGraphDateTime } from '../domain/graph-time.js';
 import type {
   AppointmentData,
   BookingCustomerInformation,
@@ -10,8 +12,6 @@ import type {
   Quirks,
   SeedBusiness,
 } from '../generated/schema-types.js';
-import type { DurationUnit, TimeFormat } from '../config/options.js';
-import { parseGraphDateTime } from '../domain/graph-time.js';
 import type { AppointmentRecord } from '../state/store.js';
 
 export interface PayloadFormat {
@@ -58,7 +58,9 @@ function toLocation(location: GraphLocation | undefined): Location | undefined {
 function toCustomQuestion(answer: BookingQuestionAnswer, format: PayloadFormat): CustomQuestion {
   const options = answer.answerOptions ?? [];
   const isChoice = options.length > 0;
-  const selected = (answer.selectedOptions ?? []).map((text) => options.indexOf(text)).filter((index) => index >= 0);
+  const selected = (answer.selectedOptions ?? [])
+    .map((text) => options.indexOf(text))
+    .filter((index) => index >= 0);
   const choiceAnswer = selected.map((index) => options[index]).join(', ');
   return compact({
     QuestionID: answer.questionId,
@@ -70,7 +72,11 @@ function toCustomQuestion(answer: BookingQuestionAnswer, format: PayloadFormat):
   });
 }
 
-function toCustomerData(customer: BookingCustomerInformation, dropNotes: boolean, format: PayloadFormat): CustomerData {
+function toCustomerData(
+  customer: BookingCustomerInformation,
+  dropNotes: boolean,
+  format: PayloadFormat,
+): CustomerData {
   return compact({
     Email: customer.emailAddress,
     Id: customer.customerId,
@@ -111,7 +117,8 @@ export function toAppointmentData(
     const member = business.staff?.find((candidate) => candidate.id === id);
     return compact({ DisplayName: member?.displayName, EmailAddress: member?.emailAddress, Id: id });
   });
-  const withReason = change.changeType === 'Deleted' && change.cancellationMessage !== undefined && !dropOneToOneNotes;
+  const withReason =
+    change.changeType === 'Deleted' && change.cancellationMessage !== undefined && !dropOneToOneNotes;
 
   const common: AppointmentData = compact({
     AdditionalInfo: appointment.additionalInformation,
@@ -140,7 +147,9 @@ export function toAppointmentData(
     CustomerLocation: toLocation(customer.location),
     CustomerName: customer.name,
     CustomerNotes: dropOneToOneNotes ? undefined : customer.notes,
-    CustomQuestionAnswers: (customer.customQuestionAnswers ?? []).map((answer) => toCustomQuestion(answer, format)),
+    CustomQuestionAnswers: (customer.customQuestionAnswers ?? []).map((answer) =>
+      toCustomQuestion(answer, format),
+    ),
     CustomerPhone: customer.phone,
     CustomerTimeZone: appointment.customerTimeZone ?? customer.timeZone,
   });

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import type { ClockAdvance, ClockState, DeliveryList, FlowList, Quirks } from '../generated/schema-types.js';
 import { VirtualClock } from '../clock.js';
 import { errors } from '../errors/registry.js';
+import type { ClockAdvance, ClockState, DeliveryList, FlowList, Quirks } from '../generated/schema-types.js';
 import { schemasDir } from '../paths.js';
 import { schemaId } from '../schemas/registry.js';
 import type { DeliveryFilter } from '../state/store.js';
@@ -15,7 +15,9 @@ const controlSchema = (definition: string) => ({ $ref: schemaId('control-api', `
 function openApiDocument(): unknown {
   const text = readFileSync(join(schemasDir, 'openapi.yaml'), 'utf8');
   return JSON.parse(JSON.stringify(parseYaml(text)), (key, value) =>
-    key === '$ref' && typeof value === 'string' && value.startsWith('./') ? `schemas/${value.slice(2)}` : value,
+    key === '$ref' && typeof value === 'string' && value.startsWith('./')
+      ? `schemas/${value.slice(2)}`
+      : value,
   );
 }
 
@@ -25,23 +27,29 @@ const deliveryStatuses = new Set(['pending', 'retrying', 'delivered', 'failed'])
 export async function controlRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', async () => ({ status: 'ok' }));
 
-  app.get('/flows', async (request): Promise<FlowList> => ({ flows: request.server.emulator.store.subscriptions.list() }));
+  app.get(
+    '/flows',
+    async (request): Promise<FlowList> => ({ flows: request.server.emulator.store.subscriptions.list() }),
+  );
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/deliveries', async (request): Promise<DeliveryList> => {
-    const { webhookId, mailbox, status, appointmentId } = request.query;
-    if (status !== undefined && !deliveryStatuses.has(status)) {
-      throw errors.invalidControlRequest(
-        `status must be one of ${[...deliveryStatuses].join(', ')}, got "${status}".`,
-        'query:status',
-      );
-    }
-    const filter: DeliveryFilter = {};
-    if (webhookId !== undefined) filter.webhookId = webhookId;
-    if (mailbox !== undefined) filter.mailbox = mailbox;
-    if (status !== undefined) filter.status = status as DeliveryFilter['status'];
-    if (appointmentId !== undefined) filter.appointmentId = appointmentId;
-    return { deliveries: request.server.emulator.store.deliveries.list(filter) };
-  });
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    '/deliveries',
+    async (request): Promise<DeliveryList> => {
+      const { webhookId, mailbox, status, appointmentId } = request.query;
+      if (status !== undefined && !deliveryStatuses.has(status)) {
+        throw errors.invalidControlRequest(
+          `status must be one of ${[...deliveryStatuses].join(', ')}, got "${status}".`,
+          'query:status',
+        );
+      }
+      const filter: DeliveryFilter = {};
+      if (webhookId !== undefined) filter.webhookId = webhookId;
+      if (mailbox !== undefined) filter.mailbox = mailbox;
+      if (status !== undefined) filter.status = status as DeliveryFilter['status'];
+      if (appointmentId !== undefined) filter.appointmentId = appointmentId;
+      return { deliveries: request.server.emulator.store.deliveries.list(filter) };
+    },
+  );
 
   app.post('/reset', async (request, reply) => {
     request.server.emulator.reset();
@@ -50,38 +58,51 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
 
   const clockState = (app: FastifyInstance): ClockState => {
     const { clock } = app.emulator;
-    return { now: new Date(clock.now()).toISOString(), mode: clock.mode, pendingTimers: clock.pendingTimers() };
+    return {
+      now: new Date(clock.now()).toISOString(),
+      mode: clock.mode,
+      pendingTimers: clock.pendingTimers(),
+    };
   };
 
   app.get('/clock', async () => clockState(app));
 
-  app.post<{ Body: ClockAdvance }>('/clock', { schema: { body: controlSchema('ClockAdvance') } }, async (request) => {
-    const { clock } = request.server.emulator;
-    if (!(clock instanceof VirtualClock)) {
-      throw errors.invalidControlRequest(
-        'The clock is real; start the emulator with a virtual clock (startEmulator({ clock: { virtualStart } })) to advance it.',
-      );
-    }
-    const { byMs, to } = request.body;
-    if ((byMs === undefined) === (to === undefined)) {
-      throw errors.invalidControlRequest('Send exactly one of "byMs" or "to".', '/');
-    }
-    if (to !== undefined) {
-      const target = Date.parse(to);
-      if (target < clock.now()) throw errors.invalidControlRequest(`"to" (${to}) is before the clock's now.`, '/to');
-      await clock.advanceTo(target);
-    } else {
-      await clock.advanceBy(byMs ?? 0);
-    }
-    return clockState(app);
-  });
+  app.post<{ Body: ClockAdvance }>(
+    '/clock',
+    { schema: { body: controlSchema('ClockAdvance') } },
+    async (request) => {
+      const { clock } = request.server.emulator;
+      if (!(clock instanceof VirtualClock)) {
+        throw errors.invalidControlRequest(
+          'The clock is real; start the emulator with a virtual clock (startEmulator({ clock: { virtualStart } })) to advance it.',
+        );
+      }
+      const { byMs, to } = request.body;
+      if ((byMs === undefined) === (to === undefined)) {
+        throw errors.invalidControlRequest('Send exactly one of "byMs" or "to".', '/');
+      }
+      if (to !== undefined) {
+        const target = Date.parse(to);
+        if (target < clock.now())
+          throw errors.invalidControlRequest(`"to" (${to}) is before the clock's now.`, '/to');
+        await clock.advanceTo(target);
+      } else {
+        await clock.advanceBy(byMs ?? 0);
+      }
+      return clockState(app);
+    },
+  );
 
   app.get('/quirks', async (request): Promise<Quirks> => ({ ...request.server.emulator.quirks }));
 
-  app.patch<{ Body: Quirks }>('/quirks', { schema: { body: controlSchema('Quirks') } }, async (request): Promise<Quirks> => {
-    Object.assign(request.server.emulator.quirks, request.body);
-    return { ...request.server.emulator.quirks };
-  });
+  app.patch<{ Body: Quirks }>(
+    '/quirks',
+    { schema: { body: controlSchema('Quirks') } },
+    async (request): Promise<Quirks> => {
+      Object.assign(request.server.emulator.quirks, request.body);
+      return { ...request.server.emulator.quirks };
+    },
+  );
 
   const document = openApiDocument();
   app.get('/openapi.json', async () => document);
@@ -89,7 +110,8 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
   const schemaFiles = new Set(app.emulator.schemas.names.map((name) => `${name}.schema.json`));
   app.get<{ Params: { file: string } }>('/schemas/:file', async (request, reply) => {
     if (!schemaFiles.has(request.params.file)) throw errors.routeNotFound('GET', request.url);
-    return reply.type('application/schema+json').send(readFileSync(join(schemasDir, request.params.file), 'utf8'));
+    return reply
+      .type('application/schema+json')
+      .send(readFileSync(join(schemasDir, request.params.file), 'utf8'));
   });
 }
-

@@ -5,7 +5,9 @@ import { schemaId } from '../schemas/registry.js';
 type BusinessParams = { businessId: string };
 type AppointmentParams = BusinessParams & { appointmentId: string };
 
-const graphSchema = (definition: string) => ({ $ref: schemaId('graph-booking-appointment', `#/$defs/${definition}`) });
+const graphSchema = (definition: string) => ({
+  $ref: schemaId('graph-booking-appointment', `#/$defs/${definition}`),
+});
 
 /**
  * Graph-shaped appointment actions (DESIGN.md, source [E]) that change appointments and so fire
@@ -31,7 +33,8 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
   );
 
   app.get<{ Params: AppointmentParams }>('/:businessId/appointments/:appointmentId', async (request) => {
-    return request.server.emulator.appointments.get(request.params.businessId, request.params.appointmentId).appointment;
+    return request.server.emulator.appointments.get(request.params.businessId, request.params.appointmentId)
+      .appointment;
   });
 
   app.patch<{ Params: AppointmentParams; Body: BookingAppointment }>(
@@ -43,17 +46,24 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
     },
   );
 
-  app.delete<{ Params: AppointmentParams }>('/:businessId/appointments/:appointmentId', async (request, reply) => {
-    request.server.emulator.appointments.delete(request.params.businessId, request.params.appointmentId);
-    return reply.code(204).send();
-  });
+  app.delete<{ Params: AppointmentParams }>(
+    '/:businessId/appointments/:appointmentId',
+    async (request, reply) => {
+      request.server.emulator.appointments.delete(request.params.businessId, request.params.appointmentId);
+      return reply.code(204).send();
+    },
+  );
 
   app.post<{ Params: AppointmentParams; Body: CancelRequest }>(
     '/:businessId/appointments/:appointmentId/cancel',
     { schema: { body: graphSchema('cancelRequest') } },
     async (request, reply) => {
       const { businessId, appointmentId } = request.params;
-      request.server.emulator.appointments.cancel(businessId, appointmentId, request.body.cancellationMessage);
+      request.server.emulator.appointments.cancel(
+        businessId,
+        appointmentId,
+        request.body.cancellationMessage,
+      );
       return reply.code(204).send();
     },
   );

@@ -30,7 +30,10 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: InboxParams }>('/:name', async (request): Promise<Inbox> => {
-    return { name: request.params.name, messages: request.server.emulator.inboxes.get(request.params.name) ?? [] };
+    return {
+      name: request.params.name,
+      messages: request.server.emulator.inboxes.get(request.params.name) ?? [],
+    };
   });
 
   app.delete<{ Params: InboxParams }>('/:name', async (request, reply) => {

@@ -1,6 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChangeType, SeedBusiness, SubscribeRequest, Subscription, WebhookResponse } from '../generated/schema-types.js';
 import { errors } from '../errors/registry.js';
+import type {
+  ChangeType,
+  SeedBusiness,
+  SubscribeRequest,
+  Subscription,
+  WebhookResponse,
+} from '../generated/schema-types.js';
 import { currentUser, requireUser } from '../http/authenticate.js';
 import { schemaId } from '../schemas/registry.js';
 
@@ -55,7 +61,10 @@ function subscribe(request: FastifyRequest<{ Params: MailboxParams; Body: Subscr
   if (!store.subscriptions.addWithinLimit(subscription, config.webhookLimit)) {
     throw errors.webhookLimitExceeded(business.email, config.webhookLimit);
   }
-  request.log.info({ webhookId: subscription.webhookId, mailbox: business.email, changeTypes }, 'flow subscribed');
+  request.log.info(
+    { webhookId: subscription.webhookId, mailbox: business.email, changeTypes },
+    'flow subscribed',
+  );
   return subscription;
 }
 
@@ -94,21 +103,29 @@ export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
     { schema: subscribeSchema },
     async (request, reply) => {
       const subscription = subscribe(request);
-      return answer(request, reply, subscription, subscription.changeTypes.includes('Created') ? 'webhookId' : 'created');
+      return answer(
+        request,
+        reply,
+        subscription,
+        subscription.changeTypes.includes('Created') ? 'webhookId' : 'created',
+      );
     },
   );
 
-  app.delete<{ Params: WebhookParams }>('/bookingBusinesses/:SMTPAddress/webhook/:WebhookId', async (request, reply) => {
-    const { store } = request.server.emulator;
-    const business = administeredBusiness(request, request.params.SMTPAddress);
-    const subscription = store.subscriptions.get(request.params.WebhookId);
-    if (!subscription || subscription.mailbox.toLowerCase() !== business.email.toLowerCase()) {
-      throw errors.webhookNotFound(request.params.WebhookId, business.email);
-    }
-    store.subscriptions.remove(subscription.webhookId);
-    request.log.info({ webhookId: subscription.webhookId, mailbox: business.email }, 'flow unsubscribed');
-    return reply.code(200).send();
-  });
+  app.delete<{ Params: WebhookParams }>(
+    '/bookingBusinesses/:SMTPAddress/webhook/:WebhookId',
+    async (request, reply) => {
+      const { store } = request.server.emulator;
+      const business = administeredBusiness(request, request.params.SMTPAddress);
+      const subscription = store.subscriptions.get(request.params.WebhookId);
+      if (!subscription || subscription.mailbox.toLowerCase() !== business.email.toLowerCase()) {
+        throw errors.webhookNotFound(request.params.WebhookId, business.email);
+      }
+      store.subscriptions.remove(subscription.webhookId);
+      request.log.info({ webhookId: subscription.webhookId, mailbox: business.email }, 'flow unsubscribed');
+      return reply.code(200).send();
+    },
+  );
 
   app.get('/bookingBusinessesUserAsAdmin', async (request) => {
     const header = request.headers['x-prefer-owauserconfig'];

@@ -60,7 +60,9 @@ export async function renderSchemaTypes(): Promise<string> {
     title: 'SchemaFiles',
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(files.map((file) => [file.replace('.schema.json', ''), { $ref: `./${file}` }])),
+    properties: Object.fromEntries(
+      files.map((file) => [file.replace('.schema.json', ''), { $ref: `./${file}` }]),
+    ),
   };
   return compile(root, 'SchemaFiles', {
     cwd: schemasDir,

@@ -1,4 +1,9 @@
-import type { BookingAppointment, Delivery, DeliveryStatus, Subscription } from '../generated/schema-types.js';
+import type {
+  BookingAppointment,
+  Delivery,
+  DeliveryStatus,
+  Subscription,
+} from '../generated/schema-types.js';
 
 /**
  * The emulator's mutable state, split by aggregate. Methods are synchronous on purpose: a check

@@ -1,0 +1,144 @@
+import type { Command } from 'commander';
+import { triggerApiBase } from '../../app.js';
+import type { EmulatorOptions } from '../../config/options.js';
+import { parseQuirkSetting, quirkNames } from '../../config/quirks.js';
+import { namedRetryPolicies } from '../../delivery/retry-policy.js';
+import type { QuirkName } from '../../generated/schema-types.js';
+import { type RunningEmulator, startEmulator } from '../../start.js';
+import { bannerCredentials } from '../demo-credentials.js';
+import { collect, parseChoice, parsePort } from '../flags.js';
+import { UsageError } from '../usage-error.js';
+
+interface StartFlags {
+  port: number;
+  host: string;
+  seed?: string;
+  dataDir?: string;
+  profile: 'default' | 'strict';
+  quirk: string[];
+  retryPolicy?: string;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  quiet?: boolean;
+}
+
+function banner(running: RunningEmulator): string {
+  const { directory } = running.context;
+  const lines = [`listening on ${running.url}`, '', 'mailboxes:'];
+  for (const business of directory.businesses) {
+    const flows = running.context.store.subscriptions.listByMailbox(business.email).length;
+    lines.push(
+      `  ${business.email}  (${business.displayName}, ${flows} of ${running.context.config.webhookLimit} flows)`,
+    );
+  }
+  const first = directory.businesses[0];
+  if (!first) return lines.join('\n');
+  const { admin, nonAdmin } = bannerCredentials(directory, first);
+  lines.push('');
+  if (admin) lines.push(`admin token:      ${admin.token}  (${admin.upn}, administrator of ${first.email})`);
+  if (nonAdmin)
+    lines.push(
+      `non-admin token:  ${nonAdmin.token}  (${nonAdmin.upn}, ${nonAdmin.role} of ${first.email}: gets 403)`,
+    );
+  if (admin) {
+    const body = JSON.stringify({
+      webhook: {
+        notification_url: `${running.url}/_emulator/inbox/demo`,
+        resource: 'Appointments',
+        change_type: ['Created'],
+      },
+    });
+    lines.push(
+      '',
+      'subscribe the built-in inbox as a "When an appointment is created" flow:',
+      `  curl -i -X POST '${running.url}${triggerApiBase}/bookingBusinesses/${encodeURIComponent(first.email)}/webhook/AppointmentCreated' -H 'Authorization: Bearer ${admin.token}' -H 'Content-Type: application/json' -d '${body}'`,
+      '',
+      `then create appointments with POST ${running.url}/v1.0/solutions/bookingBusinesses/${first.email}/appointments`,
+      `and read what the flow received at ${running.url}/_emulator/inbox/demo (journal: ${running.url}/_emulator/deliveries)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function toOptions(flags: StartFlags): EmulatorOptions {
+  if (flags.dataDir !== undefined) {
+    throw new UsageError(
+      '--data-dir (SQLite durability) is not available in this version yet; state is kept in memory. Run without --data-dir.',
+    );
+  }
+  const quirks: Partial<Record<QuirkName, boolean>> = {};
+  for (const setting of flags.quirk) {
+    try {
+      const [name, on] = parseQuirkSetting(setting);
+      quirks[name] = on;
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  }
+  const options: EmulatorOptions = {
+    profile: flags.profile,
+    quirks,
+    logLevel: flags.logLevel === 'silent' ? false : flags.logLevel,
+  };
+  if (flags.seed !== undefined) options.seed = flags.seed;
+  if (flags.retryPolicy !== undefined) options.retryPolicy = flags.retryPolicy;
+  return options;
+}
+
+/** Prints one line per delivery attempt, so a developer sees what their flow was sent. */
+function narrateDeliveries(running: RunningEmulator): void {
+  running.context.events.on('delivery:attempt', (delivery, attempt) => {
+    const answer = attempt.responseStatus !== undefined ? `HTTP ${attempt.responseStatus}` : attempt.error;
+    process.stdout.write(
+      `delivery ${delivery.deliveryId} ${delivery.changeType} -> ${delivery.url}: ${answer} (attempt ${attempt.attempt}, ${attempt.outcome})\n`,
+    );
+  });
+}
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('Serve the Bookings trigger API, Graph-shaped appointment actions and the control API.')
+    .option('--port <port>', 'port to listen on; 0 takes a free port', parsePort, 4780)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--seed <file>', 'seed file (YAML or JSON); default: the built-in demo seed')
+    .option('--data-dir <dir>', 'keep state in SQLite in this directory (not available yet)')
+    .option(
+      '--profile <profile>',
+      'allowlist profile: default (adds localhost) or strict',
+      parseChoice(['default', 'strict'] as const),
+      'default',
+    )
+    .option('--quirk <name=on|off>', `switch a quirk (repeatable): ${quirkNames.join(', ')}`, collect, [])
+    .option(
+      '--retry-policy <name>',
+      `${Object.keys(namedRetryPolicies).join(', ')} or delays such as 1s,5s,30s`,
+    )
+    .option(
+      '--log-level <level>',
+      'request log level',
+      parseChoice(['silent', 'error', 'warn', 'info', 'debug'] as const),
+      'warn',
+    )
+    .option('--quiet', 'print only the listening line')
+    .action(async (flags: StartFlags) => {
+      const options = toOptions(flags);
+      const running = await startEmulator({ ...options, port: flags.port, host: flags.host });
+      process.stdout.write(`${flags.quiet ? `listening on ${running.url}` : banner(running)}\n`);
+      if (!flags.quiet) narrateDeliveries(running);
+      let stopping = false;
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) return;
+        stopping = true;
+        process.stdout.write(`\n${signal}: stopping\n`);
+        running.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`error while stopping: ${(error as Error).message}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

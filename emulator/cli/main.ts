@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config-error.js';
+import { packageVersion } from '../paths.js';
+import { registerStartCommand } from './commands/start.js';
+import { UsageError } from './usage-error.js';
+
+const program = new Command()
+  .name('bookings-emulator')
+  .description(
+    'A local emulator of the Microsoft Bookings appointment triggers for Power Automate and Logic Apps flows.',
+  )
+  .version(packageVersion)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerStartCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // Help and version exit 0; a bad flag or argument exits 2 (invalid input).
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  }
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    process.stderr.write(`bookings-emulator: ${error.message}\n`);
+    process.exit(2);
+  }
+  const err = error as NodeJS.ErrnoException;
+  if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
+    process.stderr.write(
+      `bookings-emulator: cannot listen: ${err.message}. Choose another --port or --host.\n`,
+    );
+    process.exit(2);
+  }
+  process.stderr.write(`bookings-emulator: ${err.stack ?? String(error)}\n`);
+  process.exit(1);
+}
