@@ -5,15 +5,13 @@ import { installErrorHandling } from './http/error-handler.js';
 import { controlRoutes } from './routes/control.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
-import { triggerApiRoutes } from './routes/trigger-api.js';
+import { triggerApiBase, triggerApiRoutes } from './routes/trigger-api.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     emulator: EmulatorContext;
   }
 }
-
-export const triggerApiBase = '/BookingsService/api/V1';
 
 function isResolved(value: EmulatorOptions | ResolvedConfig): value is ResolvedConfig {
   return 'allowlist' in value && 'webhookLimit' in value && Object.isFrozen(value);
@@ -35,6 +33,8 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   const context = createEmulatorContext(config, app.log);
   app.decorate('emulator', context);
   app.setValidatorCompiler(({ schema }) => context.schemas.validator(schema));
+  // Bodies are JSON; Fastify's default text/plain parser would turn a mislabelled body into a string.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app, config.bodyLimitBytes);
 
   await app.register(triggerApiRoutes, { prefix: triggerApiBase });

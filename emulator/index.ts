@@ -1,4 +1,4 @@
-export { buildApp, triggerApiBase } from './app.js';
+export { buildApp } from './app.js';
 export type { EmulatorOptions, ResolvedConfig } from './config/options.js';
 export { resolveConfig } from './config/options.js';
 export { quirkDefaults, quirkNames } from './config/quirks.js';
@@ -6,5 +6,6 @@ export type { EmulatorContext } from './context.js';
 export { EmulatorError, errorDefinitions } from './errors/registry.js';
 export type { EmulatorEventMap } from './events.js';
 export type * from './generated/schema-types.js';
+export { triggerApiBase } from './routes/trigger-api.js';
 export { getSchemaRegistry, SchemaRegistry, schemaId } from './schemas/registry.js';
 export { type RunningEmulator, type StartOptions, startEmulator } from './start.js';

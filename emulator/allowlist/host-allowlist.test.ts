@@ -259,13 +259,18 @@ describe("custom list ['hooks.example.test', '*.corp.example']", () => {
   });
 });
 
-describe('behaviour as found (documented, not required by CONTRACT.md)', () => {
+describe('policy beyond CONTRACT.md (docs/decisions/005)', () => {
   it('leading/trailing spaces around a URL are stripped by WHATWG parsing; the parsed host decides', () => {
     expectAccepted(defaults.check('  http://localhost/  '), 'localhost');
   });
 
-  it('an empty userinfo (https://@host/) carries no user information and the real host decides', () => {
-    expectAccepted(defaults.check('https://@prod.logic.azure.com/'), 'prod.logic.azure.com');
+  it('any @ in the authority is refused, even an empty userinfo (https://@host/)', () => {
+    expectRefused(defaults.check('https://@prod.logic.azure.com/'));
+  });
+
+  it('a host with an empty label is refused (https://..logic.azure.com/)', () => {
+    expectRefused(defaults.check('https://..logic.azure.com/'));
+    expectRefused(defaults.check('https://a..logic.azure.com/'));
   });
 
   it('spellings that WHATWG rewrites into an allowed host are refused rather than trusted', () => {

@@ -34,10 +34,13 @@ function normaliseHost(host: string): string {
  * WHATWG URL parsing turns 0x7f.1, 2130706433, %6c%6f... or full-width dots into a canonical
  * host; a spelling that needed such rewriting is refused rather than trusted.
  */
-function rawHost(url: string): string | undefined {
+function rawAuthority(url: string): string | undefined {
   const schemeEnd = url.indexOf('://');
   if (schemeEnd < 0) return undefined;
-  const authority = url.slice(schemeEnd + 3).split(/[/?#\\]/, 1)[0] ?? '';
+  return url.slice(schemeEnd + 3).split(/[/?#\\]/, 1)[0] ?? '';
+}
+
+function rawHost(authority: string): string | undefined {
   const hostAndPort = authority.slice(authority.lastIndexOf('@') + 1);
   if (hostAndPort.startsWith('[')) {
     const close = hostAndPort.indexOf(']');
@@ -70,16 +73,20 @@ export function createHostAllowlist(patterns: readonly string[]): HostAllowlist 
       if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
         return { allowed: false, reason: `scheme ${parsed.protocol} is not http or https` };
       }
-      if (parsed.username !== '' || parsed.password !== '') {
+      const authority = rawAuthority(url);
+      if (parsed.username !== '' || parsed.password !== '' || authority?.includes('@')) {
         return { allowed: false, reason: 'the URL carries user information before its host (user@host)' };
       }
-      const written = rawHost(url);
+      const written = authority === undefined ? undefined : rawHost(authority);
       const host = normaliseHost(parsed.hostname);
       if (written === undefined || normaliseHost(written) !== host) {
         return {
           allowed: false,
           reason: `host "${written ?? ''}" is not written in canonical form (it parses as "${parsed.hostname}")`,
         };
+      }
+      if (host.split('.').some((label) => label === '')) {
+        return { allowed: false, reason: `host "${host}" has an empty label` };
       }
       if (!frozen.some((pattern) => matches(pattern, host))) {
         return { allowed: false, reason: `host "${host}" matches no allowlisted pattern` };

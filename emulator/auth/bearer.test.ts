@@ -82,7 +82,11 @@ describe('authenticate: accepted', () => {
     }
   });
 
-  it.each([['https://outlook.office.com'], ['https://outlook.office.com/']])('aud %j is accepted', (aud) => {
+  it.each([
+    ['https://outlook.office.com'],
+    ['https://outlook.office.com/'],
+    [['api://other', 'https://outlook.office.com/']],
+  ])('aud %j is accepted (a list must include the connector resource)', (aud) => {
     const token = jwt({ upn: 'jwt-admin@contoso.example', aud });
     expectUser(authenticate(bearer(token), directory, nowMs), 'jwt-admin@contoso.example');
   });
@@ -143,6 +147,10 @@ describe('authenticate: refused with 401 Unauthenticated', () => {
     ['JWT with aud for another app', bearer(jwt({ upn, aud: 'api://some-other-app' }))],
     ['JWT with a look-alike aud', bearer(jwt({ upn, aud: 'https://outlook.office.com.evil.example/' }))],
     ['JWT with a non-string aud', bearer(jwt({ upn, aud: 42 }))],
+    [
+      'JWT with an aud list without the connector resource',
+      bearer(jwt({ upn, aud: ['api://a', 'api://b'] })),
+    ],
   ];
 
   it.each(refused)('%s', (_name, authorization) => {

@@ -33,7 +33,11 @@ function fromJwt(token: string, directory: Directory, nowMs: number): AuthResult
   if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > nowSeconds)) {
     return fail('The JWT is not valid yet (nbf is in the future).');
   }
-  if (claims.aud !== undefined && !(typeof claims.aud === 'string' && acceptedAudiences.has(claims.aud))) {
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (
+    claims.aud !== undefined &&
+    !audiences.some((aud) => typeof aud === 'string' && acceptedAudiences.has(aud))
+  ) {
     return fail(`The JWT's audience must be https://outlook.office.com/ (the connector's resource).`);
   }
   for (const claim of identityClaims) {

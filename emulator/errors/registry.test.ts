@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot, schemasDir } from '../paths.js';
 import { errorDefinitions } from './registry.js';
 
-const schemaCodes: string[] = JSON.parse(readFileSync(join(schemasDir, 'error.schema.json'), 'utf8')).$defs.ErrorCode
-  .enum;
+const schemaCodes: string[] = JSON.parse(readFileSync(join(schemasDir, 'error.schema.json'), 'utf8')).$defs
+  .ErrorCode.enum;
 
 describe('error registry', () => {
   it('lists exactly the codes of schemas/error.schema.json', () => {

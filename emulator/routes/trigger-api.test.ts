@@ -151,7 +151,9 @@ describe('trigger API', () => {
       const location = locationOf(response);
       expect(() => new URL(location)).not.toThrow();
       expect(location.endsWith(`/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`)).toBe(true);
-      expect(locationPath(response)).toBe(`${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`);
+      expect(locationPath(response)).toBe(
+        `${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`,
+      );
       const stored = await flows(app);
       expect(stored.map((flow) => flow.webhookId)).toEqual([webhookId]);
       expect(stored[0]?.changeTypes).toEqual(['Created']);
@@ -187,7 +189,11 @@ describe('trigger API', () => {
         const before = await flows(app);
         const webhookId = webhookIdFromLocation(response);
         expect(before.map((flow) => flow.webhookId)).toContain(webhookId);
-        const deleted = await app.inject({ method: 'DELETE', url: locationPath(response), headers: adminAuth });
+        const deleted = await app.inject({
+          method: 'DELETE',
+          url: locationPath(response),
+          headers: adminAuth,
+        });
         expect(deleted.statusCode, deleted.body).toBe(200);
         const after = await flows(app);
         expect(after.map((flow) => flow.webhookId)).not.toContain(webhookId);
@@ -209,9 +215,22 @@ describe('trigger API', () => {
         });
         expectSubscribed(response, trigger.changeType);
         const webhookId = webhookIdFromLocation(response);
-        expect(locationPath(response)).toBe(`${prefix}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`);
+        expect(locationPath(response)).toBe(
+          `${prefix}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`,
+        );
       }
       expect(await flows(app)).toHaveLength(3);
+    });
+
+    it('keeps the whole connection id in Location even when the id itself starts with "bookingBusiness"', async () => {
+      const app = await start();
+      const oddPrefix = `/bookingBusinessesConn${triggerBase}`;
+      const response = await rawSubscribe(app, { prefix: oddPrefix });
+      expect(response.statusCode, response.body).toBe(200);
+      const webhookId = expectSubscribeResponse(response.json());
+      expect(locationPath(response)).toBe(
+        `${oddPrefix}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`,
+      );
     });
 
     it('deletes under the connection-id form, also through its Location path', async () => {
@@ -221,7 +240,11 @@ describe('trigger API', () => {
       const firstId = expectSubscribeResponse(first.json());
       const deleted = await deleteWebhook(app, firstId, { prefix });
       expect(deleted.statusCode, deleted.body).toBe(200);
-      const viaLocation = await app.inject({ method: 'DELETE', url: locationPath(second), headers: adminAuth });
+      const viaLocation = await app.inject({
+        method: 'DELETE',
+        url: locationPath(second),
+        headers: adminAuth,
+      });
       expect(viaLocation.statusCode, viaLocation.body).toBe(200);
       expect(await flows(app)).toEqual([]);
     });
@@ -242,7 +265,9 @@ describe('trigger API', () => {
       const response = await backendSubscribe(app, ['Created']);
       expect(response.statusCode, response.body).toBe(200);
       const webhookId = expectSubscribeResponse(response.json());
-      expect(locationPath(response)).toBe(`${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`);
+      expect(locationPath(response)).toBe(
+        `${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/${webhookId}`,
+      );
       const [flow] = await flows(app);
       expect(flow?.webhookId).toBe(webhookId);
       expect(flow?.changeTypes).toEqual(['Created']);
@@ -444,7 +469,11 @@ describe('trigger API', () => {
           });
           expectError(response, 403, 'NotBookingsAdministrator');
         }
-        expectError(await backendSubscribe(app, ['Created'], { headers: bearer(token) }), 403, 'NotBookingsAdministrator');
+        expectError(
+          await backendSubscribe(app, ['Created'], { headers: bearer(token) }),
+          403,
+          'NotBookingsAdministrator',
+        );
         expect(await flows(app)).toEqual([]);
       });
     }
@@ -452,7 +481,11 @@ describe('trigger API', () => {
     it('refuses a DELETE by a non-administrator and keeps the flow', async () => {
       const app = await start();
       const webhookId = expectSubscribeResponse((await rawSubscribe(app)).json());
-      expectError(await deleteWebhook(app, webhookId, { headers: memberAuth }), 403, 'NotBookingsAdministrator');
+      expectError(
+        await deleteWebhook(app, webhookId, { headers: memberAuth }),
+        403,
+        'NotBookingsAdministrator',
+      );
       expectError(
         await deleteWebhook(app, webhookId, { headers: otherAdminAuth }),
         403,
@@ -519,7 +552,11 @@ describe('trigger API', () => {
         403,
         'NotificationUrlNotAllowlisted',
       );
-      expectError(await subscribe(app, 'https://sub.hooks.example.test/flow'), 403, 'NotificationUrlNotAllowlisted');
+      expectError(
+        await subscribe(app, 'https://sub.hooks.example.test/flow'),
+        403,
+        'NotificationUrlNotAllowlisted',
+      );
     });
   });
 
@@ -542,7 +579,11 @@ describe('trigger API', () => {
           expectError(response, 429, 'WebhookLimitExceeded');
         }
       }
-      expectError(await backendSubscribe(app, ['Deleted'], { headers: admin2Auth }), 429, 'WebhookLimitExceeded');
+      expectError(
+        await backendSubscribe(app, ['Deleted'], { headers: admin2Auth }),
+        429,
+        'WebhookLimitExceeded',
+      );
       const jwt = bearer(unsignedJwt({ upn: 'jwt-admin@contoso.example' }));
       expectError(await subscribe(app, receiverUrl, { headers: jwt }), 429, 'WebhookLimitExceeded');
       expect(await flows(app)).toHaveLength(5);
@@ -569,10 +610,14 @@ describe('trigger API', () => {
     it('a DELETE frees exactly one slot', async () => {
       const app = await start();
       const ids: string[] = [];
-      for (let i = 0; i < 5; i += 1) ids.push(expectSubscribeResponse((await subscribe(app, receiverUrl)).json()));
+      for (let i = 0; i < 5; i += 1)
+        ids.push(expectSubscribeResponse((await subscribe(app, receiverUrl)).json()));
       expectError(await subscribe(app, receiverUrl), 429, 'WebhookLimitExceeded');
       expect((await deleteWebhook(app, ids[2] as string)).statusCode).toBe(200);
-      expectSubscribed(await subscribe(app, receiverUrl, { changeType: 'Updated', headers: admin2Auth }), 'Updated');
+      expectSubscribed(
+        await subscribe(app, receiverUrl, { changeType: 'Updated', headers: admin2Auth }),
+        'Updated',
+      );
       expectError(await subscribe(app, receiverUrl), 429, 'WebhookLimitExceeded');
       expect(await flows(app)).toHaveLength(5);
     });
@@ -601,7 +646,9 @@ describe('trigger API', () => {
           });
         }),
       );
-      const succeeded = responses.filter((response) => response.statusCode === 200 || response.statusCode === 201);
+      const succeeded = responses.filter(
+        (response) => response.statusCode === 200 || response.statusCode === 201,
+      );
       const refused = responses.filter((response) => response.statusCode === 429);
       expect(succeeded).toHaveLength(5);
       expect(refused).toHaveLength(45);
@@ -624,8 +671,16 @@ describe('trigger API', () => {
       ['a wrong resource', { webhook: { ...valid, resource: 'Calendars' } }, '/webhook/resource'],
       ['an empty change_type', { webhook: { ...valid, change_type: [] } }, '/webhook/change_type'],
       ['an unknown change type', { webhook: { ...valid, change_type: ['Moved'] } }, '/webhook/change_type/0'],
-      ['notification_url as a number', { webhook: { ...valid, notification_url: 42 } }, '/webhook/notification_url'],
-      ['an unknown extra field in webhook', { webhook: { ...valid, notificationUrl: 'x' } }, '/webhook/notificationUrl'],
+      [
+        'notification_url as a number',
+        { webhook: { ...valid, notification_url: 42 } },
+        '/webhook/notification_url',
+      ],
+      [
+        'an unknown extra field in webhook',
+        { webhook: { ...valid, notificationUrl: 'x' } },
+        '/webhook/notificationUrl',
+      ],
       ['an unknown extra field at the top', { webhook: valid, extra: true }, '/extra'],
     ];
 
@@ -696,14 +751,10 @@ describe('trigger API', () => {
 
     it('an unknown webhook id answers 404 WebhookNotFound', async () => {
       const app = await start();
-      expectError(
-        await deleteWebhook(app, '00000000-0000-4000-8000-000000000000'),
-        404,
-        'WebhookNotFound',
-      );
+      expectError(await deleteWebhook(app, '00000000-0000-4000-8000-000000000000'), 404, 'WebhookNotFound');
     });
 
-    it("a webhook id of the other business, deleted through this mailbox, answers 404 and stays", async () => {
+    it('a webhook id of the other business, deleted through this mailbox, answers 404 and stays', async () => {
       const app = await start();
       const created = await subscribe(app, receiverUrl, { mailbox: clinic, headers: otherAdminAuth });
       const webhookId = expectSubscribeResponse(created.json());

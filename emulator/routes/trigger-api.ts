@@ -20,11 +20,15 @@ const triggerPaths: ReadonlyArray<{ path: string; answer: 'webhookId' | 'created
 type MailboxParams = { SMTPAddress: string };
 type WebhookParams = MailboxParams & { WebhookId: string };
 
-/** Everything before /bookingBusinesses: the base path with or without the connection id. */
+/** Where the trigger API lives (source [A]); a Power Platform connection puts its id in front. */
+export const triggerApiBase = '/BookingsService/api/V1';
+
+/** The base path the caller used: with its connection id, or without. */
 function basePath(request: FastifyRequest): string {
-  const path = request.url.split('?')[0] ?? '';
-  const index = path.indexOf('/bookingBusiness');
-  return index < 0 ? path : path.slice(0, index);
+  const { connectionId } = request.params as { connectionId?: string };
+  return connectionId === undefined
+    ? triggerApiBase
+    : `/${encodeURIComponent(connectionId)}${triggerApiBase}`;
 }
 
 function deleteUrl(request: FastifyRequest, subscription: Subscription): string {

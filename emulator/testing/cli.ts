@@ -6,7 +6,8 @@ import { packageRoot } from '../paths.js';
 export const cliPath = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');
 
 function requireBuiltCli(): void {
-  if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run \`npm run build\` (npm test does it first).`);
+  if (!existsSync(cliPath))
+    throw new Error(`${cliPath} is missing: run \`npm run build\` (npm test does it first).`);
 }
 
 export interface CliResult {

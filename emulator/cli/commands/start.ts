@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { triggerApiBase } from '../../app.js';
 import type { EmulatorOptions } from '../../config/options.js';
 import { parseQuirkSetting, quirkNames } from '../../config/quirks.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
 import type { QuirkName } from '../../generated/schema-types.js';
+import { triggerApiBase } from '../../routes/trigger-api.js';
 import { type RunningEmulator, startEmulator } from '../../start.js';
 import { bannerCredentials } from '../demo-credentials.js';
 import { collect, parseChoice, parsePort } from '../flags.js';
