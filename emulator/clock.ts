@@ -6,10 +6,16 @@ export interface TimerHandle {
   readonly id: number;
 }
 
+export type TimerCallback = () => void | Promise<void>;
+
 export interface Clock {
   readonly mode: 'real' | 'virtual';
   now(): number;
-  setTimer(callback: () => void, delayMs: number): TimerHandle;
+  /**
+   * Runs `callback` after `delayMs`. A virtual clock waits for the promise a callback returns
+   * before it moves on, so a retry started on the way finishes at its own instant.
+   */
+  setTimer(callback: TimerCallback, delayMs: number): TimerHandle;
   clearTimer(handle: TimerHandle): void;
   pendingTimers(): number;
   /** Cancels every pending timer; used when the app closes or resets. */
@@ -58,7 +64,7 @@ export class RealClock implements Clock {
 interface VirtualTimer {
   id: number;
   dueAt: number;
-  callback: () => void;
+  callback: TimerCallback;
 }
 
 export class VirtualClock implements Clock {
@@ -75,7 +81,7 @@ export class VirtualClock implements Clock {
     return this.current;
   }
 
-  setTimer(callback: () => void, delayMs: number): TimerHandle {
+  setTimer(callback: TimerCallback, delayMs: number): TimerHandle {
     const timer = { id: this.nextId++, dueAt: this.current + Math.max(0, delayMs), callback };
     this.timers.push(timer);
     return { id: timer.id };
@@ -95,7 +101,8 @@ export class VirtualClock implements Clock {
 
   /**
    * Moves time forward, firing every timer that falls due on the way, in due order, each at its
-   * own instant. Waits a macrotask after each so work a timer starts can schedule its follow-ups.
+   * own instant. Awaits each callback's promise (a delivery attempt) and then a macrotask, so the
+   * follow-ups it schedules are counted from its instant and fire within the same advance.
    */
   async advanceBy(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0)
@@ -109,7 +116,7 @@ export class VirtualClock implements Clock {
       if (!next) break;
       this.timers = this.timers.filter((timer) => timer.id !== next.id);
       this.current = Math.max(this.current, next.dueAt);
-      next.callback();
+      await next.callback();
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.current = target;

@@ -72,7 +72,7 @@ export class DeliveryEngine {
     this.deps.store.insert(delivery);
     this.deps.events.emit('delivery:queued', delivery);
     // The first attempt goes out at once, whatever the clock; only retries wait on it.
-    setImmediate(() => this.run(delivery.deliveryId));
+    setImmediate(() => void this.run(delivery.deliveryId));
     return delivery;
   }
 
@@ -94,13 +94,14 @@ export class DeliveryEngine {
     await this.agent.close();
   }
 
-  private run(deliveryId: string): void {
-    if (this.closed) return;
+  /** Starts an attempt; the returned promise settles when it is done (the virtual clock waits on it). */
+  private run(deliveryId: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
     const task = this.attempt(deliveryId).catch((error: unknown) => {
       this.deps.log.error({ err: error, deliveryId }, 'delivery attempt crashed');
     });
     this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    return task.finally(() => this.inFlight.delete(task));
   }
 
   private async attempt(deliveryId: string): Promise<void> {

@@ -76,7 +76,11 @@ describe('quirks (CONTRACT.md §4)', () => {
   }
 
   function patch(target: FastifyInstance, id: string, body: object) {
-    return target.inject({ method: 'PATCH', url: `${appointmentsPath}/${encodeURIComponent(id)}`, payload: body });
+    return target.inject({
+      method: 'PATCH',
+      url: `${appointmentsPath}/${encodeURIComponent(id)}`,
+      payload: body,
+    });
   }
 
   function setQuirks(target: FastifyInstance, quirks: Quirks): Promise<LightMyRequestResponse> {
@@ -136,20 +140,23 @@ describe('quirks (CONTRACT.md §4)', () => {
     it.each([
       ['on (default)', {}],
       ['off', { quirks: { 'cancel-reason-missing-1on1': false } }],
-    ] as const)('group cancellations always carry CancelReason and notes (quirk %s)', async (_label, options) => {
-      const target = await start(options);
-      const deleted = await receiverFor(target, 'Deleted');
-      const created = await create(target, groupAppointment());
-      const response = await cancel(target, created.id, 'Workshop moved online');
-      expect(response.statusCode, response.body).toBe(204);
-      await waitForSettled(target, 1);
-      const payload = await onlyPayload(deleted);
-      expect(payload.CancelReason).toBe('Workshop moved online');
-      expect(payload.Customers?.map((customer) => customer.Notes)).toStrictEqual([
-        'Needs a ramp',
-        'Arrives late',
-      ]);
-    });
+    ] as const)(
+      'group cancellations always carry CancelReason and notes (quirk %s)',
+      async (_label, options) => {
+        const target = await start(options);
+        const deleted = await receiverFor(target, 'Deleted');
+        const created = await create(target, groupAppointment());
+        const response = await cancel(target, created.id, 'Workshop moved online');
+        expect(response.statusCode, response.body).toBe(204);
+        await waitForSettled(target, 1);
+        const payload = await onlyPayload(deleted);
+        expect(payload.CancelReason).toBe('Workshop moved online');
+        expect(payload.Customers?.map((customer) => customer.Notes)).toStrictEqual([
+          'Needs a ramp',
+          'Arrives late',
+        ]);
+      },
+    );
 
     it('a Graph DELETE (no cancellation message) carries no CancelReason even with the quirk off', async () => {
       const target = await start({ quirks: { 'cancel-reason-missing-1on1': false } });
@@ -274,7 +281,9 @@ describe('quirks (CONTRACT.md §4)', () => {
       await updatedReceiver.waitFor(2);
       expect(updatedReceiver.received).toHaveLength(2);
       for (const request of updatedReceiver.received) expectValidPayload(request.body);
-      expect((updatedReceiver.received[1]?.body as AppointmentData).AdditionalInfo).toBe('Third floor');
+      expect((updatedReceiver.received[1]?.body as AppointmentData | undefined)?.AdditionalInfo).toBe(
+        'Third floor',
+      );
     });
   });
 

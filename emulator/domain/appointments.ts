@@ -204,7 +204,8 @@ export class AppointmentService {
     const appointment: BookingAppointment & { id: string } = {
       ...input,
       id: input.id,
-      selfServiceAppointmentId: input.selfServiceAppointmentId ?? input.id,
+      // Read-only in Graph; the connector calls it the appointment id (CONTRACT.md §3).
+      selfServiceAppointmentId: input.id,
       serviceId: service.id,
       serviceName: input.serviceName ?? service.displayName,
       startDateTime: toGraphUtc(start.epochMs),

@@ -123,8 +123,6 @@ export function registerStartCommand(program: Command): void {
     .action(async (flags: StartFlags) => {
       const options = toOptions(flags);
       const running = await startEmulator({ ...options, port: flags.port, host: flags.host });
-      process.stdout.write(`${flags.quiet ? `listening on ${running.url}` : banner(running)}\n`);
-      if (!flags.quiet) narrateDeliveries(running);
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) return;
@@ -140,5 +138,8 @@ export function registerStartCommand(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // Signal handlers first: whoever reads the listening line may stop us at once.
+      process.stdout.write(`${flags.quiet ? `listening on ${running.url}` : banner(running)}\n`);
+      if (!flags.quiet) narrateDeliveries(running);
     });
 }
