@@ -1,6 +1,7 @@
 /**
- * Time for everything that waits: retries, appointment timestamps, token expiry. The virtual clock
- * lets tests and scenarios move through hours of retries instantly (CONTRACT.md §3 policy).
+ * Time for everything that waits: retries, appointment timestamps, token expiry (CONTRACT.md §3
+ * policy: "on a clock that tests can advance"). Both clocks can be advanced, firing every timer
+ * that falls due on the way at its own instant; the real one also moves by itself.
  */
 export interface TimerHandle {
   readonly id: number;
@@ -12,68 +13,151 @@ export interface Clock {
   readonly mode: 'real' | 'virtual';
   now(): number;
   /**
-   * Runs `callback` after `delayMs`. A virtual clock waits for the promise a callback returns
-   * before it moves on, so a retry started on the way finishes at its own instant.
+   * Runs `callback` after `delayMs`. While advancing, the clock waits for the promise a callback
+   * returns before it moves on, so a retry started on the way finishes at its own instant.
    */
   setTimer(callback: TimerCallback, delayMs: number): TimerHandle;
   clearTimer(handle: TimerHandle): void;
   pendingTimers(): number;
+  /** When the next timer falls due, if any. */
+  nextDueAt(): number | undefined;
   /** Cancels every pending timer; used when the app closes or resets. */
   clearAll(): void;
+  advanceBy(ms: number): Promise<void>;
+  advanceTo(epochMs: number): Promise<void>;
 }
 
-export class RealClock implements Clock {
-  readonly mode = 'real' as const;
+interface ScheduledTimer {
+  id: number;
+  dueAt: number;
+  callback: TimerCallback;
+}
+
+abstract class AdvanceableClock implements Clock {
+  abstract readonly mode: 'real' | 'virtual';
+  protected readonly timers = new Map<number, ScheduledTimer>();
   private nextId = 1;
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Advances are serialised: a second one waits for the first. */
+  private advancing: Promise<void> = Promise.resolve();
 
-  now(): number {
-    return Date.now();
-  }
+  abstract now(): number;
+  /** Moves this clock's notion of now (forward only). */
+  protected abstract moveTo(epochMs: number): void;
+  protected onScheduled(_timer: ScheduledTimer): void {}
+  protected onRemoved(_timer: ScheduledTimer): void {}
 
-  setTimer(callback: () => void, delayMs: number): TimerHandle {
-    const id = this.nextId++;
-    const timer = setTimeout(
-      () => {
-        this.timers.delete(id);
-        callback();
-      },
-      Math.max(0, delayMs),
-    );
-    // A pending retry must not keep a test process alive; the HTTP server keeps the CLI alive.
-    timer.unref();
-    this.timers.set(id, timer);
-    return { id };
+  setTimer(callback: TimerCallback, delayMs: number): TimerHandle {
+    const timer: ScheduledTimer = { id: this.nextId++, dueAt: this.now() + Math.max(0, delayMs), callback };
+    this.timers.set(timer.id, timer);
+    this.onScheduled(timer);
+    return { id: timer.id };
   }
 
   clearTimer(handle: TimerHandle): void {
-    clearTimeout(this.timers.get(handle.id));
+    const timer = this.timers.get(handle.id);
+    if (!timer) return;
     this.timers.delete(handle.id);
+    this.onRemoved(timer);
   }
 
   pendingTimers(): number {
     return this.timers.size;
   }
 
+  nextDueAt(): number | undefined {
+    let earliest: number | undefined;
+    for (const timer of this.timers.values())
+      if (earliest === undefined || timer.dueAt < earliest) earliest = timer.dueAt;
+    return earliest;
+  }
+
   clearAll(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) this.onRemoved(timer);
     this.timers.clear();
+  }
+
+  /** Fires one timer now; the real clock's own timeouts come through here too. */
+  protected fire(timer: ScheduledTimer): void | Promise<void> {
+    if (!this.timers.delete(timer.id)) return;
+    this.onRemoved(timer);
+    return timer.callback();
+  }
+
+  advanceBy(ms: number): Promise<void> {
+    if (!Number.isFinite(ms) || ms < 0) {
+      return Promise.reject(new RangeError('the clock only moves forward by a finite amount'));
+    }
+    const run = this.advancing.then(() => this.advanceFrom(ms));
+    this.advancing = run.catch(() => undefined);
+    return run;
+  }
+
+  advanceTo(epochMs: number): Promise<void> {
+    const distance = epochMs - this.now();
+    if (distance < 0) return Promise.reject(new RangeError('the clock cannot move backwards'));
+    return this.advanceBy(distance);
+  }
+
+  private async advanceFrom(ms: number): Promise<void> {
+    const target = this.now() + ms;
+    for (;;) {
+      let next: ScheduledTimer | undefined;
+      for (const timer of this.timers.values()) {
+        if (
+          timer.dueAt <= target &&
+          (!next || timer.dueAt < next.dueAt || (timer.dueAt === next.dueAt && timer.id < next.id))
+        ) {
+          next = timer;
+        }
+      }
+      if (!next) break;
+      if (next.dueAt > this.now()) this.moveTo(next.dueAt);
+      await this.fire(next);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (target > this.now()) this.moveTo(target);
   }
 }
 
-interface VirtualTimer {
-  id: number;
-  dueAt: number;
-  callback: TimerCallback;
+/** Wall-clock time plus whatever it has been advanced by; timers also fire on their own. */
+export class RealClock extends AdvanceableClock {
+  readonly mode = 'real' as const;
+  private offsetMs = 0;
+  private readonly timeouts = new Map<number, NodeJS.Timeout>();
+
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  protected moveTo(epochMs: number): void {
+    this.offsetMs += Math.max(0, epochMs - this.now());
+    // Timers keep their due instants; re-arm them against the new offset.
+    for (const timer of this.timers.values()) {
+      this.onRemoved(timer);
+      this.onScheduled(timer);
+    }
+  }
+
+  protected override onScheduled(timer: ScheduledTimer): void {
+    const timeout = setTimeout(() => void this.fire(timer), Math.max(0, timer.dueAt - this.now()));
+    // A pending retry must not keep a test process alive; the HTTP server keeps the CLI alive.
+    timeout.unref();
+    this.timeouts.set(timer.id, timeout);
+  }
+
+  protected override onRemoved(timer: ScheduledTimer): void {
+    clearTimeout(this.timeouts.get(timer.id));
+    this.timeouts.delete(timer.id);
+  }
 }
 
-export class VirtualClock implements Clock {
+/** Time that moves only when advanced: deterministic runs, hours of retries in milliseconds. */
+export class VirtualClock extends AdvanceableClock {
   readonly mode = 'virtual' as const;
   private current: number;
-  private nextId = 1;
-  private timers: VirtualTimer[] = [];
 
   constructor(startMs: number) {
+    super();
     this.current = startMs;
   }
 
@@ -81,49 +165,7 @@ export class VirtualClock implements Clock {
     return this.current;
   }
 
-  setTimer(callback: TimerCallback, delayMs: number): TimerHandle {
-    const timer = { id: this.nextId++, dueAt: this.current + Math.max(0, delayMs), callback };
-    this.timers.push(timer);
-    return { id: timer.id };
-  }
-
-  clearTimer(handle: TimerHandle): void {
-    this.timers = this.timers.filter((timer) => timer.id !== handle.id);
-  }
-
-  pendingTimers(): number {
-    return this.timers.length;
-  }
-
-  clearAll(): void {
-    this.timers = [];
-  }
-
-  /**
-   * Moves time forward, firing every timer that falls due on the way, in due order, each at its
-   * own instant. Awaits each callback's promise (a delivery attempt) and then a macrotask, so the
-   * follow-ups it schedules are counted from its instant and fire within the same advance.
-   */
-  async advanceBy(ms: number): Promise<void> {
-    if (!Number.isFinite(ms) || ms < 0)
-      throw new RangeError('the clock only moves forward by a finite amount');
-    const target = this.current + ms;
-    for (;;) {
-      const due = this.timers
-        .filter((timer) => timer.dueAt <= target)
-        .sort((a, b) => a.dueAt - b.dueAt || a.id - b.id);
-      const next = due[0];
-      if (!next) break;
-      this.timers = this.timers.filter((timer) => timer.id !== next.id);
-      this.current = Math.max(this.current, next.dueAt);
-      await next.callback();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    this.current = target;
-  }
-
-  async advanceTo(epochMs: number): Promise<void> {
-    if (epochMs < this.current) throw new RangeError('the clock cannot move backwards');
-    await this.advanceBy(epochMs - this.current);
+  protected moveTo(epochMs: number): void {
+    this.current = Math.max(this.current, epochMs);
   }
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
-import { VirtualClock } from '../clock.js';
 import { errors } from '../errors/registry.js';
 import type { ClockAdvance, ClockState, DeliveryList, FlowList, Quirks } from '../generated/schema-types.js';
 import { schemasDir } from '../paths.js';
@@ -72,11 +71,6 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     { schema: { body: controlSchema('ClockAdvance') } },
     async (request) => {
       const { clock } = request.server.emulator;
-      if (!(clock instanceof VirtualClock)) {
-        throw errors.invalidControlRequest(
-          'The clock is real; start the emulator with a virtual clock (startEmulator({ clock: { virtualStart } })) to advance it.',
-        );
-      }
       const { byMs, to } = request.body;
       if ((byMs === undefined) === (to === undefined)) {
         throw errors.invalidControlRequest('Send exactly one of "byMs" or "to".', '/');
