@@ -1,13 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { createHostAllowlist, type HostAllowlist } from './allowlist/host-allowlist.js';
+import { createHostAllowlist, type HostAllowlist, profileAllowlist } from './allowlist/host-allowlist.js';
 import { type Clock, RealClock, VirtualClock } from './clock.js';
 import type { ResolvedConfig } from './config/options.js';
+import { validateSeed } from './config/seed-loader.js';
 import { createDispatcher } from './delivery/dispatcher.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { AppointmentService } from './domain/appointments.js';
 import { Directory } from './domain/directory.js';
 import { EmulatorEvents } from './events.js';
-import type { InboxMessage, Quirks } from './generated/schema-types.js';
+import { FaultRegistry } from './faults/fault-registry.js';
+import type { InboxMessage, Quirks, Seed } from './generated/schema-types.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import { getSchemaRegistry, type SchemaRegistry } from './schemas/registry.js';
 import { createMemoryStore } from './state/memory/memory-store.js';
@@ -22,14 +24,19 @@ export interface EmulatorContext {
   readonly ids: IdGenerator;
   readonly events: EmulatorEvents;
   readonly schemas: SchemaRegistry;
+  /** The allowlist of the current seed (or of the profile when the seed has none). */
   readonly allowlist: HostAllowlist;
+  readonly faults: FaultRegistry;
   /** Switchable at run time (control API, dashboard); starts from the config. */
   readonly quirks: Required<Quirks>;
   readonly appointments: AppointmentService;
   readonly deliveries: DeliveryEngine;
   readonly inboxes: Map<string, InboxMessage[]>;
-  /** Back to the seed: subscriptions, appointments, journal, inboxes and pending retries cleared. */
-  reset(): void;
+  /**
+   * Back to the seed: subscriptions, appointments, journal, inboxes, faults and pending retries
+   * cleared, quirks as configured. With `next`, start again from another seed and quirks instead.
+   */
+  reset(next?: { seed?: Seed; quirks?: Quirks }): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +76,10 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
     },
   });
   const inboxes = new Map<string, InboxMessage[]>();
+  const faults = new FaultRegistry();
+  const allowlistFor = (seed: Seed) =>
+    createHostAllowlist(seed.allowlist ?? profileAllowlist(config.profile));
+  let allowlist = createHostAllowlist(config.allowlist);
   return {
     config,
     directory,
@@ -77,18 +88,26 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
     ids,
     events,
     schemas,
-    allowlist: createHostAllowlist(config.allowlist),
+    get allowlist() {
+      return allowlist;
+    },
+    faults,
     quirks,
     appointments,
     deliveries,
     inboxes,
-    reset() {
+    reset(next) {
+      if (next?.seed) {
+        directory.load(validateSeed(next.seed, 'the reset request'));
+        allowlist = allowlistFor(directory.seed);
+      }
       deliveries.cancelScheduled();
       store.subscriptions.clear();
       store.appointments.clear();
       store.deliveries.clear();
       inboxes.clear();
-      Object.assign(quirks, config.quirks);
+      faults.clear();
+      Object.assign(quirks, config.quirks, next?.quirks);
     },
     async close() {
       await deliveries.close();

@@ -12,16 +12,27 @@ export interface SeedUser {
   displayName?: string;
 }
 
-/**
- * The seeded businesses, staff, services and users, indexed for the lookups requests make.
- * Immutable for the life of an app; reset() returns to it.
- */
+/** The seeded businesses, staff, services and users, indexed for the lookups requests make. */
 export class Directory {
   private readonly businessesByEmail = new Map<string, SeedBusiness>();
   private readonly usersByUpn = new Map<string, SeedUser>();
   private readonly usersByToken = new Map<string, SeedUser>();
+  private current!: Seed;
 
-  constructor(readonly seed: Seed) {
+  constructor(seed: Seed) {
+    this.load(seed);
+  }
+
+  get seed(): Seed {
+    return this.current;
+  }
+
+  /** Replaces the seed in place (a reset to another seed); everyone holding the directory sees it. */
+  load(seed: Seed): void {
+    this.current = seed;
+    this.businessesByEmail.clear();
+    this.usersByUpn.clear();
+    this.usersByToken.clear();
     for (const business of seed.businesses)
       this.businessesByEmail.set(business.email.toLowerCase(), business);
     for (const user of seed.users ?? []) {
@@ -31,11 +42,11 @@ export class Directory {
   }
 
   get businesses(): readonly SeedBusiness[] {
-    return this.seed.businesses;
+    return this.current.businesses;
   }
 
   get users(): readonly SeedUser[] {
-    return this.seed.users ?? [];
+    return this.current.users ?? [];
   }
 
   business(email: string): SeedBusiness | undefined {
@@ -62,7 +73,7 @@ export class Directory {
 
   /** The businesses where the user is an administrator (ListBookingsBusinessUserAsAdmin, source [A]). */
   businessesAdministeredBy(upn: string): SeedBusiness[] {
-    return this.seed.businesses.filter((business) => this.roleOf(business, upn) === 'administrator');
+    return this.current.businesses.filter((business) => this.roleOf(business, upn) === 'administrator');
   }
 
   service(business: SeedBusiness, serviceId: string): SeedService | undefined {

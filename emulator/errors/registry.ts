@@ -16,6 +16,7 @@ export const errorDefinitions = {
   NotificationUrlNotAllowlisted: { status: 403, source: '[B]' },
   WebhookLimitExceeded: { status: 429, source: '[A][B]' },
   InternalServerError: { status: 500, source: '[A][B]' },
+  ServiceUnavailable: { status: 503, source: 'policy' },
   InvalidRequestBody: { status: 400, source: 'policy' },
   MalformedJson: { status: 400, source: 'policy' },
   UnsupportedMediaType: { status: 415, source: 'policy' },
@@ -92,6 +93,23 @@ export const errors = {
       'InternalServerError',
       `Internal server error.${detail ? ` ${detail}` : ''} Retry the call; if it keeps failing, report it with this response.`,
     ),
+  /** An answer forced by an injected fault (POST /_emulator/faults or a scenario's fault step). */
+  injected: (status: 401 | 403 | 429 | 500 | 503, retryAfterSeconds: number | undefined) => {
+    const code = (
+      {
+        401: 'Unauthenticated',
+        403: 'NotBookingsAdministrator',
+        429: 'WebhookLimitExceeded',
+        500: 'InternalServerError',
+        503: 'ServiceUnavailable',
+      } as const
+    )[status];
+    return new EmulatorError(
+      code,
+      `Injected fault: this call answers ${status} because a fault was set with POST /_emulator/faults. Clear it with DELETE /_emulator/faults.`,
+      retryAfterSeconds === undefined ? {} : { headers: { 'retry-after': String(retryAfterSeconds) } },
+    );
+  },
   invalidBody: (pointer: string, problem: string, schemaName: string) =>
     new EmulatorError(
       'InvalidRequestBody',

@@ -25,6 +25,16 @@ export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
 export type QuirkName =
   'cancel-reason-missing-1on1' | 'choice-answer-missing' | 'update-fires-on-create' | 'reschedule-new-id';
 /**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "StaffRole".
+ */
+export type StaffRole = 'administrator' | 'teamMember' | 'scheduler' | 'viewer' | 'guest' | 'externalGuest';
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Fault".
+ */
+export type Fault = TriggerApiFault | InboxFault;
+/**
  * This interface was referenced by `ErrorResponse`'s JSON-Schema
  * via the `definition` "ErrorCode".
  */
@@ -34,6 +44,7 @@ export type ErrorCode =
   | 'NotificationUrlNotAllowlisted'
   | 'WebhookLimitExceeded'
   | 'InternalServerError'
+  | 'ServiceUnavailable'
   | 'InvalidRequestBody'
   | 'MalformedJson'
   | 'UnsupportedMediaType'
@@ -52,11 +63,6 @@ export type ErrorCode =
  * via the `definition` "bookingAppointmentCreate".
  */
 export type BookingAppointmentCreate = BookingAppointment;
-/**
- * This interface was referenced by `Seed`'s JSON-Schema
- * via the `definition` "StaffRole".
- */
-export type StaffRole = 'administrator' | 'teamMember' | 'scheduler' | 'viewer' | 'guest' | 'externalGuest';
 
 export interface SchemaFiles {
   'appointment-data'?: AppointmentData;
@@ -348,6 +354,141 @@ export interface Health {
   status: 'ok';
 }
 /**
+ * Optional body of POST /_emulator/reset: start again from another seed and quirk settings (what a scenario run against a running emulator sends).
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "ResetRequest".
+ */
+export interface ResetRequest {
+  seed?: Seed;
+  quirks?: Quirks;
+}
+/**
+ * The emulator's starting state (DESIGN.md): who may call the trigger API, the callback allowlist, and the Bookings businesses with their staff and services.
+ */
+export interface Seed {
+  /**
+   * Who may call the trigger API. A bearer token is either a user's token or an unsigned JWT whose upn / preferred_username / email claim names the user.
+   */
+  users?: {
+    upn: string;
+    token?: string;
+    displayName?: string;
+  }[];
+  /**
+   * Host patterns allowed as notification_url hosts; replaces the profile's list. '*.example.com' matches any subdomain of example.com, not example.com itself.
+   */
+  allowlist?: string[];
+  businesses: SeedBusiness[];
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "Business".
+ */
+export interface SeedBusiness {
+  /**
+   * The business's SMTP address; also its Graph id.
+   */
+  email: string;
+  displayName: string;
+  timeZone?: string;
+  /**
+   * @maxItems 100
+   */
+  staff?: SeedStaffMember[];
+  services?: SeedService[];
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "StaffMember".
+ */
+export interface SeedStaffMember {
+  id: string;
+  displayName: string;
+  emailAddress: string;
+  role: StaffRole;
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "Service".
+ */
+export interface SeedService {
+  id: string;
+  displayName: string;
+  durationMinutes?: number;
+  /**
+   * 1 makes 1:1 appointments; more makes group appointments.
+   */
+  maxAttendees?: number;
+  notes?: string;
+  /**
+   * Staff assigned by default; the first staff member when omitted.
+   */
+  staffMemberIds?: string[];
+  /**
+   * Online services get a JoinWebURL.
+   */
+  isOnline?: boolean;
+  smsNotificationsEnabled?: boolean;
+  /**
+   * @maxItems 100
+   */
+  customQuestions?: SeedCustomQuestion[];
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "CustomQuestion".
+ */
+export interface SeedCustomQuestion {
+  id: string;
+  question: string;
+  /**
+   * Non-empty for a choice question.
+   */
+  answerOptions?: string[];
+  isRequired?: boolean;
+}
+/**
+ * The next `count` (default 1) trigger-API calls answer `status` instead of their real answer.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "TriggerApiFault".
+ */
+export interface TriggerApiFault {
+  target: 'trigger-api';
+  status: 401 | 403 | 429 | 500 | 503;
+  count?: number;
+  retryAfterSeconds?: number;
+}
+/**
+ * The built-in inbox `inbox` answers the next `count` (default 1) deliveries with `status`; it records only what it accepts with a 2xx.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "InboxFault".
+ */
+export interface InboxFault {
+  target: 'inbox';
+  inbox: string;
+  status: number;
+  count?: number;
+  retryAfterSeconds?: number;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "ActiveFault".
+ */
+export interface ActiveFault {
+  fault: Fault;
+  remaining: number;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "FaultList".
+ */
+export interface FaultList {
+  faults: ActiveFault[];
+}
+/**
  * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
  */
 export interface ErrorResponse {
@@ -482,91 +623,6 @@ export interface ListMailboxResponse {
     displayName?: string;
     email?: string;
   }[];
-}
-/**
- * The emulator's starting state (DESIGN.md): who may call the trigger API, the callback allowlist, and the Bookings businesses with their staff and services.
- */
-export interface Seed {
-  /**
-   * Who may call the trigger API. A bearer token is either a user's token or an unsigned JWT whose upn / preferred_username / email claim names the user.
-   */
-  users?: {
-    upn: string;
-    token?: string;
-    displayName?: string;
-  }[];
-  /**
-   * Host patterns allowed as notification_url hosts; replaces the profile's list. '*.example.com' matches any subdomain of example.com, not example.com itself.
-   */
-  allowlist?: string[];
-  businesses: SeedBusiness[];
-}
-/**
- * This interface was referenced by `Seed`'s JSON-Schema
- * via the `definition` "Business".
- */
-export interface SeedBusiness {
-  /**
-   * The business's SMTP address; also its Graph id.
-   */
-  email: string;
-  displayName: string;
-  timeZone?: string;
-  /**
-   * @maxItems 100
-   */
-  staff?: SeedStaffMember[];
-  services?: SeedService[];
-}
-/**
- * This interface was referenced by `Seed`'s JSON-Schema
- * via the `definition` "StaffMember".
- */
-export interface SeedStaffMember {
-  id: string;
-  displayName: string;
-  emailAddress: string;
-  role: StaffRole;
-}
-/**
- * This interface was referenced by `Seed`'s JSON-Schema
- * via the `definition` "Service".
- */
-export interface SeedService {
-  id: string;
-  displayName: string;
-  durationMinutes?: number;
-  /**
-   * 1 makes 1:1 appointments; more makes group appointments.
-   */
-  maxAttendees?: number;
-  notes?: string;
-  /**
-   * Staff assigned by default; the first staff member when omitted.
-   */
-  staffMemberIds?: string[];
-  /**
-   * Online services get a JoinWebURL.
-   */
-  isOnline?: boolean;
-  smsNotificationsEnabled?: boolean;
-  /**
-   * @maxItems 100
-   */
-  customQuestions?: SeedCustomQuestion[];
-}
-/**
- * This interface was referenced by `Seed`'s JSON-Schema
- * via the `definition` "CustomQuestion".
- */
-export interface SeedCustomQuestion {
-  id: string;
-  question: string;
-  /**
-   * Non-empty for a choice question.
-   */
-  answerOptions?: string[];
-  isRequired?: boolean;
 }
 /**
  * Body of the three trigger subscribe operations and of the backend form POST .../webhook/ (CONTRACT.md §1, source [A]). All fields are required and snake_case.

@@ -175,6 +175,124 @@ describe('control API', () => {
   });
 });
 
+describe('faults and reset to another seed', () => {
+  let app: FastifyInstance;
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('makes the next N trigger-API calls answer the injected status, with Retry-After, then recovers', async () => {
+    app = await buildTestApp();
+    const added = await app.inject({
+      method: 'POST',
+      url: '/_emulator/faults',
+      payload: { target: 'trigger-api', status: 429, count: 2, retryAfterSeconds: 7 },
+    });
+    expect(added.statusCode).toBe(201);
+    expect(
+      getSchemaRegistry().check(controlShape('FaultList'), (await app.inject('/_emulator/faults')).json()),
+    ).toEqual([]);
+    for (let i = 0; i < 2; i++) {
+      const refused = await subscribe(app, 'http://127.0.0.1:9/a');
+      expectError(refused, 429, 'WebhookLimitExceeded');
+      expect(refused.headers['retry-after']).toBe('7');
+      expect(refused.json().error.message).toContain('Injected fault');
+    }
+    expect((await subscribe(app, 'http://127.0.0.1:9/a')).statusCode).toBe(200);
+    expect((await app.inject('/_emulator/faults')).json().faults).toEqual([]);
+  });
+
+  it.each([401, 403, 500, 503] as const)('injects %i on the trigger API', async (status) => {
+    app = await buildTestApp();
+    await app.inject({
+      method: 'POST',
+      url: '/_emulator/faults',
+      payload: { target: 'trigger-api', status },
+    });
+    const codes = {
+      401: 'Unauthenticated',
+      403: 'NotBookingsAdministrator',
+      500: 'InternalServerError',
+      503: 'ServiceUnavailable',
+    } as const;
+    expectError(await subscribe(app, 'http://127.0.0.1:9/a'), status, codes[status]);
+  });
+
+  it('refuses faults it cannot inject, and clears them', async () => {
+    app = await buildTestApp();
+    expectError(
+      await app.inject({
+        method: 'POST',
+        url: '/_emulator/faults',
+        payload: { target: 'trigger-api', status: 418 },
+      }),
+      400,
+      'InvalidRequestBody',
+    );
+    await app.inject({
+      method: 'POST',
+      url: '/_emulator/faults',
+      payload: { target: 'inbox', inbox: 'x', status: 500 },
+    });
+    expect((await app.inject({ method: 'DELETE', url: '/_emulator/faults' })).statusCode).toBe(204);
+    expect((await app.inject('/_emulator/faults')).json().faults).toEqual([]);
+  });
+
+  it('makes a built-in inbox refuse its next deliveries, recording only what it accepts', async () => {
+    app = await buildTestApp();
+    await app.inject({
+      method: 'POST',
+      url: '/_emulator/faults',
+      payload: { target: 'inbox', inbox: 'x', status: 503, count: 1 },
+    });
+    const refused = await app.inject({ method: 'POST', url: '/_emulator/inbox/x', payload: { n: 1 } });
+    expect(refused.statusCode).toBe(503);
+    expect(
+      (await app.inject({ method: 'POST', url: '/_emulator/inbox/x', payload: { n: 2 } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await app.inject('/_emulator/inbox/x')).json().messages.map((m: { body: { n: number } }) => m.body.n),
+    ).toEqual([2]);
+  });
+
+  it('resets to another seed and quirks, and refuses an invalid seed with the problem', async () => {
+    app = await buildTestApp();
+    const seed = {
+      users: [{ upn: 'boss@new.example', token: 'new-boss-token' }],
+      businesses: [
+        {
+          email: 'shop@new.example',
+          displayName: 'New Shop',
+          staff: [{ id: 'b', displayName: 'Boss', emailAddress: 'boss@new.example', role: 'administrator' }],
+        },
+      ],
+    };
+    const reset = await app.inject({
+      method: 'POST',
+      url: '/_emulator/reset',
+      payload: { seed, quirks: { 'reschedule-new-id': true } },
+    });
+    expect(reset.statusCode).toBe(204);
+    expect((await app.inject('/_emulator/quirks')).json()['reschedule-new-id']).toBe(true);
+    const list = await app.inject({
+      url: '/BookingsService/api/V1/bookingBusinessesUserAsAdmin',
+      headers: { authorization: 'Bearer new-boss-token', 'x-prefer-owauserconfig': 'true' },
+    });
+    expect(list.json()).toEqual({ mailboxes: [{ displayName: 'New Shop', email: 'shop@new.example' }] });
+    expectError(await subscribe(app, 'http://127.0.0.1:9/a'), 401, 'Unauthenticated');
+
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/_emulator/reset',
+      payload: { seed: { businesses: [seed.businesses[0], seed.businesses[0]] } },
+    });
+    expectError(bad, 400, 'InvalidControlRequest');
+    expect(bad.json().error.message).toContain('duplicate business email');
+    // A refused reset changes nothing.
+    expect((await app.inject('/_emulator/quirks')).json()['reschedule-new-id']).toBe(true);
+  });
+});
+
 describe('built-in inbox', () => {
   let app: FastifyInstance;
   afterEach(async () => {

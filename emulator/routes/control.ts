@@ -2,8 +2,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { parse as parseYaml } from 'yaml';
+import { SeedError } from '../config/seed-loader.js';
 import { errors } from '../errors/registry.js';
-import type { ClockAdvance, ClockState, DeliveryList, FlowList, Quirks } from '../generated/schema-types.js';
+import type {
+  ClockAdvance,
+  ClockState,
+  DeliveryList,
+  Fault,
+  FaultList,
+  FlowList,
+  Quirks,
+  ResetRequest,
+} from '../generated/schema-types.js';
 import { schemasDir } from '../paths.js';
 import { schemaId } from '../schemas/registry.js';
 import type { DeliveryFilter } from '../state/store.js';
@@ -50,8 +60,43 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.post('/reset', async (request, reply) => {
-    request.server.emulator.reset();
+  app.post<{ Body: ResetRequest | undefined }>(
+    '/reset',
+    {
+      schema: { body: controlSchema('ResetRequest') },
+      // A bare POST (no body) is the common case: back to the configured seed.
+      preValidation: async (request) => {
+        request.body ??= {};
+      },
+    },
+    async (request, reply) => {
+      try {
+        request.server.emulator.reset(request.body ?? {});
+      } catch (error) {
+        if (error instanceof SeedError) {
+          throw errors.invalidControlRequest(`The seed is invalid: ${error.problems.join('; ')}`, '/seed');
+        }
+        throw error;
+      }
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/faults',
+    async (request): Promise<FaultList> => ({ faults: request.server.emulator.faults.list() }),
+  );
+
+  app.post<{ Body: Fault }>(
+    '/faults',
+    { schema: { body: controlSchema('Fault') } },
+    async (request, reply) => {
+      return reply.code(201).send(request.server.emulator.faults.add(request.body));
+    },
+  );
+
+  app.delete('/faults', async (request, reply) => {
+    request.server.emulator.faults.clear();
     return reply.code(204).send();
   });
 

@@ -12,7 +12,16 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: InboxParams }>('/:name', async (request, reply) => {
-    const { inboxes, clock } = request.server.emulator;
+    const { inboxes, clock, faults } = request.server.emulator;
+    const fault = faults.takeInboxFault(request.params.name);
+    if (fault && (fault.status < 200 || fault.status >= 300)) {
+      if (fault.retryAfterSeconds !== undefined)
+        void reply.header('retry-after', String(fault.retryAfterSeconds));
+      return reply
+        .code(fault.status)
+        .type('text/plain')
+        .send(`inbox ${request.params.name}: injected ${fault.status}`);
+    }
     const headers = Object.fromEntries(
       Object.entries(request.headers).flatMap(([key, value]) =>
         value === undefined ? [] : [[key, Array.isArray(value) ? value.join(', ') : value]],
@@ -26,7 +35,7 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
     const messages = inboxes.get(request.params.name) ?? [];
     messages.push(message);
     inboxes.set(request.params.name, messages);
-    return reply.code(200).send();
+    return reply.code(fault?.status ?? 200).send();
   });
 
   app.get<{ Params: InboxParams }>('/:name', async (request): Promise<Inbox> => {

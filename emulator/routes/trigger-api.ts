@@ -90,6 +90,10 @@ function answer(
  */
 export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest('user', null);
+  app.addHook('onRequest', async (request) => {
+    const fault = request.server.emulator.faults.takeTriggerApiFault();
+    if (fault) throw errors.injected(fault.status, fault.retryAfterSeconds);
+  });
   app.addHook('onRequest', requireUser);
   const subscribeSchema = { body: { $ref: schemaId('subscribe-request') } };
 
