@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion } from '../paths.js';
+import { registerLintCommand } from './commands/lint.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerStartCommand } from './commands/start.js';
 import { UsageError } from './usage-error.js';
 
@@ -15,6 +17,8 @@ const program = new Command()
   .exitOverride();
 
 registerStartCommand(program);
+registerRunCommand(program);
+registerLintCommand(program);
 
 try {
   await program.parseAsync(process.argv);

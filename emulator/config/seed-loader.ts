@@ -1,99 +1,113 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { Seed } from '../generated/schema-types.js';
 import { builtInSeedPath } from '../paths.js';
+import { SourceDocument } from '../scenarios/source.js';
 import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { ConfigError } from './config-error.js';
 
-export class SeedError extends ConfigError {
-  constructor(
-    readonly source: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`Invalid seed ${source}:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
-    this.name = 'SeedError';
-  }
+/** A problem at a JSON pointer of the seed; `lint` turns the pointer into a line and column. */
+export interface SeedProblem {
+  pointer: string;
+  message: string;
+  /** The problem is the property's key (an unknown property), not its value. */
+  atKey?: boolean;
 }
 
-/** YAML 1.2 is a superset of JSON, so one parser reads both; alias expansion is capped. */
-export function parseSeedText(text: string, source: string): unknown {
-  try {
-    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
-  } catch (error) {
-    throw new SeedError(source, [(error as Error).message]);
+export class SeedError extends ConfigError {
+  readonly problems: readonly string[];
+
+  constructor(
+    readonly source: string,
+    problems: readonly (SeedProblem | string)[],
+  ) {
+    const lines = problems.map((problem) =>
+      typeof problem === 'string' ? problem : `${problem.pointer || '/'}: ${problem.message}`,
+    );
+    super(`Invalid seed ${source}:\n${lines.map((line) => `  ${line}`).join('\n')}`);
+    this.name = 'SeedError';
+    this.problems = lines;
   }
 }
 
 /** Rules a JSON Schema cannot say: unique keys and references between parts of the seed. */
-function crossChecks(seed: Seed): string[] {
-  const problems: string[] = [];
-  const duplicates = (values: string[], what: string, pointer: string) => {
+function crossChecks(seed: Seed): SeedProblem[] {
+  const problems: SeedProblem[] = [];
+  const duplicates = (values: string[], what: string, pointer: (index: number) => string) => {
     const seen = new Set<string>();
     values.forEach((value, index) => {
       const key = value.toLowerCase();
-      if (seen.has(key)) problems.push(`${pointer}/${index}: duplicate ${what} "${value}"`);
+      if (seen.has(key)) problems.push({ pointer: pointer(index), message: `duplicate ${what} "${value}"` });
       seen.add(key);
     });
   };
   duplicates(
     seed.businesses.map((business) => business.email),
     'business email',
-    '/businesses',
+    (i) => `/businesses/${i}/email`,
   );
+  const users = seed.users ?? [];
   duplicates(
-    (seed.users ?? []).map((user) => user.upn),
+    users.map((user) => user.upn),
     'user upn',
-    '/users',
+    (i) => `/users/${i}/upn`,
   );
+  const tokens = users.flatMap((user, i) => (user.token ? [{ token: user.token, i }] : []));
   duplicates(
-    (seed.users ?? []).flatMap((user) => (user.token ? [user.token] : [])),
+    tokens.map((entry) => entry.token),
     'user token',
-    '/users',
+    (i) => `/users/${tokens[i]?.i ?? i}/token`,
   );
   seed.businesses.forEach((business, b) => {
     const staffIds = new Set((business.staff ?? []).map((member) => member.id));
     duplicates(
       (business.staff ?? []).map((member) => member.id),
       'staff id',
-      `/businesses/${b}/staff`,
+      (i) => `/businesses/${b}/staff/${i}/id`,
     );
     duplicates(
       (business.services ?? []).map((service) => service.id),
       'service id',
-      `/businesses/${b}/services`,
+      (i) => `/businesses/${b}/services/${i}/id`,
     );
     business.services?.forEach((service, s) => {
       service.staffMemberIds?.forEach((id, i) => {
         if (!staffIds.has(id)) {
-          problems.push(
-            `/businesses/${b}/services/${s}/staffMemberIds/${i}: no staff member "${id}" in ${business.email}`,
-          );
+          problems.push({
+            pointer: `/businesses/${b}/services/${s}/staffMemberIds/${i}`,
+            message: `no staff member "${id}" in ${business.email}`,
+          });
         }
       });
       duplicates(
         (service.customQuestions ?? []).map((question) => question.id),
         'question id',
-        `/businesses/${b}/services/${s}/customQuestions`,
+        (i) => `/businesses/${b}/services/${s}/customQuestions/${i}/id`,
       );
     });
   });
   return problems;
 }
 
-export function validateSeed(value: unknown, source: string): Seed {
+/** Every problem of a seed value: schema violations first, then cross-checks on a well-formed seed. */
+export function seedProblems(value: unknown): SeedProblem[] {
   const violations = getSchemaRegistry().check(schemaId('seed'), value);
   if (violations.length > 0) {
-    throw new SeedError(
-      source,
-      violations.map((violation) => `${violation.pointer || '/'}: ${violation.message}`),
-    );
+    return violations.map((violation) => ({
+      pointer: violation.pointer,
+      message: violation.message,
+      atKey: violation.keyword === 'additionalProperties',
+    }));
   }
-  const seed = value as Seed;
-  const problems = crossChecks(seed);
-  if (problems.length > 0) throw new SeedError(source, problems);
-  return seed;
+  return crossChecks(value as Seed);
 }
 
+export function validateSeed(value: unknown, source: string): Seed {
+  const problems = seedProblems(value);
+  if (problems.length > 0) throw new SeedError(source, problems);
+  return value as Seed;
+}
+
+/** YAML 1.2 is a superset of JSON, so one parser reads both; alias expansion is capped. */
 export function loadSeedFile(path: string): Seed {
   let text: string;
   try {
@@ -103,7 +117,14 @@ export function loadSeedFile(path: string): Seed {
       `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     ]);
   }
-  return validateSeed(parseSeedText(text, path), path);
+  const document = new SourceDocument(path, text);
+  if (document.syntaxErrors.length > 0) {
+    throw new SeedError(
+      path,
+      document.syntaxErrors.map((error) => `line ${error.line}, column ${error.col}: ${error.message}`),
+    );
+  }
+  return validateSeed(document.value, path);
 }
 
 export function loadBuiltInSeed(): Seed {

@@ -53,6 +53,8 @@ export class DeliveryEngine {
   private readonly timers = new Map<string, TimerHandle>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  /** First attempts queued for the next turn of the event loop. */
+  private startingSoon = 0;
 
   constructor(private readonly deps: DeliveryEngineDeps) {}
 
@@ -72,13 +74,20 @@ export class DeliveryEngine {
     this.deps.store.insert(delivery);
     this.deps.events.emit('delivery:queued', delivery);
     // The first attempt goes out at once, whatever the clock; only retries wait on it.
-    setImmediate(() => void this.run(delivery.deliveryId));
+    this.startingSoon += 1;
+    setImmediate(() => {
+      this.startingSoon -= 1;
+      void this.run(delivery.deliveryId);
+    });
     return delivery;
   }
 
-  /** Resolves when no attempt is on the wire; pending retries on the clock do not count. */
+  /** Resolves when no attempt is queued or on the wire; retries waiting on the clock do not count. */
   async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    do {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.allSettled([...this.inFlight]);
+    } while (this.inFlight.size > 0 || this.startingSoon > 0);
   }
 
   /** Forgets scheduled retries (reset) without closing connections. */

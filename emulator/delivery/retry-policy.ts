@@ -25,10 +25,10 @@ export const namedRetryPolicies: Readonly<Record<string, RetryPolicy>> = Object.
 
 export const defaultRetryPolicyName = 'logic-apps';
 
-const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
-const unitMs: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: 60 * MINUTE };
+const durationPattern = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
+const unitMs: Record<string, number> = { ms: 1, s: SECOND, m: MINUTE, h: 60 * MINUTE, d: 24 * 60 * MINUTE };
 
-/** Parses `250ms`, `5s`, `30m`, `4h`. */
+/** Parses `250ms`, `5s`, `30m`, `4h`, `1d`. */
 export function parseDuration(text: string): number | undefined {
   const match = durationPattern.exec(text.trim());
   if (!match?.[1] || !match[2]) return undefined;

@@ -63,6 +63,75 @@ export type ErrorCode =
  * via the `definition` "bookingAppointmentCreate".
  */
 export type BookingAppointmentCreate = BookingAppointment;
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Flow".
+ */
+export type Flow = {
+  [k: string]: unknown;
+} & {
+  name: Name;
+  mailbox: string;
+  /**
+   * UPN of the seeded user who subscribes the flow (an unsigned JWT is made for it).
+   */
+  as?: string;
+  /**
+   * A literal bearer token instead of 'as' (to test bad credentials).
+   */
+  token?: string;
+  /**
+   * One trigger uses its own path; a list subscribes through the backend form with all of them as change_type.
+   */
+  trigger: Trigger | [Trigger, ...Trigger[]];
+  /**
+   * The flow's callback URL, or inbox:NAME for the emulator's built-in inbox.
+   */
+  url: string;
+};
+/**
+ * A name of letters, digits, _ . : and - (variables such as ${i} allowed).
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Name".
+ */
+export type Name = string;
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Trigger".
+ */
+export type Trigger = 'created' | 'updated' | 'cancelled';
+/**
+ * @minItems 1
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Steps".
+ */
+export type Steps = [Step, ...Step[]];
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Create".
+ */
+export type Create = AppointmentFields;
+/**
+ * An ISO 8601 instant (2026-01-06T09:00:00Z) or a time relative to the scenario clock (+2h).
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Time".
+ */
+export type Time = string;
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Update".
+ */
+export type Update = AppointmentFields;
+/**
+ * A duration such as 250ms, 2s, 30m, 4h or 1d.
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Duration".
+ */
+export type Duration = string;
 
 export interface SchemaFiles {
   'appointment-data'?: AppointmentData;
@@ -70,6 +139,7 @@ export interface SchemaFiles {
   error?: ErrorResponse;
   'graph-booking-appointment'?: GraphBookingShapes;
   'mailbox-list'?: ListMailboxResponse;
+  scenario?: Scenario;
   seed?: Seed;
   'subscribe-request'?: SubscribeRequest;
   'subscribe-response'?: WebhookResponse;
@@ -327,6 +397,10 @@ export interface ClockState {
   now: string;
   mode: 'real' | 'virtual';
   pendingTimers: number;
+  /**
+   * When the next pending timer (a retry) falls due.
+   */
+  nextTimerAt?: string;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -371,12 +445,20 @@ export interface Seed {
    * Who may call the trigger API. A bearer token is either a user's token or an unsigned JWT whose upn / preferred_username / email claim names the user.
    */
   users?: {
+    /**
+     * A user principal name such as adele@contoso.example.
+     */
     upn: string;
+    /**
+     * A bearer token of at least 8 printable ASCII characters without spaces.
+     */
     token?: string;
     displayName?: string;
   }[];
   /**
    * Host patterns allowed as notification_url hosts; replaces the profile's list. '*.example.com' matches any subdomain of example.com, not example.com itself.
+   *
+   * Items: A host (hooks.example.test) or a wildcard for its subdomains (*.logic.azure.com).
    */
   allowlist?: string[];
   businesses: SeedBusiness[];
@@ -387,7 +469,7 @@ export interface Seed {
  */
 export interface SeedBusiness {
   /**
-   * The business's SMTP address; also its Graph id.
+   * An SMTP address such as lunch@contoso.example (also the business's Graph id).
    */
   email: string;
   displayName: string;
@@ -405,6 +487,9 @@ export interface SeedBusiness {
 export interface SeedStaffMember {
   id: string;
   displayName: string;
+  /**
+   * An e-mail address such as adele@contoso.example.
+   */
   emailAddress: string;
   role: StaffRole;
 }
@@ -517,6 +602,9 @@ export interface BookingAppointment {
   serviceNotes?: string;
   startDateTime?: DateTimeTimeZone;
   endDateTime?: DateTimeTimeZone;
+  /**
+   * An ISO 8601 duration such as PT30M.
+   */
   duration?: string;
   additionalInformation?: string;
   customerTimeZone?: string;
@@ -623,6 +711,161 @@ export interface ListMailboxResponse {
     displayName?: string;
     email?: string;
   }[];
+}
+/**
+ * A scripted run against the emulator (DESIGN.md): flows subscribe, appointments change, expectations check what each flow received. Strings in steps may use ${name} variables (from vars or a repeat), ${fake:name|email|phone|word|sentence|uuid} (seeded by --seed) and, for times, +30m relative to the scenario clock.
+ */
+export interface Scenario {
+  name: string;
+  description?: string;
+  /**
+   * A seed file path (relative to the scenario file) or an inline seed. Default: the built-in demo seed.
+   */
+  seed?: string | Seed;
+  clock?: {
+    /**
+     * Virtual clock start; default 2026-01-05T08:00:00Z.
+     */
+    start?: string;
+  };
+  profile?: 'default' | 'strict';
+  quirks?: Quirks;
+  retryPolicy?: string;
+  webhookLimit?: number;
+  vars?: {
+    [k: string]: string | number | boolean;
+  };
+  flows?: Flow[];
+  steps: Steps;
+}
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Step".
+ */
+export interface Step {
+  subscribe?: {
+    flow: Name;
+    expect?: CallExpectation;
+  };
+  unsubscribe?: {
+    flow: Name;
+    expect?: CallExpectation;
+  };
+  create?: Create;
+  update?: Update;
+  cancel?: {
+    ref: Name;
+    reason?: string;
+    expect?: CallExpectation;
+  };
+  delete?: {
+    ref: Name;
+    expect?: CallExpectation;
+  };
+  advance?: {
+    by?: Duration;
+    to?: Time;
+  };
+  fault?: Fault;
+  expect?: Expectation;
+  repeat?: {
+    times: number;
+    /**
+     * A variable name (letters, digits, _): the 0-based index; default i.
+     */
+    var?: string;
+    steps: Steps;
+  };
+}
+/**
+ * What the call itself must answer; without it any 2xx passes and any error fails the step.
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "CallExpectation".
+ */
+export interface CallExpectation {
+  status?: number;
+  code?: ErrorCode;
+}
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "AppointmentFields".
+ */
+export interface AppointmentFields {
+  ref?: Name;
+  mailbox?: string;
+  service?: string;
+  start?: Time;
+  end?: Time;
+  customer?: Customer;
+  customers?: Customer[];
+  staff?: string[];
+  /**
+   * The appointment's additional information.
+   */
+  notes?: string;
+  sms?: boolean;
+  expect?: CallExpectation;
+}
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Customer".
+ */
+export interface Customer {
+  /**
+   * Fill name, email and phone with seeded fake data.
+   */
+  fake?: boolean;
+  name?: string;
+  email?: string;
+  phone?: string;
+  notes?: string;
+  timeZone?: string;
+  location?: GraphLocation;
+  /**
+   * Answers by question id: text for a text question, an option or a list of options for a choice question.
+   */
+  answers?: {
+    [k: string]: string | string[];
+  };
+}
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Expectation".
+ */
+export interface Expectation {
+  flow: Name;
+  ref?: Name;
+  event?: Trigger;
+  /**
+   * How many deliveries the flow accepted (2xx).
+   */
+  count?: number;
+  /**
+   * How many deliveries failed for good.
+   */
+  failed?: number;
+  /**
+   * How many attempts were made in all.
+   */
+  attempts?: number;
+  within?: Duration;
+  /**
+   * A partial AppointmentData the latest delivery must match.
+   */
+  payload?: {};
+  /**
+   * Fields (Name, Customers/0/Notes) that must not be in the latest delivery.
+   */
+  absent?: string[];
+  /**
+   * The receiver's answer to the latest attempt.
+   */
+  status?: number;
+  /**
+   * The deliveries in order, each named by its event (created, updated, cancelled) or its appointment ref.
+   */
+  order?: string[];
 }
 /**
  * Body of the three trigger subscribe operations and of the backend form POST .../webhook/ (CONTRACT.md §1, source [A]). All fields are required and snake_case.

@@ -102,11 +102,14 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
 
   const clockState = (app: FastifyInstance): ClockState => {
     const { clock } = app.emulator;
-    return {
+    const state: ClockState = {
       now: new Date(clock.now()).toISOString(),
       mode: clock.mode,
       pendingTimers: clock.pendingTimers(),
     };
+    const next = clock.nextDueAt();
+    if (next !== undefined) state.nextTimerAt = new Date(next).toISOString();
+    return state;
   };
 
   app.get('/clock', async () => clockState(app));

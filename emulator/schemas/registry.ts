@@ -33,6 +33,8 @@ export class SchemaRegistry {
   constructor(directory = schemasDir) {
     this.ajv = new Ajv2020({
       allErrors: true,
+      // parentSchema in errors: a failed pattern is explained by its schema's description.
+      verbose: true,
       strict: true,
       strictTypes: false,
       strictRequired: false,
@@ -82,6 +84,10 @@ export function toViolations(errors: readonly ErrorObject[]): SchemaViolation[] 
   return out;
 }
 
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1).replace(/\.$/, '');
+}
+
 function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
@@ -109,6 +115,14 @@ function describe(error: ErrorObject): SchemaViolation {
         keyword: 'enum',
         message: `must be one of ${JSON.stringify(params.allowedValues)}`,
       };
+    case 'pattern': {
+      const description = (error.parentSchema as { description?: string } | undefined)?.description;
+      return {
+        pointer: error.instancePath,
+        keyword: 'pattern',
+        message: description ? `must be ${lowerFirst(description)}` : (error.message ?? 'is invalid'),
+      };
+    }
     default:
       return { pointer: error.instancePath, keyword: error.keyword, message: error.message ?? 'is invalid' };
   }

@@ -1,0 +1,118 @@
+import { writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { expandPaths } from '../../scenarios/files.js';
+import { type LoadedScenario, loadScenarioFile } from '../../scenarios/load.js';
+import { jsonReport } from '../../scenarios/reporters/json.js';
+import { junitReport } from '../../scenarios/reporters/junit.js';
+import { prettyReport } from '../../scenarios/reporters/pretty.js';
+import { type ScenarioResult, summarise } from '../../scenarios/results.js';
+import { type RunOptions, runScenario } from '../../scenarios/runner.js';
+import { formatDiagnostic } from '../../scenarios/source.js';
+import { collect, parseChoice } from '../flags.js';
+import { UsageError } from '../usage-error.js';
+
+type Reporter = 'pretty' | 'json' | 'junit';
+
+interface RunFlags {
+  emulator?: string;
+  reporter: Reporter;
+  out?: string;
+  seed?: number;
+  flowUrl: string[];
+}
+
+const reporters: Record<Reporter, typeof prettyReport> = {
+  pretty: prettyReport,
+  json: jsonReport,
+  junit: junitReport,
+};
+
+function parseSeed(value: string): number {
+  if (!/^\d{1,15}$/.test(value)) throw new InvalidArgumentError('expected a whole number, such as 42.');
+  return Number(value);
+}
+
+function parseFlowUrls(settings: string[]): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const setting of settings) {
+    const match = /^([^=]+)=(.+)$/.exec(setting);
+    if (!match?.[1] || !match[2]) throw new UsageError(`--flow-url takes NAME=URL, got "${setting}".`);
+    urls.set(match[1], match[2]);
+  }
+  return urls;
+}
+
+/** Progress on a terminal only: CI logs stay quiet. */
+function progressPrinter(): RunOptions['onProgress'] {
+  if (!process.stderr.isTTY || process.env.CI) return undefined;
+  return ({ scenario, steps, deliveries }) => {
+    process.stderr.write(`\r${scenario}: ${steps} steps, ${deliveries} deliveries\u001b[K`);
+  };
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Run scenario files; exit 0 when every expectation held, 1 when any failed, 2 on invalid input.',
+    )
+    .argument('<scenario...>', 'scenario files (YAML or JSON), or folders of them')
+    .option('--emulator <url>', 'run against this running emulator instead of one started per scenario')
+    .option(
+      '--reporter <name>',
+      'pretty, json or junit',
+      parseChoice(['pretty', 'json', 'junit'] as const),
+      'pretty',
+    )
+    .option('--out <file>', 'write the report to this file (a summary still goes to stdout)')
+    .option('--seed <n>', 'seed for ids and fake data; the same seed repeats the run exactly', parseSeed)
+    .option(
+      '--flow-url <name=url>',
+      "send a flow to this URL instead of the scenario's (repeatable)",
+      collect,
+      [],
+    )
+    .action(async (paths: string[], flags: RunFlags) => {
+      const flowUrls = parseFlowUrls(flags.flowUrl);
+      const files = expandPaths(paths);
+      if (files.length === 0) throw new UsageError(`no scenario files found in ${paths.join(', ')}.`);
+      const loaded: LoadedScenario[] = [];
+      const problems: string[] = [];
+      for (const file of files) {
+        const result = loadScenarioFile(file);
+        if (result.ok) loaded.push(result.loaded);
+        else problems.push(...result.diagnostics.map(formatDiagnostic));
+      }
+      if (problems.length > 0) throw new UsageError(`invalid scenario files:\n${problems.join('\n')}`);
+
+      const onProgress = progressPrinter();
+      const options: RunOptions = { flowUrls, ...(onProgress ? { onProgress } : {}) };
+      if (flags.emulator !== undefined) options.emulatorUrl = flags.emulator;
+      if (flags.seed !== undefined) options.seed = flags.seed;
+      const results: ScenarioResult[] = [];
+      for (const scenario of loaded) {
+        const result = await runScenario(scenario, options);
+        if (onProgress) process.stderr.write('\r\u001b[K');
+        if (
+          result.status === 'error' &&
+          flags.emulator !== undefined &&
+          results.length === 0 &&
+          /cannot reach/.test(result.error ?? '')
+        ) {
+          throw new UsageError(result.error ?? 'cannot reach the emulator');
+        }
+        results.push(result);
+      }
+      const report = summarise(results);
+      const text = reporters[flags.reporter](report);
+      if (flags.out !== undefined) {
+        writeFileSync(flags.out, text);
+        process.stdout.write(
+          `${report.passed} passed, ${report.failed + report.errors} failed (report: ${flags.out})\n`,
+        );
+      } else {
+        process.stdout.write(text);
+      }
+      process.exitCode = report.failed + report.errors > 0 ? 1 : 0;
+    });
+}

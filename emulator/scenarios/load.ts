@@ -1,0 +1,205 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadBuiltInSeed, loadSeedFile, SeedError, seedProblems } from '../config/seed-loader.js';
+import type { Flow, Scenario, Seed, Step } from '../generated/schema-types.js';
+import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
+import { type Diagnostic, SourceDocument } from './source.js';
+
+export interface LoadedScenario {
+  file: string;
+  scenario: Scenario;
+  seed: Seed;
+  source: SourceDocument;
+}
+
+export type LoadResult = { ok: true; loaded: LoadedScenario } | { ok: false; diagnostics: Diagnostic[] };
+
+export type StepVerb = keyof Step;
+
+export function stepVerb(step: Step): StepVerb {
+  return Object.keys(step)[0] as StepVerb;
+}
+
+const hasTemplate = (value: string | undefined) => value?.includes('${') ?? false;
+
+function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function readSource(file: string): SourceDocument | Diagnostic {
+  try {
+    return new SourceDocument(file, readFileSync(file, 'utf8'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { file, line: 1, col: 1, message: `cannot read the file: ${code}` };
+  }
+}
+
+function schemaDiagnostics(source: SourceDocument, schema: string): Diagnostic[] {
+  return getSchemaRegistry()
+    .check(schemaId(schema), source.value)
+    .filter((violation) => violation.keyword !== 'oneOf' && violation.keyword !== 'anyOf')
+    .map((violation) =>
+      source.diagnosticAt(violation.pointer, `${violation.pointer || '/'} ${violation.message}`, {
+        key: violation.keyword === 'additionalProperties' || violation.keyword === 'unevaluatedProperties',
+      }),
+    );
+}
+
+function resolveSeed(source: SourceDocument, scenario: Scenario): { seed?: Seed; diagnostics: Diagnostic[] } {
+  if (scenario.seed === undefined) return { seed: loadBuiltInSeed(), diagnostics: [] };
+  if (typeof scenario.seed === 'string') {
+    const path = resolve(dirname(source.file), scenario.seed);
+    if (!existsSync(path)) {
+      return {
+        diagnostics: [
+          source.diagnosticAt('/seed', `seed file ${scenario.seed} not found (looked at ${path})`),
+        ],
+      };
+    }
+    try {
+      return { seed: loadSeedFile(path), diagnostics: [] };
+    } catch (error) {
+      const problems = error instanceof SeedError ? error.problems : [(error as Error).message];
+      return {
+        diagnostics: problems.map((problem) =>
+          source.diagnosticAt('/seed', `seed ${scenario.seed}: ${problem}`),
+        ),
+      };
+    }
+  }
+  const problems = seedProblems(scenario.seed);
+  if (problems.length === 0) return { seed: scenario.seed, diagnostics: [] };
+  return {
+    diagnostics: problems.map((problem) =>
+      source.diagnosticAt(`/seed${problem.pointer}`, `/seed${problem.pointer} ${problem.message}`, {
+        key: problem.atKey ?? false,
+      }),
+    ),
+  };
+}
+
+interface StepVisit {
+  step: Step;
+  pointer: string;
+}
+
+function* walkSteps(steps: readonly Step[], pointer: string): Generator<StepVisit> {
+  for (const [index, step] of steps.entries()) {
+    const here = `${pointer}/${index}`;
+    yield { step, pointer: here };
+    if (step.repeat) yield* walkSteps(step.repeat.steps, `${here}/repeat/steps`);
+  }
+}
+
+/** References a schema cannot check: flows, users, mailboxes, services and refs that must exist. */
+function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: Seed): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const at = (pointer: string, message: string) => diagnostics.push(source.diagnosticAt(pointer, message));
+  const flows = new Map<string, Flow>();
+  const mailboxes = new Map(seed.businesses.map((business) => [business.email.toLowerCase(), business]));
+  const users = new Set((seed.users ?? []).map((user) => user.upn.toLowerCase()));
+  const defaultMailbox = seed.businesses[0]?.email;
+
+  scenario.flows?.forEach((flow, index) => {
+    const pointer = `/flows/${index}`;
+    if (flows.has(flow.name)) at(`${pointer}/name`, `flow "${flow.name}" is defined twice`);
+    flows.set(flow.name, flow);
+    if (flow.as !== undefined && !users.has(flow.as.toLowerCase()) && !hasTemplate(flow.as)) {
+      at(
+        `${pointer}/as`,
+        `"${flow.as}" is not a user of the seed; add it to the seed's users or use one of them`,
+      );
+    }
+    if (!flow.url.startsWith('inbox:') && !/^[a-z][a-z0-9+.-]*:/i.test(flow.url) && !hasTemplate(flow.url)) {
+      at(`${pointer}/url`, `"${flow.url}" is neither a URL nor inbox:NAME`);
+    }
+  });
+
+  const refs = new Set<string>();
+  const checkFlow = (pointer: string, name: string) => {
+    if (!flows.has(name) && !hasTemplate(name)) at(`${pointer}/flow`, `no flow named "${name}" in flows`);
+  };
+  const checkRef = (pointer: string, ref: string) => {
+    if (!refs.has(ref) && !hasTemplate(ref))
+      at(`${pointer}/ref`, `ref "${ref}" is not created by an earlier step`);
+  };
+  for (const { step, pointer } of walkSteps(scenario.steps, '/steps')) {
+    const verb = stepVerb(step);
+    const body = `${pointer}/${verb}`;
+    if (step.subscribe) checkFlow(body, step.subscribe.flow);
+    if (step.unsubscribe) checkFlow(body, step.unsubscribe.flow);
+    if (step.expect) {
+      checkFlow(body, step.expect.flow);
+      if (step.expect.ref !== undefined) checkRef(body, step.expect.ref);
+    }
+    for (const ref of [step.update?.ref, step.cancel?.ref, step.delete?.ref])
+      if (ref !== undefined) checkRef(body, ref);
+    if (step.create) {
+      const mailbox = step.create.mailbox ?? defaultMailbox ?? '';
+      const business = mailboxes.get(mailbox.toLowerCase());
+      if (!business && !hasTemplate(mailbox)) {
+        at(
+          step.create.mailbox ? `${body}/mailbox` : body,
+          `no business has the mailbox "${mailbox}" in the seed`,
+        );
+      } else if (business && !hasTemplate(step.create.service)) {
+        const service = business.services?.find((candidate) => candidate.id === step.create?.service);
+        if (!service) {
+          const known = (business.services ?? []).map((candidate) => candidate.id).join(', ') || '(none)';
+          at(`${body}/service`, `${business.email} has no service "${step.create.service}"; known: ${known}`);
+        }
+      }
+      if (step.create.ref !== undefined) refs.add(step.create.ref);
+    }
+  }
+  return diagnostics;
+}
+
+/** Reads, validates and resolves one scenario file; every problem comes back with its position. */
+export function loadScenarioFile(file: string): LoadResult {
+  const source = readSource(file);
+  if (!(source instanceof SourceDocument)) return { ok: false, diagnostics: [source] };
+  return loadScenarioSource(source);
+}
+
+function loadScenarioSource(source: SourceDocument): LoadResult {
+  const file = source.file;
+  if (source.syntaxErrors.length > 0) return { ok: false, diagnostics: source.syntaxErrors };
+  const schemaProblems = schemaDiagnostics(source, 'scenario');
+  if (schemaProblems.length > 0) return { ok: false, diagnostics: byPosition(schemaProblems) };
+  const scenario = source.value as Scenario;
+  const { seed, diagnostics } = resolveSeed(source, scenario);
+  if (!seed) return { ok: false, diagnostics };
+  const semantic = semanticDiagnostics(source, scenario, seed);
+  if (semantic.length > 0) return { ok: false, diagnostics: semantic };
+  return { ok: true, loaded: { file, scenario, seed, source } };
+}
+
+/** Lints a seed file: syntax, schema and cross-checks, each at its position. */
+export function lintSeedSource(source: SourceDocument): Diagnostic[] {
+  if (source.syntaxErrors.length > 0) return source.syntaxErrors;
+  return seedProblems(source.value).map((problem) =>
+    source.diagnosticAt(problem.pointer, `${problem.pointer || '/'} ${problem.message}`, {
+      key: problem.atKey ?? false,
+    }),
+  );
+}
+
+/** Lints scenario and seed files; a file with `businesses` at the top is a seed. */
+export function lintFile(file: string): Diagnostic[] {
+  const source = readSource(file);
+  if (!(source instanceof SourceDocument)) return [source];
+  const value = source.value;
+  if (
+    value &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    'businesses' in value &&
+    !('steps' in value)
+  ) {
+    return lintSeedSource(source);
+  }
+  const result = loadScenarioSource(source);
+  return result.ok ? [] : result.diagnostics;
+}

@@ -1,0 +1,437 @@
+import type { Faker } from '@faker-js/faker';
+import { unsignedJwt } from '../cli/demo-credentials.js';
+import { createSeededFaker } from '../fakes/seeded-faker.js';
+import type {
+  AppointmentFields,
+  BookingAppointment,
+  BookingCustomerInformation,
+  CallExpectation,
+  Customer,
+  Delivery,
+  Expectation,
+  Flow,
+  SeedBusiness,
+  Step,
+} from '../generated/schema-types.js';
+import { triggerApiBase } from '../routes/trigger-api.js';
+import { changeTypeOf, evaluate, type FieldDiff } from './expectations.js';
+import { type LoadedScenario, stepVerb } from './load.js';
+import type { ScenarioResult, StepFailure } from './results.js';
+import { LocalTarget } from './targets/local.js';
+import { RemoteTarget } from './targets/remote.js';
+import type { ScenarioTarget, TargetResponse, TargetSetup } from './targets/target.js';
+import { expand, resolveDuration, resolveTime, TemplateError } from './template.js';
+
+export const defaultClockStart = '2026-01-05T08:00:00Z';
+const defaultWithinMs = 5_000;
+const keptFailures = 50;
+
+export interface RunOptions {
+  /** Run against this emulator instead of starting one per scenario. */
+  emulatorUrl?: string;
+  /** Seeds ids and fake data; the same seed gives the same run. */
+  seed?: number;
+  /** Flow URLs by flow name, replacing the scenario's. */
+  flowUrls?: ReadonlyMap<string, string>;
+  onProgress?: (progress: { scenario: string; steps: number; deliveries: number }) => void;
+}
+
+/** A failed step: the runner records it and goes on with the next step. */
+class StepFailed extends Error {
+  constructor(
+    message: string,
+    readonly diffs?: FieldDiff[],
+  ) {
+    super(message);
+  }
+}
+
+interface FlowState {
+  flow: Flow;
+  webhookIds: string[];
+  current?: string;
+}
+
+interface RefState {
+  mailbox: string;
+  ids: string[];
+}
+
+const triggerPaths = {
+  created: 'AppointmentCreated',
+  updated: 'AppointmentUpdated',
+  cancelled: 'AppointmentDeleted',
+};
+
+/** Runs one scenario from a fresh state; never throws for a scenario's own mistakes. */
+export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<ScenarioResult> {
+  const { scenario } = loaded;
+  const result: ScenarioResult = {
+    name: scenario.name,
+    file: loaded.file,
+    status: 'passed',
+    steps: 0,
+    expectations: 0,
+    deliveries: 0,
+    failures: [],
+    moreFailures: 0,
+  };
+  const seed = options.seed ?? 1;
+  const setup: TargetSetup = {
+    seed: loaded.seed,
+    quirks: scenario.quirks ?? {},
+    clockStartMs: Date.parse(scenario.clock?.start ?? defaultClockStart),
+    idSeed: seed,
+    ...(scenario.profile === undefined ? {} : { profile: scenario.profile }),
+    ...(scenario.retryPolicy === undefined ? {} : { retryPolicy: scenario.retryPolicy }),
+    ...(scenario.webhookLimit === undefined ? {} : { webhookLimit: scenario.webhookLimit }),
+  };
+  let target: ScenarioTarget;
+  try {
+    target = options.emulatorUrl
+      ? await RemoteTarget.connect(options.emulatorUrl, setup)
+      : await LocalTarget.start(setup);
+  } catch (error) {
+    return { ...result, status: 'error', error: (error as Error).message };
+  }
+  const run = new ScenarioRun(loaded, target, createSeededFaker(seed), options, result);
+  try {
+    await run.steps(scenario.steps, '/steps', new Map(Object.entries(scenario.vars ?? {})));
+    result.deliveries = await run.deliveryCount();
+  } catch (error) {
+    result.status = 'error';
+    result.error = (error as Error).message;
+  } finally {
+    await target.close();
+  }
+  if (result.status === 'passed' && result.failures.length + result.moreFailures > 0)
+    result.status = 'failed';
+  return result;
+}
+
+class ScenarioRun {
+  private readonly flows = new Map<string, FlowState>();
+  private readonly refs = new Map<string, RefState>();
+  private readonly refOfAppointment = new Map<string, string>();
+  private readonly businesses: Map<string, SeedBusiness>;
+
+  constructor(
+    private readonly loaded: LoadedScenario,
+    private readonly target: ScenarioTarget,
+    private readonly faker: Faker,
+    private readonly options: RunOptions,
+    private readonly result: ScenarioResult,
+  ) {
+    for (const flow of loaded.scenario.flows ?? []) this.flows.set(flow.name, { flow, webhookIds: [] });
+    this.businesses = new Map(
+      loaded.seed.businesses.map((business) => [business.email.toLowerCase(), business]),
+    );
+  }
+
+  async deliveryCount(): Promise<number> {
+    return (await this.target.deliveries({})).length;
+  }
+
+  async steps(
+    steps: readonly Step[],
+    pointer: string,
+    vars: Map<string, string | number | boolean>,
+  ): Promise<void> {
+    for (const [index, step] of steps.entries()) {
+      const here = `${pointer}/${index}`;
+      if (step.repeat) {
+        const name = step.repeat.var ?? 'i';
+        for (let iteration = 0; iteration < step.repeat.times; iteration++) {
+          await this.steps(step.repeat.steps, `${here}/repeat/steps`, new Map(vars).set(name, iteration));
+        }
+        continue;
+      }
+      await this.step(step, here, vars);
+    }
+  }
+
+  private async step(
+    raw: Step,
+    pointer: string,
+    vars: Map<string, string | number | boolean>,
+  ): Promise<void> {
+    this.result.steps += 1;
+    const verb = stepVerb(raw);
+    try {
+      const step = expand(raw, { vars, faker: this.faker });
+      if (step.subscribe) await this.subscribe(step.subscribe.flow, step.subscribe.expect);
+      else if (step.unsubscribe) await this.unsubscribe(step.unsubscribe.flow, step.unsubscribe.expect);
+      else if (step.create) await this.create(step.create);
+      else if (step.update) await this.update(step.update);
+      else if (step.cancel) await this.cancel(step.cancel.ref, step.cancel.reason, step.cancel.expect);
+      else if (step.delete) await this.remove(step.delete.ref, step.delete.expect);
+      else if (step.advance) await this.advance(step.advance);
+      else if (step.fault) await this.call('POST', '/_emulator/faults', step.fault, {}, undefined);
+      else if (step.expect) await this.expect(step.expect);
+    } catch (error) {
+      if (!(error instanceof StepFailed || error instanceof TemplateError)) throw error;
+      const position = this.loaded.source.positionOf(`${pointer}/${verb}`);
+      const iteration = [...vars.entries()]
+        .filter(([name]) => !(name in (this.loaded.scenario.vars ?? {})))
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ');
+      const failure: StepFailure = {
+        step: this.result.steps,
+        verb,
+        ...position,
+        message: iteration ? `${error.message} (${iteration})` : error.message,
+        ...(error instanceof StepFailed && error.diffs ? { diffs: error.diffs } : {}),
+      };
+      if (this.result.failures.length < keptFailures) this.result.failures.push(failure);
+      else this.result.moreFailures += 1;
+    }
+    if (this.options.onProgress && this.result.steps % 50 === 0) {
+      this.options.onProgress({
+        scenario: this.loaded.scenario.name,
+        steps: this.result.steps,
+        deliveries: await this.deliveryCount(),
+      });
+    }
+  }
+
+  /** A call, checked against the step's expected status or error code (any 2xx when none). */
+  private async call(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    expectation: CallExpectation | undefined,
+  ): Promise<TargetResponse> {
+    const response = await this.target.call(method, path, { body, headers });
+    const code = (response.body as { error?: { code?: string } } | undefined)?.error?.code;
+    const describe = () => `${method} ${path} answered ${response.status}${code ? ` ${code}` : ''}`;
+    if (expectation?.status !== undefined && response.status !== expectation.status) {
+      throw new StepFailed(`expected status ${expectation.status}; ${describe()}`, [
+        { path: 'status', expected: expectation.status, actual: response.status, problem: 'different' },
+      ]);
+    }
+    if (expectation?.code !== undefined && code !== expectation.code) {
+      throw new StepFailed(`expected error code ${expectation.code}; ${describe()}`, [
+        { path: 'code', expected: expectation.code, actual: code, problem: 'different' },
+      ]);
+    }
+    if (!expectation && (response.status < 200 || response.status >= 300)) {
+      const message = (response.body as { error?: { message?: string } } | undefined)?.error?.message;
+      throw new StepFailed(`${describe()}${message ? `: ${message}` : ''}`);
+    }
+    return response;
+  }
+
+  private flowState(name: string): FlowState {
+    const state = this.flows.get(name);
+    if (!state) throw new StepFailed(`no flow named "${name}"`);
+    return state;
+  }
+
+  private flowUrl(flow: Flow): string {
+    const url = this.options.flowUrls?.get(flow.name) ?? flow.url;
+    return url.startsWith('inbox:')
+      ? `${this.target.baseUrl}/_emulator/inbox/${encodeURIComponent(url.slice(6))}`
+      : url;
+  }
+
+  private static bearer(flow: Flow): Record<string, string> {
+    return { authorization: `Bearer ${flow.token ?? unsignedJwt(flow.as ?? '')}` };
+  }
+
+  private async subscribe(name: string, expectation: CallExpectation | undefined): Promise<void> {
+    const state = this.flowState(name);
+    const { flow } = state;
+    const mailbox = encodeURIComponent(flow.mailbox);
+    const triggers = Array.isArray(flow.trigger) ? flow.trigger : [flow.trigger];
+    const path = Array.isArray(flow.trigger)
+      ? `${triggerApiBase}/bookingBusinesses/${mailbox}/webhook/`
+      : `${triggerApiBase}/bookingBusinesses/${mailbox}/webhook/${triggerPaths[flow.trigger]}`;
+    const body = {
+      webhook: {
+        notification_url: this.flowUrl(flow),
+        resource: 'Appointments',
+        change_type: triggers.map((trigger) => changeTypeOf[trigger]),
+      },
+    };
+    const response = await this.call('POST', path, body, ScenarioRun.bearer(flow), expectation);
+    if (response.status < 200 || response.status >= 300) return;
+    const location = response.headers.location;
+    const fromLocation =
+      typeof location === 'string' ? decodeURIComponent(location.split('/').at(-1) ?? '') : '';
+    const webhookId = (response.body as { webhookId?: string } | undefined)?.webhookId ?? fromLocation;
+    state.webhookIds.push(webhookId);
+    state.current = webhookId;
+  }
+
+  private async unsubscribe(name: string, expectation: CallExpectation | undefined): Promise<void> {
+    const state = this.flowState(name);
+    if (!state.current) throw new StepFailed(`flow "${name}" is not subscribed`);
+    const path = `${triggerApiBase}/bookingBusinesses/${encodeURIComponent(state.flow.mailbox)}/webhook/${encodeURIComponent(state.current)}`;
+    const response = await this.call('DELETE', path, undefined, ScenarioRun.bearer(state.flow), expectation);
+    if (response.status >= 200 && response.status < 300) state.current = undefined;
+  }
+
+  private business(mailbox: string): SeedBusiness | undefined {
+    return this.businesses.get(mailbox.toLowerCase());
+  }
+
+  private customer(customer: Customer, business: SeedBusiness | undefined, service: string | undefined) {
+    const out: BookingCustomerInformation = {
+      name: customer.name ?? (customer.fake ? this.faker.person.fullName() : 'Customer'),
+      emailAddress:
+        customer.email ??
+        (customer.fake ? this.faker.internet.email().toLowerCase() : 'customer@example.com'),
+    };
+    const phone =
+      customer.phone ?? (customer.fake ? this.faker.phone.number({ style: 'international' }) : undefined);
+    if (phone !== undefined) out.phone = phone;
+    if (customer.notes !== undefined) out.notes = customer.notes;
+    if (customer.timeZone !== undefined) out.timeZone = customer.timeZone;
+    if (customer.location !== undefined) out.location = customer.location;
+    if (customer.answers) {
+      const questions =
+        business?.services?.find((candidate) => candidate.id === service)?.customQuestions ?? [];
+      out.customQuestionAnswers = Object.entries(customer.answers).map(([questionId, answer]) => {
+        const isChoice =
+          (questions.find((question) => question.id === questionId)?.answerOptions ?? []).length > 0;
+        if (Array.isArray(answer)) return { questionId, selectedOptions: answer };
+        return isChoice ? { questionId, selectedOptions: [answer] } : { questionId, answer };
+      });
+    }
+    return out;
+  }
+
+  private async appointmentBody(fields: AppointmentFields, mailbox: string, service: string | undefined) {
+    const now = await this.target.now();
+    const business = this.business(mailbox);
+    const body: BookingAppointment = {};
+    if (fields.service !== undefined) body.serviceId = fields.service;
+    if (fields.start !== undefined) {
+      body.startDateTime = {
+        dateTime: new Date(resolveTime(fields.start, now)).toISOString(),
+        timeZone: 'UTC',
+      };
+    }
+    if (fields.end !== undefined) {
+      body.endDateTime = { dateTime: new Date(resolveTime(fields.end, now)).toISOString(), timeZone: 'UTC' };
+    }
+    const customers = fields.customers ?? (fields.customer ? [fields.customer] : undefined);
+    if (customers) body.customers = customers.map((customer) => this.customer(customer, business, service));
+    if (fields.staff !== undefined) body.staffMemberIds = fields.staff;
+    if (fields.notes !== undefined) body.additionalInformation = fields.notes;
+    if (fields.sms !== undefined) body.smsNotificationsEnabled = fields.sms;
+    return body;
+  }
+
+  private defaultMailbox(): string {
+    return this.loaded.seed.businesses[0]?.email ?? '';
+  }
+
+  private remember(ref: string, mailbox: string, id: string): void {
+    const state = this.refs.get(ref) ?? { mailbox, ids: [] };
+    if (!state.ids.includes(id)) state.ids.push(id);
+    state.mailbox = mailbox;
+    this.refs.set(ref, state);
+    this.refOfAppointment.set(id, ref);
+  }
+
+  private ref(ref: string): RefState & { id: string } {
+    const state = this.refs.get(ref);
+    const id = state?.ids.at(-1);
+    if (!state || id === undefined)
+      throw new StepFailed(`ref "${ref}" has no appointment (its create failed or never ran)`);
+    return { ...state, id };
+  }
+
+  private appointmentsPath(mailbox: string): string {
+    return `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(mailbox)}/appointments`;
+  }
+
+  private async create(fields: AppointmentFields): Promise<void> {
+    const mailbox = fields.mailbox ?? this.defaultMailbox();
+    const body = await this.appointmentBody(fields, mailbox, fields.service);
+    const response = await this.call('POST', this.appointmentsPath(mailbox), body, {}, fields.expect);
+    const id = (response.body as { id?: string } | undefined)?.id;
+    if (response.status === 201 && id && fields.ref) this.remember(fields.ref, mailbox, id);
+  }
+
+  private async update(fields: AppointmentFields): Promise<void> {
+    const ref = this.ref(fields.ref ?? '');
+    const body = await this.appointmentBody(fields, ref.mailbox, fields.service);
+    const path = `${this.appointmentsPath(ref.mailbox)}/${encodeURIComponent(ref.id)}`;
+    const response = await this.call('PATCH', path, body, {}, fields.expect);
+    const id = (response.body as { id?: string } | undefined)?.id;
+    if (response.status === 200 && id && fields.ref) this.remember(fields.ref, ref.mailbox, id);
+  }
+
+  private async cancel(name: string, reason: string | undefined, expectation: CallExpectation | undefined) {
+    const ref = this.ref(name);
+    const path = `${this.appointmentsPath(ref.mailbox)}/${encodeURIComponent(ref.id)}/cancel`;
+    await this.call('POST', path, { cancellationMessage: reason ?? '' }, {}, expectation);
+  }
+
+  private async remove(name: string, expectation: CallExpectation | undefined) {
+    const ref = this.ref(name);
+    await this.call(
+      'DELETE',
+      `${this.appointmentsPath(ref.mailbox)}/${encodeURIComponent(ref.id)}`,
+      undefined,
+      {},
+      expectation,
+    );
+  }
+
+  private async advance(step: { by?: string; to?: string }): Promise<void> {
+    await this.target.settle();
+    const now = await this.target.now();
+    const to = step.to !== undefined ? resolveTime(step.to, now) : now + resolveDuration(step.by ?? '0ms');
+    if (to < now)
+      throw new StepFailed(
+        `cannot advance to ${new Date(to).toISOString()}: the clock is already at ${new Date(now).toISOString()}`,
+      );
+    await this.target.advanceTo(to);
+  }
+
+  private async observe(expectation: Expectation): Promise<Delivery[]> {
+    const state = this.flowState(expectation.flow);
+    const refIds =
+      expectation.ref === undefined ? undefined : new Set(this.refs.get(expectation.ref)?.ids ?? []);
+    const changeType = expectation.event === undefined ? undefined : changeTypeOf[expectation.event];
+    const lists = await Promise.all(
+      state.webhookIds.map((webhookId) => this.target.deliveries({ webhookId })),
+    );
+    return lists
+      .flat()
+      .filter((delivery) => refIds === undefined || refIds.has(delivery.appointmentId))
+      .filter((delivery) => changeType === undefined || delivery.changeType === changeType);
+  }
+
+  /**
+   * Waits, on the scenario clock, until the expectation holds or `within` has passed: first for
+   * attempts on the wire, then by moving the clock to the next retry that falls inside the window.
+   */
+  private async expect(expectation: Expectation): Promise<void> {
+    this.result.expectations += 1;
+    this.flowState(expectation.flow);
+    const within = expectation.within === undefined ? defaultWithinMs : resolveDuration(expectation.within);
+    const deadline = (await this.target.now()) + within;
+    for (;;) {
+      await this.target.settle();
+      const diffs = evaluate(expectation, {
+        deliveries: await this.observe(expectation),
+        refOfAppointment: this.refOfAppointment,
+      });
+      if (diffs.length === 0) return;
+      const next = await this.target.nextTimerAt();
+      if (next === undefined || next > deadline) {
+        const summary = diffs.map((diff) => diff.path).join(', ');
+        throw new StepFailed(
+          `flow "${expectation.flow}": expectation not met within ${expectation.within ?? '5s'} (${summary})`,
+          diffs,
+        );
+      }
+      await this.target.advanceTo(Math.max(next, await this.target.now()));
+    }
+  }
+}

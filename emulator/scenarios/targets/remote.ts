@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ClockState, Delivery, DeliveryList } from '../../generated/schema-types.js';
+import type { DeliveryFilter } from '../../state/store.js';
+import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
+
+/** How long settle() polls for first attempts still on their way, in real time. */
+const settleLimitMs = 10_000;
+
+export class RemoteTargetError extends Error {}
+
+/**
+ * A running emulator reached by URL (`run --emulator URL`). Each scenario resets it to the
+ * scenario's seed and quirks; its profile, retry policy and flow limit stay as it was started.
+ */
+export class RemoteTarget implements ScenarioTarget {
+  private constructor(readonly baseUrl: string) {}
+
+  static async connect(url: string, setup: TargetSetup): Promise<RemoteTarget> {
+    const target = new RemoteTarget(url.replace(/\/+$/, ''));
+    let health: TargetResponse;
+    try {
+      health = await target.call('GET', '/_emulator/health');
+    } catch (error) {
+      throw new RemoteTargetError(`cannot reach the emulator at ${url}: ${(error as Error).message}`);
+    }
+    if (health.status !== 200)
+      throw new RemoteTargetError(`${url}/_emulator/health answered ${health.status}`);
+    const reset = await target.call('POST', '/_emulator/reset', {
+      body: { seed: setup.seed, quirks: setup.quirks },
+    });
+    if (reset.status !== 204) {
+      throw new RemoteTargetError(`the emulator at ${url} refused to reset: ${JSON.stringify(reset.body)}`);
+    }
+    return target;
+  }
+
+  async call(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<TargetResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = text;
+    }
+    return { status: response.status, headers: Object.fromEntries(response.headers.entries()), body };
+  }
+
+  async deliveries(filter: DeliveryFilter): Promise<Delivery[]> {
+    const query = new URLSearchParams(
+      Object.entries(filter).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    const response = await this.call('GET', `/_emulator/deliveries?${query}`);
+    return (response.body as DeliveryList).deliveries;
+  }
+
+  private async clock(): Promise<ClockState> {
+    return (await this.call('GET', '/_emulator/clock')).body as ClockState;
+  }
+
+  async now(): Promise<number> {
+    return Date.parse((await this.clock()).now);
+  }
+
+  async nextTimerAt(): Promise<number | undefined> {
+    const next = (await this.clock()).nextTimerAt;
+    return next === undefined ? undefined : Date.parse(next);
+  }
+
+  async advanceTo(epochMs: number): Promise<void> {
+    const response = await this.call('POST', '/_emulator/clock', {
+      body: { to: new Date(epochMs).toISOString() },
+    });
+    if (response.status !== 200)
+      throw new RemoteTargetError(`advancing the clock failed: ${JSON.stringify(response.body)}`);
+  }
+
+  async settle(): Promise<void> {
+    const deadline = Date.now() + settleLimitMs;
+    while (Date.now() < deadline) {
+      if ((await this.deliveries({ status: 'pending' })).length === 0) return;
+      await sleep(20);
+    }
+  }
+
+  async close(): Promise<void> {}
+}

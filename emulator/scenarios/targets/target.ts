@@ -1,0 +1,40 @@
+import type { Delivery, Quirks, Seed } from '../../generated/schema-types.js';
+import type { DeliveryFilter } from '../../state/store.js';
+
+export interface TargetResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/** What a scenario needs to set up for its run. */
+export interface TargetSetup {
+  seed: Seed;
+  quirks: Quirks;
+  profile?: 'default' | 'strict';
+  retryPolicy?: string;
+  webhookLimit?: number;
+  clockStartMs: number;
+  idSeed: number;
+}
+
+/**
+ * The emulator a scenario runs against: one started in-process for the scenario, or a running
+ * one reached by URL. Steps and expectations only talk to this interface.
+ */
+export interface ScenarioTarget {
+  /** Base URL flows use for inbox:NAME. */
+  readonly baseUrl: string;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string> },
+  ): Promise<TargetResponse>;
+  deliveries(filter: DeliveryFilter): Promise<Delivery[]>;
+  now(): Promise<number>;
+  nextTimerAt(): Promise<number | undefined>;
+  advanceTo(epochMs: number): Promise<void>;
+  /** Waits until no delivery attempt is queued or on the wire. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
