@@ -395,16 +395,20 @@ class ScenarioRun {
 
   private async observe(expectation: Expectation): Promise<Delivery[]> {
     const state = this.flowState(expectation.flow);
-    const refIds =
-      expectation.ref === undefined ? undefined : new Set(this.refs.get(expectation.ref)?.ids ?? []);
     const changeType = expectation.event === undefined ? undefined : changeTypeOf[expectation.event];
-    const lists = await Promise.all(
-      state.webhookIds.map((webhookId) => this.target.deliveries({ webhookId })),
+    const ids = expectation.ref === undefined ? undefined : (this.refs.get(expectation.ref)?.ids ?? []);
+    const perSubscription = await Promise.all(
+      state.webhookIds.map(async (webhookId) => {
+        // One id: let the journal filter. Several (a rescheduled ref): filter here, keeping journal order.
+        if (ids?.length === 1) return this.target.deliveries({ webhookId, appointmentId: ids[0] });
+        const all = await this.target.deliveries({ webhookId });
+        return ids === undefined ? all : all.filter((delivery) => ids.includes(delivery.appointmentId));
+      }),
     );
-    return lists
-      .flat()
-      .filter((delivery) => refIds === undefined || refIds.has(delivery.appointmentId))
-      .filter((delivery) => changeType === undefined || delivery.changeType === changeType);
+    const found = perSubscription.flat();
+    // A flow subscribed more than once: merge its subscriptions' deliveries by time (stable for ties).
+    if (perSubscription.length > 1) found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return changeType === undefined ? found : found.filter((delivery) => delivery.changeType === changeType);
   }
 
   /**

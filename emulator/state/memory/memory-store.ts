@@ -77,9 +77,21 @@ class MemoryAppointmentStore implements AppointmentStore {
 
 class MemoryDeliveryStore implements DeliveryStore {
   private readonly byId = new Map<string, Delivery>();
+  // Expectations and the journal filter by flow or appointment on every call; scanning the whole
+  // journal each time would make long scenarios quadratic.
+  private readonly byWebhook = new Map<string, Delivery[]>();
+  private readonly byAppointment = new Map<string, Delivery[]>();
+
+  private static index(map: Map<string, Delivery[]>, key: string, delivery: Delivery): void {
+    const list = map.get(key);
+    if (list) list.push(delivery);
+    else map.set(key, [delivery]);
+  }
 
   insert(delivery: Delivery): void {
     this.byId.set(delivery.deliveryId, delivery);
+    MemoryDeliveryStore.index(this.byWebhook, delivery.webhookId, delivery);
+    MemoryDeliveryStore.index(this.byAppointment, delivery.appointmentId, delivery);
   }
 
   get(deliveryId: string): Delivery | undefined {
@@ -87,22 +99,36 @@ class MemoryDeliveryStore implements DeliveryStore {
   }
 
   save(delivery: Delivery): void {
+    // Records are held by reference; webhookId and appointmentId never change after insert.
     this.byId.set(delivery.deliveryId, delivery);
   }
 
   list(filter: DeliveryFilter = {}): Delivery[] {
     const mailbox = filter.mailbox === undefined ? undefined : mailboxKey(filter.mailbox);
-    return [...this.byId.values()].filter(
-      (delivery) =>
+    const candidates =
+      filter.appointmentId !== undefined
+        ? (this.byAppointment.get(filter.appointmentId) ?? [])
+        : filter.webhookId !== undefined
+          ? (this.byWebhook.get(filter.webhookId) ?? [])
+          : this.byId.values();
+    const out: Delivery[] = [];
+    for (const delivery of candidates) {
+      if (
         (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
         (mailbox === undefined || mailboxKey(delivery.mailbox) === mailbox) &&
         (filter.status === undefined || delivery.status === filter.status) &&
-        (filter.appointmentId === undefined || delivery.appointmentId === filter.appointmentId),
-    );
+        (filter.appointmentId === undefined || delivery.appointmentId === filter.appointmentId)
+      ) {
+        out.push(delivery);
+      }
+    }
+    return out;
   }
 
   clear(): void {
     this.byId.clear();
+    this.byWebhook.clear();
+    this.byAppointment.clear();
   }
 }
 
