@@ -2,9 +2,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion } from '../paths.js';
+import { registerFakeCommand } from './commands/fake.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerValidateCommand } from './commands/validate.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command()
@@ -19,6 +21,8 @@ const program = new Command()
 registerStartCommand(program);
 registerRunCommand(program);
 registerLintCommand(program);
+registerValidateCommand(program);
+registerFakeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

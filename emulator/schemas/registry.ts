@@ -19,6 +19,10 @@ export interface SchemaViolation {
   pointer: string;
   keyword: string;
   message: string;
+  /** What the schema wants there, in a few words. */
+  expected: string;
+  /** What is there, shortened: JSON text, or "(missing)". */
+  found: string;
 }
 
 /**
@@ -92,39 +96,84 @@ function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+/** A value as a person reads it in a report: JSON, cut short. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function describe(error: ErrorObject): SchemaViolation {
   const params = error.params as Record<string, unknown>;
+  const at = (pointer: string, keyword: string, message: string, expected: string, found: unknown) => ({
+    pointer,
+    keyword,
+    message,
+    expected,
+    found: showValue(found),
+  });
   switch (error.keyword) {
     case 'required':
-      return {
-        pointer: `${error.instancePath}/${escapePointerToken(String(params.missingProperty))}`,
-        keyword: 'required',
-        message: `is required but missing`,
-      };
-    case 'additionalProperties':
-      return {
-        pointer: `${error.instancePath}/${escapePointerToken(String(params.additionalProperty))}`,
-        keyword: 'additionalProperties',
-        message: 'is not a property of this object (check its spelling and casing)',
-      };
+      return at(
+        `${error.instancePath}/${escapePointerToken(String(params.missingProperty))}`,
+        'required',
+        'is required but missing',
+        'present',
+        undefined,
+      );
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      return at(
+        `${error.instancePath}/${escapePointerToken(name)}`,
+        'additionalProperties',
+        'is not a property of this object (check its spelling and casing)',
+        'no such property',
+        (error.data as Record<string, unknown> | undefined)?.[name],
+      );
+    }
     case 'false schema':
-      return { pointer: error.instancePath, keyword: 'false schema', message: 'must be absent here' };
+      return at(error.instancePath, 'false schema', 'must be absent here', 'absent', error.data);
+    case 'type':
+      return at(
+        error.instancePath,
+        'type',
+        error.message ?? 'has the wrong type',
+        String(params.type),
+        error.data,
+      );
     case 'enum':
-      return {
-        pointer: error.instancePath,
-        keyword: 'enum',
-        message: `must be one of ${JSON.stringify(params.allowedValues)}`,
-      };
+      return at(
+        error.instancePath,
+        'enum',
+        `must be one of ${JSON.stringify(params.allowedValues)}`,
+        `one of ${JSON.stringify(params.allowedValues)}`,
+        error.data,
+      );
+    case 'const':
+      return at(
+        error.instancePath,
+        'const',
+        error.message ?? 'is invalid',
+        JSON.stringify(params.allowedValue),
+        error.data,
+      );
+    case 'format':
+      return at(
+        error.instancePath,
+        'format',
+        error.message ?? 'is invalid',
+        `format ${String(params.format)}`,
+        error.data,
+      );
     case 'pattern': {
       const description = (error.parentSchema as { description?: string } | undefined)?.description;
-      return {
-        pointer: error.instancePath,
-        keyword: 'pattern',
-        message: description ? `must be ${lowerFirst(description)}` : (error.message ?? 'is invalid'),
-      };
+      const expected = description ? lowerFirst(description) : `a string matching ${String(params.pattern)}`;
+      return at(error.instancePath, 'pattern', `must be ${expected}`, expected, error.data);
     }
-    default:
-      return { pointer: error.instancePath, keyword: error.keyword, message: error.message ?? 'is invalid' };
+    default: {
+      const message = error.message ?? 'is invalid';
+      return at(error.instancePath, error.keyword, message, message.replace(/^must /, ''), error.data);
+    }
   }
 }
 

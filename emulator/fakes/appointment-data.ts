@@ -1,0 +1,43 @@
+import { VirtualClock } from '../clock.js';
+import { quirkDefaults } from '../config/quirks.js';
+import { type AppointmentChange, AppointmentService } from '../domain/appointments.js';
+import { Directory } from '../domain/directory.js';
+import { toAppointmentData } from '../formatters/appointment-data.js';
+import type { AppointmentData } from '../generated/schema-types.js';
+import { createIdGenerator } from '../ids.js';
+import { createMemoryStore } from '../state/memory/memory-store.js';
+import { type BookingKind, FakeBookings } from './bookings.js';
+
+/**
+ * AppointmentData exactly as the emulator would send it for fake bookings: the same appointment
+ * rules and formatter as a running emulator (default quirks), without a server.
+ */
+export function* fakeAppointmentData(options: {
+  seed: number;
+  kind?: BookingKind;
+}): Generator<AppointmentData> {
+  const bookings = new FakeBookings(options.seed);
+  const ids = createIdGenerator(options.seed);
+  const clock = new VirtualClock(Date.parse('2026-01-05T08:00:00Z'));
+  for (;;) {
+    const fake = bookings.next(options.kind === undefined ? {} : { kind: options.kind });
+    let change: AppointmentChange | undefined;
+    const service = new AppointmentService({
+      directory: new Directory(fake.seed),
+      store: createMemoryStore().appointments,
+      clock,
+      ids,
+      rescheduleGivesNewId: () => false,
+      onChange: (created) => {
+        change = created;
+      },
+    });
+    service.create(fake.business.email, fake.appointment);
+    if (!change) throw new Error('creating a fake appointment reported no change');
+    yield toAppointmentData(change.record, change.business, change, {
+      quirks: quirkDefaults,
+      timeFormat: 'exchange',
+      durationUnit: 'minutes',
+    });
+  }
+}
