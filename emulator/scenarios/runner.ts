@@ -34,6 +34,8 @@ export interface RunOptions {
   /** Flow URLs by flow name, replacing the scenario's. */
   flowUrls?: ReadonlyMap<string, string>;
   onProgress?: (progress: { scenario: string; steps: number; deliveries: number }) => void;
+  /** Receives the scenario's whole delivery journal when it ends (contract tests validate it). */
+  onDeliveries?: (deliveries: Delivery[]) => void;
 }
 
 /** A failed step: the runner records it and goes on with the next step. */
@@ -97,7 +99,10 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const run = new ScenarioRun(loaded, target, createSeededFaker(seed), options, result);
   try {
     await run.steps(scenario.steps, '/steps', new Map(Object.entries(scenario.vars ?? {})));
-    result.deliveries = await run.deliveryCount();
+    await target.settle();
+    const journal = await target.deliveries({});
+    result.deliveries = journal.length;
+    options.onDeliveries?.(journal);
   } catch (error) {
     result.status = 'error';
     result.error = (error as Error).message;
