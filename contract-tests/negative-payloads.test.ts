@@ -4,21 +4,50 @@ import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../emulator/paths.js';
 import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 
-const valid = JSON.parse(readFileSync(join(packageRoot, 'fixtures', 'captured', 'one-to-one-created.json'), 'utf8'));
-const group = JSON.parse(readFileSync(join(packageRoot, 'fixtures', 'captured', 'group-created.json'), 'utf8'));
+const valid = JSON.parse(
+  readFileSync(join(packageRoot, 'fixtures', 'captured', 'one-to-one-created.json'), 'utf8'),
+);
+const group = JSON.parse(
+  readFileSync(join(packageRoot, 'fixtures', 'captured', 'group-created.json'), 'utf8'),
+);
 
-type Mutation = [name: string, mutate: (payload: Record<string, unknown>) => void, pointer: string, keyword: string];
+type Mutation = [
+  name: string,
+  mutate: (payload: Record<string, unknown>) => void,
+  pointer: string,
+  keyword: string,
+];
 
 const mutations: Mutation[] = [
   ['Duration as a string', (p) => (p.Duration = '30'), '/Duration', 'type'],
   ['Duration as a fraction', (p) => (p.Duration = 30.5), '/Duration', 'type'],
   ['Duration beyond int32', (p) => (p.Duration = 2 ** 31), '/Duration', 'maximum'],
-  ['IsSMSNotificationsEnabled as "false"', (p) => (p.IsSMSNotificationsEnabled = 'false'), '/IsSMSNotificationsEnabled', 'type'],
+  [
+    'IsSMSNotificationsEnabled as "false"',
+    (p) => (p.IsSMSNotificationsEnabled = 'false'),
+    '/IsSMSNotificationsEnabled',
+    'type',
+  ],
   ['StaffMembers as an object', (p) => (p.StaffMembers = { Id: 'x' }), '/StaffMembers', 'type'],
   ['StartTime as a number', (p) => (p.StartTime = 1767711600000), '/StartTime', 'type'],
-  ['customerEmail in camelCase', (p) => (p.customerEmail = 'a@b.example'), '/customerEmail', 'additionalProperties'],
-  ['SelfServiceAppointmentID with a capital D', (p) => (p.SelfServiceAppointmentID = 'x'), '/SelfServiceAppointmentID', 'additionalProperties'],
-  ['JoinWebUrl instead of JoinWebURL', (p) => (p.JoinWebUrl = 'https://x'), '/JoinWebUrl', 'additionalProperties'],
+  [
+    'customerEmail in camelCase',
+    (p) => (p.customerEmail = 'a@b.example'),
+    '/customerEmail',
+    'additionalProperties',
+  ],
+  [
+    'SelfServiceAppointmentID with a capital D',
+    (p) => (p.SelfServiceAppointmentID = 'x'),
+    '/SelfServiceAppointmentID',
+    'additionalProperties',
+  ],
+  [
+    'JoinWebUrl instead of JoinWebURL',
+    (p) => (p.JoinWebUrl = 'https://x'),
+    '/JoinWebUrl',
+    'additionalProperties',
+  ],
   [
     'QuestionId instead of QuestionID',
     (p) => ((p.CustomQuestionAnswers as Record<string, unknown>[])[0] = { QuestionId: 'q' }),
@@ -45,7 +74,8 @@ const mutations: Mutation[] = [
   ],
   [
     'PhysicalAddress.City as a number',
-    (p) => ((p.CustomerLocation as { PhysicalAddress: Record<string, unknown> }).PhysicalAddress.City = 62701),
+    (p) =>
+      ((p.CustomerLocation as { PhysicalAddress: Record<string, unknown> }).PhysicalAddress.City = 62701),
     '/CustomerLocation/PhysicalAddress/City',
     'type',
   ],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../emulator/app.js';
-import { type FakeCase, FakeBookings } from '../emulator/fakes/bookings.js';
+import { FakeBookings, type FakeCase } from '../emulator/fakes/bookings.js';
 import type { AppointmentData, BookingAppointment, Delivery } from '../emulator/generated/schema-types.js';
 import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 
@@ -13,7 +13,11 @@ const cases = Number(process.env.PROPERTY_CASES ?? 1000);
  * The mapping of CONTRACT.md §3, checked from the Graph input and the seed (not from the
  * emulator's own record), under the default quirks.
  */
-function mappingProblems(fake: FakeCase, created: BookingAppointment & { id: string }, payload: AppointmentData): string[] {
+function mappingProblems(
+  fake: FakeCase,
+  created: BookingAppointment & { id: string },
+  payload: AppointmentData,
+): string[] {
   const problems: string[] = [];
   const check = (field: string, actual: unknown, expected: unknown) => {
     if (JSON.stringify(actual) !== JSON.stringify(expected)) {
@@ -32,14 +36,22 @@ function mappingProblems(fake: FakeCase, created: BookingAppointment & { id: str
   check('IsSMSNotificationsEnabled', payload.IsSMSNotificationsEnabled, appointment.smsNotificationsEnabled);
   check('MaxAttendeesCount', payload.MaxAttendeesCount, service.maxAttendees);
   check('FilledAttendeesCount', payload.FilledAttendeesCount, customers.length);
-  check('StartTime', Date.parse(payload.StartTime ?? ''), Date.parse(appointment.startDateTime?.dateTime ?? ''));
+  check(
+    'StartTime',
+    Date.parse(payload.StartTime ?? ''),
+    Date.parse(appointment.startDateTime?.dateTime ?? ''),
+  );
   check('Duration', payload.Duration, service.durationMinutes);
   check(
     'EndTime - StartTime',
     (Date.parse(payload.EndTime ?? '') - Date.parse(payload.StartTime ?? '')) / 60_000,
     service.durationMinutes,
   );
-  check('StartTime format', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/.test(payload.StartTime ?? ''), true);
+  check(
+    'StartTime format',
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/.test(payload.StartTime ?? ''),
+    true,
+  );
   check(
     'StaffMembers',
     payload.StaffMembers,
@@ -61,8 +73,16 @@ function mappingProblems(fake: FakeCase, created: BookingAppointment & { id: str
     else check(`${at}/Id is filled`, typeof sent?.Id === 'string' && sent.Id.length > 0, true);
     if (customer.location !== undefined) {
       check(`${at}/Location/DisplayName`, sent?.Location?.DisplayName, customer.location.displayName);
-      check(`${at}/Location/PhysicalAddress/City`, sent?.Location?.PhysicalAddress?.City, customer.location.address?.city);
-      check(`${at}/Location/PhysicalAddress/Street`, sent?.Location?.PhysicalAddress?.Street, customer.location.address?.street);
+      check(
+        `${at}/Location/PhysicalAddress/City`,
+        sent?.Location?.PhysicalAddress?.City,
+        customer.location.address?.city,
+      );
+      check(
+        `${at}/Location/PhysicalAddress/Street`,
+        sent?.Location?.PhysicalAddress?.Street,
+        customer.location.address?.street,
+      );
     }
     const answers = customer.customQuestionAnswers ?? [];
     check(`${at}/Answers.length`, sent?.Answers?.length, answers.length);
@@ -98,7 +118,13 @@ function mappingProblems(fake: FakeCase, created: BookingAppointment & { id: str
     check('CustomerNotes', payload.CustomerNotes, undefined);
     check('CustomQuestionAnswers', payload.CustomQuestionAnswers, payload.Customers?.[0]?.Answers);
   } else {
-    for (const field of ['CustomerName', 'CustomerEmail', 'CustomerId', 'CustomerPhone', 'CustomQuestionAnswers'] as const) {
+    for (const field of [
+      'CustomerName',
+      'CustomerEmail',
+      'CustomerId',
+      'CustomerPhone',
+      'CustomQuestionAnswers',
+    ] as const) {
       check(`${field} (group: absent)`, payload[field], undefined);
     }
   }
@@ -108,7 +134,11 @@ function mappingProblems(fake: FakeCase, created: BookingAppointment & { id: str
 describe(`property: generated bookings map to valid AppointmentData (seed ${baseSeed}, ${cases} cases)`, () => {
   let app: FastifyInstance;
   beforeAll(async () => {
-    app = await buildApp({ logLevel: false, retryPolicy: 'none', clock: { virtualStart: '2026-01-05T08:00:00Z' } });
+    app = await buildApp({
+      logLevel: false,
+      retryPolicy: 'none',
+      clock: { virtualStart: '2026-01-05T08:00:00Z' },
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -130,7 +160,13 @@ describe(`property: generated bookings map to valid AppointmentData (seed ${base
         method: 'POST',
         url: `/BookingsService/api/V1/bookingBusinesses/${encodeURIComponent(fake.business.email)}/webhook/AppointmentCreated`,
         headers: { authorization: `Bearer ${token}` },
-        payload: { webhook: { notification_url: 'http://127.0.0.1:9/flow', resource: 'Appointments', change_type: ['Created'] } },
+        payload: {
+          webhook: {
+            notification_url: 'http://127.0.0.1:9/flow',
+            resource: 'Appointments',
+            change_type: ['Created'],
+          },
+        },
       });
       expect(subscribed.statusCode, `${subscribed.body} ${replay}`).toBe(200);
       const queued = new Promise<Delivery>((resolve) => app.emulator.events.once('delivery:queued', resolve));
@@ -139,12 +175,20 @@ describe(`property: generated bookings map to valid AppointmentData (seed ${base
         url: `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(fake.business.email)}/appointments`,
         payload: fake.appointment,
       });
-      expect(created.statusCode, `${created.body} ${replay}\ninput: ${JSON.stringify(fake.appointment)}`).toBe(201);
+      expect(
+        created.statusCode,
+        `${created.body} ${replay}\ninput: ${JSON.stringify(fake.appointment)}`,
+      ).toBe(201);
       const { payload } = await queued;
       expect(registry.check(schemaId('appointment-data'), payload), `connector schema ${replay}`).toEqual([]);
-      expect(registry.check(schemaId('appointment-data.emulator'), payload), `emulator profile ${replay}`).toEqual([]);
+      expect(
+        registry.check(schemaId('appointment-data.emulator'), payload),
+        `emulator profile ${replay}`,
+      ).toEqual([]);
       expect(mappingProblems(fake, created.json(), payload), `mapping ${replay}`).toEqual([]);
-      kinds.add(`${fake.service.maxAttendees === 1 ? '1:1' : 'group'}/${(fake.appointment.customers?.[0]?.customQuestionAnswers ?? []).length > 0 ? 'answers' : 'none'}`);
+      kinds.add(
+        `${fake.service.maxAttendees === 1 ? '1:1' : 'group'}/${(fake.appointment.customers?.[0]?.customQuestionAnswers ?? []).length > 0 ? 'answers' : 'none'}`,
+      );
     }
     await app.emulator.deliveries.drain();
     expect([...kinds].sort()).toEqual(['1:1/answers', '1:1/none', 'group/answers', 'group/none']);
