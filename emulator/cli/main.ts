@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.js';
 import { packageVersion } from '../paths.js';
+import { registerCaptureCommand } from './commands/capture.js';
+import { registerDriftCommand } from './commands/drift.js';
 import { registerFakeCommand } from './commands/fake.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerRunCommand } from './commands/run.js';
@@ -23,6 +25,8 @@ registerRunCommand(program);
 registerLintCommand(program);
 registerValidateCommand(program);
 registerFakeCommand(program);
+registerCaptureCommand(program);
+registerDriftCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -15,29 +15,33 @@ import { type BookingKind, FakeBookings } from './bookings.js';
 export function* fakeAppointmentData(options: {
   seed: number;
   kind?: BookingKind;
+  /** Also yield each booking's cancellation (with a reason), after its creation. */
+  withCancellations?: boolean;
 }): Generator<AppointmentData> {
   const bookings = new FakeBookings(options.seed);
   const ids = createIdGenerator(options.seed);
   const clock = new VirtualClock(Date.parse('2026-01-05T08:00:00Z'));
   for (;;) {
     const fake = bookings.next(options.kind === undefined ? {} : { kind: options.kind });
-    let change: AppointmentChange | undefined;
+    const changes: AppointmentChange[] = [];
     const service = new AppointmentService({
       directory: new Directory(fake.seed),
       store: createMemoryStore().appointments,
       clock,
       ids,
       rescheduleGivesNewId: () => false,
-      onChange: (created) => {
-        change = created;
-      },
+      onChange: (change) => changes.push(change),
     });
-    service.create(fake.business.email, fake.appointment);
-    if (!change) throw new Error('creating a fake appointment reported no change');
-    yield toAppointmentData(change.record, change.business, change, {
-      quirks: quirkDefaults,
-      timeFormat: 'exchange',
-      durationUnit: 'minutes',
-    });
+    const record = service.create(fake.business.email, fake.appointment);
+    if (options.withCancellations) {
+      service.cancel(fake.business.email, record.appointment.id, bookings.faker.lorem.sentence());
+    }
+    for (const change of changes) {
+      yield toAppointmentData(change.record, change.business, change, {
+        quirks: quirkDefaults,
+        timeFormat: 'exchange',
+        durationUnit: 'minutes',
+      });
+    }
   }
 }

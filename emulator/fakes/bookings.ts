@@ -63,7 +63,7 @@ export class FakeBookings {
 
   private schema(name: string, definition: string): JsonSchema {
     const document = loadSchemaDocument(name);
-    return { $ref: `#/$defs/${definition}`, $defs: document.$defs } as JsonSchema;
+    return { ...(document.$defs[definition] as object), $defs: document.$defs } as JsonSchema;
   }
 
   private generate<T>(name: string, definition: string, options: { maxItems?: number } = {}): T {
@@ -71,6 +71,7 @@ export class FakeBookings {
       seed: this.faker.number.int({ min: 1, max: 2 ** 31 - 1 }),
       extensions: { faker: this.faker },
       optionalsProbability: 0.7,
+      minItems: 1,
       maxItems: options.maxItems ?? 4,
       maxLength: 40,
     }) as T;

@@ -95,7 +95,12 @@ describe('loadScenarioFile', () => {
       steps: [
         { subscribe: { flow: 'on-create' } },
         {
-          create: { ref: 'a1', service: 'svc1', start: '+1h', customer: { name: 'A', email: 'a@example.com' } },
+          create: {
+            ref: 'a1',
+            service: 'svc1',
+            start: '+1h',
+            customer: { name: 'A', email: 'a@example.com' },
+          },
         },
         { expect: { flow: 'on-create', count: 1 } },
       ],
@@ -144,9 +149,7 @@ describe('loadScenarioFile', () => {
         ...at(text, '42'),
         message: expect.any(String),
       });
-      expect(only(diagnostics, /\/steps\/2\/expect\/count must be integer/)).toMatchObject(
-        at(text, '"3"'),
-      );
+      expect(only(diagnostics, /\/steps\/2\/expect\/count must be integer/)).toMatchObject(at(text, '"3"'));
     });
 
     it('a value against a pattern or an enum is at the value', () => {
@@ -194,7 +197,9 @@ describe('loadScenarioFile', () => {
         at(text, 'retries'),
       );
       expect(only(diagnostics, /^\/steps\/1\/creat is not a property/)).toMatchObject(at(text, 'creat:'));
-      expect(only(diagnostics, /^\/steps\/2\/expect\/cout is not a property/)).toMatchObject(at(text, 'cout'));
+      expect(only(diagnostics, /^\/steps\/2\/expect\/cout is not a property/)).toMatchObject(
+        at(text, 'cout'),
+      );
     });
 
     it('an unknown property of a customer is at its key', () => {
@@ -301,7 +306,9 @@ describe('loadScenarioFile', () => {
     it('a duplicate key', () => {
       const text = 'name: dup\nsteps:\n  - advance: { by: 1s }\nname: dup2\n';
       const { diagnostics, file } = load(text);
-      expect(diagnostics).toEqual([{ file, ...at(text, 'name: dup2'), message: expect.stringMatching(/unique/i) }]);
+      expect(diagnostics).toEqual([
+        { file, ...at(text, 'name: dup2'), message: expect.stringMatching(/unique/i) },
+      ]);
     });
 
     it('an alias bomb', () => {
@@ -320,7 +327,9 @@ describe('loadScenarioFile', () => {
 
     it('a document that is not an object', () => {
       const { diagnostics, file } = load('- just\n- a list\n');
-      expect(diagnostics).toEqual([{ file, line: 1, col: 1, message: expect.stringMatching(/must be object/) }]);
+      expect(diagnostics).toEqual([
+        { file, line: 1, col: 1, message: expect.stringMatching(/must be object/) },
+      ]);
     });
 
     it('an empty file', () => {
@@ -390,6 +399,25 @@ describe('loadScenarioFile', () => {
       expect(result.ok, JSON.stringify(result)).toBe(true);
     });
 
+    it('a literal ref that a templated create in a repeat makes is not refused', () => {
+      // repeat 3 × create r${i} makes r0, r1 and r2: the run finds them (runner.test.ts), so lint must not refuse.
+      const text = [
+        'name: repeat-literal-refs',
+        flows,
+        'steps:',
+        '  - subscribe: { flow: on-create }',
+        '  - repeat:',
+        '      times: 3',
+        '      steps:',
+        '        - create: { ref: "r${i}", service: svc1, start: +1h, customer: { name: A } }',
+        '  - expect: { flow: on-create, ref: r2, count: 1 }',
+        '  - cancel: { ref: r1 }',
+        '',
+      ].join('\n');
+      const result = loadScenarioFile(write(text));
+      expect(result.ok ? [] : result.diagnostics).toEqual([]);
+    });
+
     it('an unknown service in the mailbox, listing the known ones', () => {
       const text = [
         'name: unknown-service',
@@ -447,7 +475,11 @@ describe('loadScenarioFile', () => {
       ].join('\n');
       const { diagnostics, file } = load(text);
       expect(diagnostics).toEqual([
-        { file, ...at(text, 'nobody@contoso.example'), message: expect.stringContaining('not a user of the seed') },
+        {
+          file,
+          ...at(text, 'nobody@contoso.example'),
+          message: expect.stringContaining('not a user of the seed'),
+        },
       ]);
     });
 
@@ -462,9 +494,7 @@ describe('loadScenarioFile', () => {
         '',
       ].join('\n');
       const { diagnostics, file } = load(text);
-      expect(diagnostics).toEqual([
-        { file, ...at(text, 'f1', 1), message: 'flow "f1" is defined twice' },
-      ]);
+      expect(diagnostics).toEqual([{ file, ...at(text, 'f1', 1), message: 'flow "f1" is defined twice' }]);
     });
 
     it('a flow URL that is neither a URL nor inbox:NAME', () => {
@@ -478,14 +508,22 @@ describe('loadScenarioFile', () => {
       ].join('\n');
       const { diagnostics, file } = load(text);
       expect(diagnostics).toEqual([
-        { file, ...at(text, '"somewhere"'), message: expect.stringContaining('neither a URL nor inbox:NAME') },
+        {
+          file,
+          ...at(text, '"somewhere"'),
+          message: expect.stringContaining('neither a URL nor inbox:NAME'),
+        },
       ]);
     });
 
     it('a seed path that does not exist is at the seed value', () => {
-      const text = ['name: seed-path', 'seed: ./missing-seed.yaml', 'steps:', '  - advance: { by: 1s }', ''].join(
-        '\n',
-      );
+      const text = [
+        'name: seed-path',
+        'seed: ./missing-seed.yaml',
+        'steps:',
+        '  - advance: { by: 1s }',
+        '',
+      ].join('\n');
       const { diagnostics, file } = load(text);
       expect(diagnostics).toEqual([
         {
@@ -525,7 +563,9 @@ describe('loadScenarioFile', () => {
       if (result.ok) expect(result.loaded.seed.businesses[0]?.email).toBe('shop@shop.example');
 
       // The demo seed's names are not in this seed.
-      const bad = good.replace('as: owner@shop.example', 'as: adele@contoso.example').replace('cut,', 'svc1,');
+      const bad = good
+        .replace('as: owner@shop.example', 'as: adele@contoso.example')
+        .replace('cut,', 'svc1,');
       const { diagnostics } = load(bad, 'nested/shop-bad.yaml');
       expect(diagnostics.map((diagnostic) => diagnostic.message)).toEqual([
         expect.stringContaining('"adele@contoso.example" is not a user of the seed'),
@@ -535,9 +575,13 @@ describe('loadScenarioFile', () => {
 
     it('a seed file with problems is reported at the seed value', () => {
       writeFileSync(join(dir, 'broken-seed.yaml'), 'businesses:\n  - email: not-an-email\n');
-      const text = ['name: broken-seed', 'seed: broken-seed.yaml', 'steps:', '  - advance: { by: 1s }', ''].join(
-        '\n',
-      );
+      const text = [
+        'name: broken-seed',
+        'seed: broken-seed.yaml',
+        'steps:',
+        '  - advance: { by: 1s }',
+        '',
+      ].join('\n');
       const { diagnostics, file } = load(text);
       expect(diagnostics.length).toBeGreaterThan(0);
       for (const diagnostic of diagnostics) {
@@ -547,9 +591,12 @@ describe('loadScenarioFile', () => {
     });
 
     it('the built-in seed can be named by path', () => {
-      const text = ['name: builtin', `seed: ${JSON.stringify(builtInSeedPath)}`, 'steps:', '  - advance: { by: 1s }'].join(
-        '\n',
-      );
+      const text = [
+        'name: builtin',
+        `seed: ${JSON.stringify(builtInSeedPath)}`,
+        'steps:',
+        '  - advance: { by: 1s }',
+      ].join('\n');
       const result = loadScenarioFile(write(text));
       expect(result.ok, JSON.stringify(result)).toBe(true);
     });
@@ -571,7 +618,11 @@ describe('loadScenarioFile', () => {
     it('an inline seed with a bad role points into /seed at the role', () => {
       const { diagnostics, file } = load(inlineSeed);
       const role = only(diagnostics, /^\/seed\/businesses\/0\/staff\/0\/role must be one of/);
-      expect(role).toEqual({ file, ...at(inlineSeed, 'boss'), message: expect.stringContaining('administrator') });
+      expect(role).toEqual({
+        file,
+        ...at(inlineSeed, 'boss'),
+        message: expect.stringContaining('administrator'),
+      });
     });
 
     it('an inline seed with a bad role is not also told that the seed must be a file path', () => {
@@ -678,10 +729,7 @@ describe('lintFile', () => {
 
   it('passes a good seed file and the built-in seed', () => {
     expect(lintFile(builtInSeedPath)).toEqual([]);
-    const file = write(
-      'businesses:\n  - { email: shop@x.example, displayName: Shop }\n',
-      'seed-good.yaml',
-    );
+    const file = write('businesses:\n  - { email: shop@x.example, displayName: Shop }\n', 'seed-good.yaml');
     expect(lintFile(file)).toEqual([]);
   });
 

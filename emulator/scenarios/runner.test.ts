@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { builtInSeedPath, packageRoot } from '../paths.js';
 import { type RunningEmulator, startEmulator } from '../start.js';
 import { TestReceiver } from '../testing/receiver.js';
 import type { FieldDiff } from './expectations.js';
@@ -48,14 +49,20 @@ const flowLines = [
 
 /** A scenario with the common flows; `head` lines go before `flows:` (seed, clock, quirks, vars...). */
 function scenario(name: string, steps: string[], head: string[] = []): string {
-  return [`name: ${name}`, ...head, ...flowLines, 'steps:', ...steps.map((step) => `  ${step}`), ''].join('\n');
+  return [`name: ${name}`, ...head, ...flowLines, 'steps:', ...steps.map((step) => `  ${step}`), ''].join(
+    '\n',
+  );
 }
 
-const jordan = 'customer: { name: Jordan Miller, email: jordan@example.com, answers: { q1: Audit, q2: nothing } }';
+const jordan =
+  'customer: { name: Jordan Miller, email: jordan@example.com, answers: { q1: Audit, q2: nothing } }';
 const create1on1 = (ref: string, extra = '') =>
   `- create: { ref: ${ref}, service: svc1, start: 2026-01-06T09:00:00Z, ${jordan}${extra} }`;
 
-async function run(text: string, options: RunOptions = {}): Promise<{ result: ScenarioResult; text: string }> {
+async function run(
+  text: string,
+  options: RunOptions = {},
+): Promise<{ result: ScenarioResult; text: string }> {
   const loaded = loadScenarioFile(write(text));
   if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
   return { result: await runScenario(loaded.loaded, options), text };
@@ -156,7 +163,12 @@ describe('runScenario: steps', () => {
         ...stepPosition(text, 'subscribe: { flow: megan'),
         message: expect.stringContaining('expected error code Unauthenticated'),
         diffs: [
-          { path: 'code', expected: 'Unauthenticated', actual: 'NotBookingsAdministrator', problem: 'different' },
+          {
+            path: 'code',
+            expected: 'Unauthenticated',
+            actual: 'NotBookingsAdministrator',
+            problem: 'different',
+          },
         ],
       },
     ]);
@@ -264,7 +276,8 @@ describe('runScenario: steps', () => {
         : step,
     );
     expectPassed(
-      (await run(scenario('cancel-quirk-off', quirkOff, ['quirks: { cancel-reason-missing-1on1: false }']))).result,
+      (await run(scenario('cancel-quirk-off', quirkOff, ['quirks: { cancel-reason-missing-1on1: false }'])))
+        .result,
     );
   });
 
@@ -305,9 +318,41 @@ describe('runScenario: steps', () => {
     expectPassed(result);
   });
 
+  it('the scenario clock starts at 2026-01-05T08:00:00Z by default', async () => {
+    const { result } = await run(
+      scenario('default-clock', [
+        '- subscribe: { flow: on-create }',
+        '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A } }',
+        '- expect: { flow: on-create, payload: { StartTime: 2026-01-05T09:00:00.0000000Z } }',
+      ]),
+    );
+    expectPassed(result);
+  });
+
+  it('webhookLimit and a literal token apply to an in-process run', async () => {
+    const { result } = await run(
+      [
+        'name: limit',
+        'webhookLimit: 1',
+        'flows:',
+        '  - { name: one, mailbox: lunch@contoso.example, token: admin-token, trigger: created, url: "inbox:one" }',
+        '  - { name: two, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: updated, url: "inbox:two" }',
+        'steps:',
+        '  - subscribe: { flow: one }',
+        '  - subscribe: { flow: two, expect: { status: 429, code: WebhookLimitExceeded } }',
+        '',
+      ].join('\n'),
+    );
+    expectPassed(result);
+  });
+
   it('advancing to the past fails the step', async () => {
     const { result } = await run(
-      scenario('advance-back', ['- advance: { to: 2026-01-01T00:00:00Z }'], ['clock: { start: 2026-01-05T08:00:00Z }']),
+      scenario(
+        'advance-back',
+        ['- advance: { to: 2026-01-01T00:00:00Z }'],
+        ['clock: { start: 2026-01-05T08:00:00Z }'],
+      ),
     );
     expect(onlyFailure(result).message).toMatch(/cannot advance to 2026-01-01T00:00:00.000Z/);
   });
@@ -361,13 +406,27 @@ describe('runScenario: steps', () => {
         '            - update: { ref: "r${n}", notes: "note ${n}.${i}" }',
         '- repeat: { times: 0, steps: [{ expect: { flow: all, count: 999 } }] }',
         '- expect: { flow: all, count: 9, order: [r0, updated, updated, r1, updated, updated, r2, updated, updated] }',
-        '- expect: { flow: all, ref: r2, payload: { CustomerName: Customer 2, AdditionalInfo: note 2.1 } }',
-        '- expect: { flow: all, ref: r1, event: created, payload: { CustomerName: Customer 1 }, absent: [AdditionalInfo] }',
+        // The latest delivery is r2's second update.
+        '- expect: { flow: all, payload: { CustomerName: Customer 2, AdditionalInfo: note 2.1 } }',
+        '- expect: { flow: all, event: created, order: [r0, r1, r2], payload: { CustomerName: Customer 2 }, absent: [AdditionalInfo] }',
       ]),
     );
     expectPassed(result);
     expect(result.steps).toBe(1 + 3 * (1 + 2) + 3);
     expect(result.expectations).toBe(3);
+  });
+});
+
+describe('runScenario: the README example', () => {
+  it('runs and passes', async () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Scenario files'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toContain('name: cancel-1on1-has-no-reason');
+    const text = (example ?? '').replace('../fixtures/seeds/demo.yaml', JSON.stringify(builtInSeedPath));
+    const { result } = await run(text);
+    expectPassed(result);
+    expect(result).toMatchObject({ steps: 4, expectations: 1, deliveries: 1 });
   });
 });
 
@@ -428,7 +487,12 @@ describe('runScenario: expectations', () => {
       ]),
     );
     const failure = onlyFailure(result);
-    expect(failure).toMatchObject({ step: 3, verb: 'expect', line: at(text, 'flow: on-create\n').line, col: 7 });
+    expect(failure).toMatchObject({
+      step: 3,
+      verb: 'expect',
+      line: at(text, 'flow: on-create\n').line,
+      col: 7,
+    });
     expect(failure.diffs).toEqual<FieldDiff[]>([
       { path: '/ServiceName', expected: 'Consultation', actual: 'Cooking class', problem: 'different' },
       { path: '/Customers/0/Answers/0/SelectedOptions/0', expected: 1, actual: 2, problem: 'different' },
@@ -447,7 +511,10 @@ describe('runScenario: expectations', () => {
 
   it('payload and status need a delivery to look at', async () => {
     const { result } = await run(
-      scenario('no-delivery', ['- subscribe: { flow: on-create }', '- expect: { flow: on-create, payload: { Id: x } }']),
+      scenario('no-delivery', [
+        '- subscribe: { flow: on-create }',
+        '- expect: { flow: on-create, payload: { Id: x } }',
+      ]),
     );
     expect(onlyFailure(result).diffs).toEqual([
       { path: 'deliveries', expected: 'at least one', actual: 0, problem: 'missing' },
@@ -566,6 +633,26 @@ describe('runScenario: expectations', () => {
     expect(result.expectations).toBe(2);
   });
 
+  it('advance runs the retries that fall due on the way', async () => {
+    const { result } = await run(
+      scenario(
+        'advance-retries',
+        [
+          '- subscribe: { flow: on-create }',
+          '- fault: { target: inbox, inbox: created, status: 500, count: 2 }',
+          create1on1('a1'),
+          '- expect: { flow: on-create, count: 0, attempts: 1, status: 500, within: 0s }',
+          '- advance: { by: 45s }',
+          '- expect: { flow: on-create, count: 0, attempts: 2, status: 500, within: 0s }',
+          '- advance: { by: 2m }',
+          '- expect: { flow: on-create, count: 1, attempts: 3, status: 200, within: 0s }',
+        ],
+        ['retryPolicy: "40s,1m"'],
+      ),
+    );
+    expectPassed(result);
+  });
+
   it('the default within is 5s', async () => {
     const steps = (delay: string) =>
       scenario(
@@ -670,7 +757,9 @@ describe('runScenario: variables and fake data', () => {
       first.failures[index]?.diffs?.find((diff) => diff.path === path)?.actual as string;
     expect(byPath(0, '/CustomerEmail')).toMatch(/@/);
     expect(byPath(1, '/CustomerEmail')).toMatch(/@/);
-    expect(byPath(1, '/AdditionalInfo')).toMatch(/ [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(byPath(1, '/AdditionalInfo')).toMatch(
+      / [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
     // Two fake names in one run differ.
     expect(byPath(0, '/CustomerName')).not.toBe(byPath(1, '/CustomerName'));
     expect(madeUp(again)).toEqual(values);
@@ -697,7 +786,13 @@ describe('runScenario: failures', () => {
         '- expect: { flow: on-create, count: 2, payload: { CustomerName: Pat Lee, CustomerEmail: jordan@example.com } }',
       ]),
     );
-    expect(result).toMatchObject({ status: 'failed', steps: 3, expectations: 1, deliveries: 1, moreFailures: 0 });
+    expect(result).toMatchObject({
+      status: 'failed',
+      steps: 3,
+      expectations: 1,
+      deliveries: 1,
+      moreFailures: 0,
+    });
     expect(result.failures).toEqual([
       {
         step: 3,
@@ -782,7 +877,11 @@ describe('runScenario: options', () => {
     const { result } = await run(
       scenario(
         'flow-urls-retry',
-        ['- subscribe: { flow: on-create }', create1on1('a1'), '- expect: { flow: on-create, count: 1, attempts: 2, status: 200, within: 10s }'],
+        [
+          '- subscribe: { flow: on-create }',
+          create1on1('a1'),
+          '- expect: { flow: on-create, count: 1, attempts: 2, status: 200, within: 10s }',
+        ],
         ['retryPolicy: 3s'],
       ),
       { flowUrls: new Map([['on-create', receiver.url]]) },
@@ -823,18 +922,59 @@ describe('runScenario: options', () => {
     if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
     const remote = await runScenario(loaded.loaded, { emulatorUrl: emulator.url });
     const comparable = (result: ScenarioResult) => ({ ...result, file: '' });
-    expect(local.failures.map((failure) => failure.step)).toEqual([13 - 4]);
+    expect(local.failures.map((failure) => failure.step)).toEqual([9]);
     expect(comparable(remote)).toEqual(comparable(local));
     expect(remote.deliveries).toBe(4);
 
     // The running emulator now serves the scenario's seed and holds this run's deliveries.
-    const mailboxes = await (await fetch(`${emulator.url}/_emulator/deliveries`)).json();
-    expect((mailboxes as { deliveries: unknown[] }).deliveries).toHaveLength(4);
-    expect(emulator.context.store.deliveries.list({}).every((d) => d.mailbox === 'shop@shop.example')).toBe(true);
+    const journal = (await (await fetch(`${emulator.url}/_emulator/deliveries`)).json()) as {
+      deliveries: unknown[];
+    };
+    expect(journal.deliveries).toHaveLength(4);
+    expect(emulator.context.store.deliveries.list({}).every((d) => d.mailbox === 'shop@shop.example')).toBe(
+      true,
+    );
 
     // A second run starts from a fresh state again.
     const again = await runScenario(loaded.loaded, { emulatorUrl: emulator.url });
     expect(comparable(again)).toEqual(comparable(local));
+  });
+
+  it('emulatorUrl: faults a previous run left behind are gone', async () => {
+    emulator = await startEmulator({ logLevel: false });
+    const { result: first } = await run(
+      scenario('leaves-faults', [
+        '- fault: { target: trigger-api, status: 503, count: 5 }',
+        '- fault: { target: inbox, inbox: created, status: 500, count: 5 }',
+      ]),
+      { emulatorUrl: emulator.url },
+    );
+    expectPassed(first);
+    const { result } = await run(
+      scenario('after-faults', [
+        '- subscribe: { flow: on-create }',
+        create1on1('a1'),
+        '- expect: { flow: on-create, count: 1, attempts: 1 }',
+      ]),
+      { emulatorUrl: emulator.url },
+    );
+    expectPassed(result);
+  });
+
+  it("emulatorUrl: quirks are reset to the scenario's, the defaults when it names none", async () => {
+    // The emulator was started with a quirk switched off; the scenario does not mention quirks.
+    emulator = await startEmulator({ logLevel: false, quirks: { 'cancel-reason-missing-1on1': false } });
+    const text = scenario('default-quirks', [
+      '- subscribe: { flow: on-cancel }',
+      create1on1('a1'),
+      '- cancel: { ref: a1, reason: Customer ill }',
+      '- expect: { flow: on-cancel, count: 1, absent: [CancelReason] }',
+    ]);
+    const local = (await run(text)).result;
+    expectPassed(local);
+    const remote = (await run(text, { emulatorUrl: emulator.url })).result;
+    expect(remote.failures).toEqual(local.failures);
+    expect(remote.status).toBe('passed');
   });
 
   it('emulatorUrl that nothing listens on gives status error, not an exception', async () => {

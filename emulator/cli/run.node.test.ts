@@ -1,0 +1,441 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../scenarios/results.js';
+import { type CliResult, runCli, type StartedCli, startCli } from '../testing/cli.js';
+import { TestReceiver } from '../testing/receiver.js';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bookings-run-cli-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let counter = 0;
+function write(text: string, name = `scenario-${++counter}.yaml`): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** 1-based line and column of the first appearance of `needle` in `text`. */
+function at(text: string, needle: string): { line: number; col: number } {
+  const index = text.indexOf(needle);
+  if (index < 0) throw new Error(`"${needle}" is not in the text`);
+  const before = text.slice(0, index).split('\n');
+  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
+}
+
+const show = (result: CliResult) =>
+  `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+
+const flows = [
+  'flows:',
+  '  - { name: on-create, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: created, url: "inbox:created" }',
+  '  - { name: all, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: [created, updated, cancelled], url: "inbox:all" }',
+];
+
+const passingText = [
+  'name: passing',
+  ...flows,
+  'steps:',
+  '  - subscribe: { flow: on-create }',
+  '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com } }',
+  '  - expect: { flow: on-create, ref: a1, count: 1, payload: { CustomerName: Jordan Miller } }',
+  '',
+].join('\n');
+
+const failingText = [
+  'name: failing',
+  ...flows,
+  'steps:',
+  '  - subscribe: { flow: on-create }',
+  '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com } }',
+  '  - expect: { flow: on-create, count: 2, payload: { CustomerName: Pat Lee } }',
+  '',
+].join('\n');
+
+/** Fake data and seeded ids show up in the report through the failing expectations. */
+const fakeText = [
+  'name: fake',
+  ...flows,
+  'steps:',
+  '  - subscribe: { flow: all }',
+  '  - create: { ref: a1, service: svc1, start: +1d, customer: { fake: true }, notes: "${fake:sentence}" }',
+  '  - expect: { flow: all, payload: { Id: "?", CustomerName: "?", CustomerEmail: "?", CustomerPhone: "?", AdditionalInfo: "?" } }',
+  '  - create: { ref: a2, service: svc1, start: +1d, customer: { name: "${fake:name}", email: "${fake:email}" } }',
+  '  - expect: { flow: all, ref: a2, payload: { Id: "?", CustomerId: "?", CustomerName: "?", CustomerEmail: "?" } }',
+  '',
+].join('\n');
+
+/** Enough steps for progress to be reported on a terminal. */
+const longText = [
+  'name: long',
+  ...flows,
+  'steps:',
+  '  - subscribe: { flow: all }',
+  '  - repeat:',
+  '      times: 100',
+  '      steps:',
+  '        - create: { ref: "a${i}", service: svc1, start: +1d, customer: { name: "C${i}" } }',
+  '        - expect: { flow: all, ref: "a${i}", count: 1 }',
+  '',
+].join('\n');
+
+const malformedText = [
+  'name: malformed',
+  ...flows,
+  'steps:',
+  '  - subscribe: { flow: on-create }',
+  '  - create: { ref: a1, service: svc1, start: 42 }',
+  '  - expect: { flow: nowhere, count: 1 }',
+  '',
+].join('\n');
+
+function parseReport(text: string): RunReport {
+  return JSON.parse(text) as RunReport;
+}
+
+describe('bookings-emulator run', () => {
+  let receiver: TestReceiver | undefined;
+  let running: StartedCli | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+    if (running && running.child.exitCode === null) await running.stop('SIGKILL');
+    running = undefined;
+  });
+
+  it('exits 0 when every expectation held', async () => {
+    const file = write(passingText);
+    const result = await runCli(['run', file]);
+    expect(result.code, show(result)).toBe(0);
+    expect(result.stdout).toContain(`PASS passing (${file}): 3 steps, 1 expectations, 1 deliveries`);
+    expect(result.stdout).toMatch(/\n1 passed, 0 failed\n$/);
+  });
+
+  it('exits 1 when an expectation failed, showing FILE:LINE:COL of the step and expected/found per field', async () => {
+    const file = write(failingText);
+    const result = await runCli(['run', file]);
+    expect(result.code, show(result)).toBe(1);
+    const step = at(failingText, '{ flow: on-create, count: 2');
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(`FAIL failing (${file}): 3 steps, 1 expectations, 1 deliveries`);
+    expect(lines).toContain(
+      `  step 3 expect at ${file}:${step.line}:${step.col}: flow "on-create": expectation not met within 5s (count, /CustomerName)`,
+    );
+    expect(lines).toContain('    count: expected 2, found 1');
+    expect(lines).toContain('    /CustomerName: expected "Pat Lee", found "Jordan Miller"');
+    expect(result.stdout).toMatch(/\n0 passed, 1 failed\n$/);
+  });
+
+  it('exits 2 on a malformed file, with FILE:LINE:COL message on stderr', async () => {
+    const file = write(malformedText);
+    const result = await runCli(['run', file]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    const start = at(malformedText, '42');
+    expect(result.stderr).toContain(
+      `${file}:${start.line}:${start.col} /steps/1/create/start must be string`,
+    );
+  });
+
+  it('exits 2 on a file with a reference problem, with FILE:LINE:COL message on stderr', async () => {
+    const text = malformedText.replace('start: 42', 'start: +1h, customer: { name: A }');
+    const file = write(text);
+    const result = await runCli(['run', file]);
+    expect(result.code, show(result)).toBe(2);
+    const flow = at(text, 'nowhere');
+    expect(result.stderr).toContain(`${file}:${flow.line}:${flow.col} no flow named "nowhere" in flows`);
+  });
+
+  it('exits 2 on a YAML syntax error, with its position on stderr', async () => {
+    const text = 'name: broken\nsteps:\n  - advance: { by: 1s\n';
+    const file = write(text);
+    const result = await runCli(['run', file]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`${file.replaceAll('.', '\\.')}:\\d+:\\d+ \\S`));
+  });
+
+  it('exits 2 on a missing file, naming it', async () => {
+    const missing = join(dir, 'no-such-scenario.yaml');
+    const result = await runCli(['run', missing]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`${missing}:1:1 cannot read the file: ENOENT`);
+  });
+
+  it('exits 2 on a folder without scenario files', async () => {
+    const empty = join(dir, 'empty-folder');
+    mkdirSync(empty, { recursive: true });
+    writeFileSync(join(empty, 'notes.txt'), 'not a scenario');
+    const result = await runCli(['run', empty]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stderr).toContain('no scenario files found');
+  });
+
+  it.each([
+    [['--reporter', 'xml'], /--reporter/],
+    [['--seed', 'abc'], /--seed/],
+    [['--seed', '-1'], /--seed/],
+    [['--flow-url', 'nonsense'], /--flow-url takes NAME=URL/],
+    [['--flow-url', '=http://127.0.0.1:1/x'], /--flow-url takes NAME=URL/],
+    [['--no-such-flag'], /unknown option/],
+  ])('exits 2 on bad flags: %j', async (flags, message) => {
+    const file = write(passingText);
+    const result = await runCli(['run', file, ...flags]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('exits 2 without any file', async () => {
+    const result = await runCli(['run']);
+    expect(result.code, show(result)).toBe(2);
+  });
+
+  it('exits 2 when --emulator points at a port nothing listens on', async () => {
+    const closed = await new TestReceiver().start();
+    const url = closed.url;
+    await closed.close();
+    const result = await runCli(['run', write(passingText), '--emulator', url]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`cannot reach the emulator at ${url}`);
+  });
+
+  it('runs against a running emulator with --emulator, and sends a flow elsewhere with --flow-url', async () => {
+    running = await startCli(['--port', '0', '--quiet']);
+    receiver = await new TestReceiver().start();
+    const result = await runCli([
+      'run',
+      write(passingText),
+      '--emulator',
+      running.url,
+      '--flow-url',
+      `on-create=${receiver.url}/api/flow`,
+    ]);
+    expect(result.code, show(result)).toBe(0);
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]?.path).toBe('/api/flow');
+    expect(receiver.received[0]?.body).toMatchObject({ CustomerName: 'Jordan Miller' });
+    const journal = (await (await fetch(`${running.url}/_emulator/deliveries`)).json()) as {
+      deliveries: Array<{ url: string }>;
+    };
+    expect(journal.deliveries.map((delivery) => delivery.url)).toEqual([`${receiver.url}/api/flow`]);
+  });
+
+  it('--reporter json prints the whole report as JSON', async () => {
+    const passing = write(passingText, 'json-a-passing.yaml');
+    const failing = write(failingText, 'json-b-failing.yaml');
+    const result = await runCli(['run', passing, failing, '--reporter', 'json']);
+    expect(result.code, show(result)).toBe(1);
+    const report = parseReport(result.stdout);
+    expect(report).toMatchObject({ passed: 1, failed: 1, errors: 0 });
+    expect(report.scenarios.map((scenario) => [scenario.name, scenario.file, scenario.status])).toEqual([
+      ['passing', passing, 'passed'],
+      ['failing', failing, 'failed'],
+    ]);
+    const step = at(failingText, '{ flow: on-create, count: 2');
+    expect(report.scenarios[1]?.failures).toEqual([
+      {
+        step: 3,
+        verb: 'expect',
+        ...step,
+        message: 'flow "on-create": expectation not met within 5s (count, /CustomerName)',
+        diffs: [
+          { path: 'count', expected: 2, actual: 1, problem: 'different' },
+          { path: '/CustomerName', expected: 'Pat Lee', actual: 'Jordan Miller', problem: 'different' },
+        ],
+      },
+    ]);
+  });
+
+  it('--reporter junit prints a testcase per scenario and a <failure> for the failing one', async () => {
+    const passing = write(passingText, 'junit-a-passing.yaml');
+    const failing = write(failingText, 'junit-b-failing.yaml');
+    const result = await runCli(['run', passing, failing, '--reporter', 'junit']);
+    expect(result.code, show(result)).toBe(1);
+    const xml = result.stdout;
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+    expect(xml).toMatch(/<testsuites [^>]*tests="2" failures="1" errors="0"/);
+    const testcases = [
+      ...xml.matchAll(/<testcase classname="([^"]*)" name="([^"]*)"[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g),
+    ];
+    expect(testcases.map((match) => [match[1], match[2]])).toEqual([
+      [passing, 'passing'],
+      [failing, 'failing'],
+    ]);
+    expect(testcases[0]?.[3]).toBe('/>');
+    const failure = testcases[1]?.[4] ?? '';
+    expect(failure).toMatch(/<failure message="flow &quot;on-create&quot;: expectation not met within 5s/);
+    const step = at(failingText, '{ flow: on-create, count: 2');
+    expect(failure).toContain(`${failing}:${step.line}:${step.col}`);
+    expect(failure).toContain('count: expected 2, found 1');
+    expect(xml.match(/<failure /g)).toHaveLength(1);
+    expect(xml.trimEnd().endsWith('</testsuites>')).toBe(true);
+  });
+
+  it('--out writes the report to a file and prints a summary', async () => {
+    const out = join(dir, 'report.json');
+    const result = await runCli([
+      'run',
+      write(passingText),
+      write(failingText),
+      '--reporter',
+      'json',
+      '--out',
+      out,
+    ]);
+    expect(result.code, show(result)).toBe(1);
+    expect(result.stdout).toBe(`1 passed, 1 failed (report: ${out})\n`);
+    const report = parseReport(readFileSync(out, 'utf8'));
+    expect(report.scenarios.map((scenario) => scenario.status)).toEqual(['passed', 'failed']);
+
+    const xmlOut = join(dir, 'report.xml');
+    const junit = await runCli(['run', write(passingText), '--reporter', 'junit', '--out', xmlOut]);
+    expect(junit.code, show(junit)).toBe(0);
+    expect(junit.stdout).toBe(`1 passed, 0 failed (report: ${xmlOut})\n`);
+    expect(readFileSync(xmlOut, 'utf8')).toContain('<testcase ');
+  });
+
+  it('the same --seed gives byte-for-byte the same JSON report; another seed another report', async () => {
+    const file = write(fakeText, 'fake.yaml');
+    const first = await runCli(['run', file, '--seed', '7', '--reporter', 'json']);
+    const second = await runCli(['run', file, '--seed', '7', '--reporter', 'json']);
+    const other = await runCli(['run', file, '--seed', '8', '--reporter', 'json']);
+    expect(first.code, show(first)).toBe(1);
+    // The report does hold ids and fake data.
+    const report = parseReport(first.stdout);
+    const actuals = report.scenarios[0]?.failures.flatMap((failure) =>
+      (failure.diffs ?? []).map((diff) => diff.actual),
+    );
+    expect(actuals).toHaveLength(9);
+    for (const actual of actuals ?? []) {
+      expect(typeof actual).toBe('string');
+      expect(actual).not.toContain('${');
+    }
+    expect(actuals?.[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second.stdout).toBe(first.stdout);
+    expect(other.code, show(other)).toBe(1);
+    expect(other.stdout).not.toBe(first.stdout);
+    const otherActuals = parseReport(other.stdout).scenarios[0]?.failures.flatMap((failure) =>
+      (failure.diffs ?? []).map((diff) => diff.actual),
+    );
+    // Ids and every fake value differ.
+    otherActuals?.forEach((actual, index) => {
+      expect(actual).not.toBe(actuals?.[index]);
+    });
+  });
+
+  it('without --seed, two runs give the same report too', async () => {
+    const file = write(fakeText, 'fake-default.yaml');
+    const first = await runCli(['run', file, '--reporter', 'json']);
+    const second = await runCli(['run', file, '--reporter', 'json']);
+    expect(first.code, show(first)).toBe(1);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  it('expands folders to the YAML and JSON files under them, sorted', async () => {
+    const folder = join(dir, 'suite');
+    mkdirSync(join(folder, 'nested'), { recursive: true });
+    writeFileSync(join(folder, 'b-failing.yaml'), failingText);
+    writeFileSync(join(folder, 'a-passing.yml'), passingText.replace('name: passing', 'name: a'));
+    writeFileSync(
+      join(folder, 'nested', 'c.json'),
+      JSON.stringify({ name: 'c', steps: [{ advance: { by: '1s' } }] }),
+    );
+    writeFileSync(join(folder, 'README.md'), '# not a scenario');
+    writeFileSync(join(folder, 'notes.txt'), 'not a scenario either');
+    const result = await runCli(['run', folder, '--reporter', 'json']);
+    expect(result.code, show(result)).toBe(1);
+    const report = parseReport(result.stdout);
+    expect(report.scenarios.map((scenario) => [scenario.name, scenario.file])).toEqual([
+      ['a', join(folder, 'a-passing.yml')],
+      ['failing', join(folder, 'b-failing.yaml')],
+      ['c', join(folder, 'nested', 'c.json')],
+    ]);
+    expect(report).toMatchObject({ passed: 2, failed: 1, errors: 0 });
+  });
+
+  describe('with CI set', () => {
+    let saved: string | undefined;
+    beforeAll(() => {
+      saved = process.env.CI;
+      process.env.CI = 'true';
+    });
+    afterAll(() => {
+      if (saved === undefined) delete process.env.CI;
+      else process.env.CI = saved;
+    });
+
+    it('prints nothing but the report (no progress)', async () => {
+      const file = write(longText);
+      const result = await runCli(['run', file]);
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).not.toContain('\r');
+      expect(result.stdout).toBe(
+        `PASS long (${file}): 201 steps, 100 expectations, 100 deliveries\n\n1 passed, 0 failed\n`,
+      );
+    });
+
+    it('prints nothing but the JSON report, which parses', async () => {
+      const result = await runCli(['run', write(longText), write(failingText), '--reporter', 'json']);
+      expect(result.code, show(result)).toBe(1);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).not.toContain('\r');
+      expect(parseReport(result.stdout)).toMatchObject({ passed: 1, failed: 1 });
+    });
+  });
+});
+
+describe('bookings-emulator lint', () => {
+  it('exits 0 with nothing on stdout for a good scenario', async () => {
+    const result = await runCli(['lint', write(passingText)]);
+    expect(result.code, show(result)).toBe(0);
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 with FILE:LINE:COL message lines for a bad scenario', async () => {
+    const file = write(malformedText);
+    const result = await runCli(['lint', file]);
+    expect(result.code, show(result)).toBe(2);
+    const start = at(malformedText, '42');
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      `${file}:${start.line}:${start.col} /steps/1/create/start must be string`,
+    ]);
+    expect(result.stderr).toContain('1 problem(s) in 1 file(s)');
+  });
+
+  it('lints folders of scenarios and seeds, reporting each bad file with positions', async () => {
+    const folder = join(dir, 'lint-suite');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a-good.yaml'), passingText);
+    const seedText = 'businesses:\n  - email: shop@x.example\n    displayname: Shop\n';
+    writeFileSync(join(folder, 'b-seed.yaml'), seedText);
+    const refsText = malformedText.replace('start: 42', 'start: +1h');
+    writeFileSync(join(folder, 'c-refs.yaml'), refsText);
+    const result = await runCli(['lint', folder]);
+    expect(result.code, show(result)).toBe(2);
+    const lines = result.stdout.split('\n').filter(Boolean);
+    const seedKey = at(seedText, 'displayname');
+    const seedMissing = at(seedText, 'email');
+    const flow = at(refsText, 'nowhere');
+    expect(lines).toEqual([
+      `${join(folder, 'b-seed.yaml')}:${seedMissing.line}:${seedMissing.col} /businesses/0/displayName is required but missing`,
+      `${join(folder, 'b-seed.yaml')}:${seedKey.line}:${seedKey.col} /businesses/0/displayname is not a property of this object (check its spelling and casing)`,
+      `${join(folder, 'c-refs.yaml')}:${flow.line}:${flow.col} no flow named "nowhere" in flows`,
+    ]);
+    for (const line of lines) expect(line).toMatch(/^\S+:\d+:\d+ \S/);
+  });
+
+  it('exits 0 for a good seed file', async () => {
+    const result = await runCli(['lint', join('fixtures', 'seeds', 'demo.yaml')]);
+    expect(result.code, show(result)).toBe(0);
+    expect(result.stdout).toBe('');
+  });
+});
