@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../scenarios/results.js';
-import { type CliResult, runCli, type StartedCli, startCli } from '../testing/cli.js';
+import { type CliResult, cliPath, runCli, type StartedCli, startCli } from '../testing/cli.js';
 import { TestReceiver } from '../testing/receiver.js';
 
 let dir = '';
@@ -99,7 +100,7 @@ function parseReport(text: string): RunReport {
   return JSON.parse(text) as RunReport;
 }
 
-describe('bookings-emulator run', () => {
+describe('bookings-emulator run', { timeout: 60_000 }, () => {
   let receiver: TestReceiver | undefined;
   let running: StartedCli | undefined;
   afterEach(async () => {
@@ -302,6 +303,14 @@ describe('bookings-emulator run', () => {
     expect(readFileSync(xmlOut, 'utf8')).toContain('<testcase ');
   });
 
+  it('--out into a folder that does not exist is invalid input (exit 2), not a failed expectation', async () => {
+    const out = join(dir, 'no-such-folder', 'report.xml');
+    const result = await runCli(['run', write(passingText), '--out', out]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stderr).toContain(out);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
   it('the same --seed gives byte-for-byte the same JSON report; another seed another report', async () => {
     const file = write(fakeText, 'fake.yaml');
     const first = await runCli(['run', file, '--seed', '7', '--reporter', 'json']);
@@ -361,6 +370,48 @@ describe('bookings-emulator run', () => {
     expect(report).toMatchObject({ passed: 2, failed: 1, errors: 0 });
   });
 
+  describe('on a terminal', () => {
+    // util-linux `script` gives the CLI a pseudo-terminal, so progress would be shown unless CI is set.
+    const hasScript = process.platform === 'linux' && existsSync('/usr/bin/script');
+    const onTerminal = (args: string[], env: NodeJS.ProcessEnv): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const command = [process.execPath, cliPath, ...args].map((arg) => `'${arg}'`).join(' ');
+        const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk;
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          output += chunk;
+        });
+        child.on('error', reject);
+        child.on('close', () => resolve(output));
+      });
+    const withoutCi = () => {
+      const env = { ...process.env };
+      delete env.CI;
+      return env;
+    };
+
+    it.skipIf(!hasScript)('shows progress on a terminal when CI is not set', async () => {
+      const output = await onTerminal(['run', write(longText)], withoutCi());
+      expect(output).toMatch(/\rlong: 50 steps, \d+ deliveries/);
+      expect(output).toContain('1 passed, 0 failed');
+    });
+
+    it.skipIf(!hasScript)('shows no progress on a terminal when CI=true: only the report', async () => {
+      const file = write(longText);
+      const output = await onTerminal(['run', file], { ...withoutCi(), CI: 'true' });
+      // The terminal turns \n into \r\n; nothing else may be there.
+      expect(output.replaceAll('\r\n', '\n')).toBe(
+        `PASS long (${file}): 201 steps, 100 expectations, 100 deliveries\n\n1 passed, 0 failed\n`,
+      );
+    });
+  });
+
   describe('with CI set', () => {
     let saved: string | undefined;
     beforeAll(() => {
@@ -393,7 +444,7 @@ describe('bookings-emulator run', () => {
   });
 });
 
-describe('bookings-emulator lint', () => {
+describe('bookings-emulator lint', { timeout: 60_000 }, () => {
   it('exits 0 with nothing on stdout for a good scenario', async () => {
     const result = await runCli(['lint', write(passingText)]);
     expect(result.code, show(result)).toBe(0);

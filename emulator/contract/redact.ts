@@ -6,6 +6,8 @@ const emailKeys = new Set(['CustomerEmail', 'Email', 'EmailAddress']);
 const phoneKeys = new Set(['CustomerPhone', 'Phone']);
 const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const phonePattern = /\+?\d[\d ().-]{6,}\d/g;
+/** Where people write phone numbers in prose; elsewhere digit runs are ids and times. */
+const freeTextKeys = new Set(['AdditionalInfo', 'CustomerNotes', 'Notes', 'Answer', 'CancelReason', 'ServiceNotes', 'TrackingData']);
 
 /** The same real value always becomes the same fake one, so references between payloads survive. */
 function stableFaker(kind: string, value: string) {
@@ -18,8 +20,9 @@ const fakeEmail = (value: string) =>
   stableFaker('email', value).internet.email({ provider: 'example.com' }).toLowerCase();
 const fakePhone = (value: string) => stableFaker('phone', value).phone.number({ style: 'international' });
 
-function redactText(text: string): string {
-  return text.replace(emailPattern, fakeEmail).replace(phonePattern, fakePhone);
+function redactText(text: string, freeText: boolean): string {
+  const withoutEmails = text.replace(emailPattern, fakeEmail);
+  return freeText ? withoutEmails.replace(phonePattern, fakePhone) : withoutEmails;
 }
 
 /**
@@ -37,5 +40,5 @@ export function redact(value: unknown, key?: string, parentKey?: string): unknow
   if (key !== undefined && nameKeys.has(key) && !isLocation) return fakeName(value);
   if (key !== undefined && emailKeys.has(key)) return fakeEmail(value);
   if (key !== undefined && phoneKeys.has(key)) return fakePhone(value);
-  return redactText(value);
+  return redactText(value, key === undefined || freeTextKeys.has(key));
 }
