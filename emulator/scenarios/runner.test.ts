@@ -719,7 +719,7 @@ describe('runScenario: variables and fake data', () => {
   });
 
   it('an unknown variable inside a repeat names the iteration', async () => {
-    const { result } = await run(
+    const { result, text } = await run(
       scenario('unknown-var-repeat', [
         '- repeat: { times: 2, var: k, steps: [{ advance: { by: "${k}${nope}s" } }] }',
       ]),
@@ -727,6 +727,12 @@ describe('runScenario: variables and fake data', () => {
     expect(result.failures.map((failure) => failure.message)).toEqual([
       'unknown variable "${nope}" (k=0)',
       'unknown variable "${nope}" (k=1)',
+    ]);
+    // Each failure points at the step inside the repeat.
+    const inner = stepPosition(text, 'advance: {');
+    expect(result.failures.map((failure) => [failure.step, failure.line, failure.col])).toEqual([
+      [1, inner.line, inner.col],
+      [2, inner.line, inner.col],
     ]);
   });
 
