@@ -36,7 +36,7 @@ export interface EmulatorContext {
    * Back to the seed: subscriptions, appointments, journal, inboxes, faults and pending retries
    * cleared, quirks as configured. With `next`, start again from another seed and quirks instead.
    */
-  reset(next?: { seed?: Seed; quirks?: Quirks }): void;
+  reset(next?: { seed?: Seed; quirks?: Quirks; idSeed?: number }): void;
   close(): Promise<void>;
 }
 
@@ -108,6 +108,7 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
       inboxes.clear();
       faults.clear();
       Object.assign(quirks, config.quirks, next?.quirks);
+      if (next?.idSeed !== undefined) ids.reseed(next.idSeed);
     },
     async close() {
       await deliveries.close();

@@ -184,6 +184,8 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
     [['--seed', '-1'], /--seed/],
     [['--flow-url', 'nonsense'], /--flow-url takes NAME=URL/],
     [['--flow-url', '=http://127.0.0.1:1/x'], /--flow-url takes NAME=URL/],
+    [['--flow-url', 'on-create=nonsense'], /is not an absolute URL/],
+    [['--flow-url', 'no-such-flow=http://127.0.0.1:1/x'], /no scenario has a flow of that name/],
     [['--no-such-flag'], /unknown option/],
   ])('exits 2 on bad flags: %j', async (flags, message) => {
     const file = write(passingText);
@@ -338,6 +340,24 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
     otherActuals?.forEach((actual, index) => {
       expect(actual).not.toBe(actuals?.[index]);
     });
+  });
+
+  it('against a running emulator, the same --seed also repeats the ids in the report', async () => {
+    running = await startCli(['--port', '0', '--quiet']);
+    const file = write(fakeText, 'fake-remote.yaml');
+    const first = await runCli(['run', file, '--seed', '7', '--reporter', 'json', '--emulator', running.url]);
+    const second = await runCli([
+      'run',
+      file,
+      '--seed',
+      '7',
+      '--reporter',
+      'json',
+      '--emulator',
+      running.url,
+    ]);
+    expect(first.code, show(first)).toBe(1);
+    expect(second.stdout).toBe(first.stdout);
   });
 
   it('without --seed, two runs give the same report too', async () => {

@@ -7,7 +7,15 @@ const phoneKeys = new Set(['CustomerPhone', 'Phone']);
 const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 const phonePattern = /\+?\d[\d ().-]{6,}\d/g;
 /** Where people write phone numbers in prose; elsewhere digit runs are ids and times. */
-const freeTextKeys = new Set(['AdditionalInfo', 'CustomerNotes', 'Notes', 'Answer', 'CancelReason', 'ServiceNotes', 'TrackingData']);
+const freeTextKeys = new Set([
+  'AdditionalInfo',
+  'CustomerNotes',
+  'Notes',
+  'Answer',
+  'CancelReason',
+  'ServiceNotes',
+  'TrackingData',
+]);
 
 /** The same real value always becomes the same fake one, so references between payloads survive. */
 function stableFaker(kind: string, value: string) {

@@ -436,6 +436,10 @@ export interface Health {
 export interface ResetRequest {
   seed?: Seed;
   quirks?: Quirks;
+  /**
+   * Seed the id generator, so ids repeat from run to run.
+   */
+  idSeed?: number;
 }
 /**
  * The emulator's starting state (DESIGN.md): who may call the trigger API, the callback allowlist, and the Bookings businesses with their staff and services.

@@ -117,12 +117,22 @@ function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: S
   });
 
   const refs = new Set<string>();
+  // A create inside a repeat makes refs from a template (r${i}): any ref of that shape may exist.
+  const templatedRefs: RegExp[] = [];
+  const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const fromTemplate = (template: string) =>
+    new RegExp(
+      `^${template
+        .split(/\$\{[^}]*\}/)
+        .map(escapeRegExp)
+        .join('.+')}$`,
+    );
   const checkFlow = (pointer: string, name: string) => {
     if (!flows.has(name) && !hasTemplate(name)) at(`${pointer}/flow`, `no flow named "${name}" in flows`);
   };
   const checkRef = (pointer: string, ref: string) => {
-    if (!refs.has(ref) && !hasTemplate(ref))
-      at(`${pointer}/ref`, `ref "${ref}" is not created by an earlier step`);
+    if (refs.has(ref) || hasTemplate(ref) || templatedRefs.some((pattern) => pattern.test(ref))) return;
+    at(`${pointer}/ref`, `ref "${ref}" is not created by an earlier step`);
   };
   for (const { step, pointer } of walkSteps(scenario.steps, '/steps')) {
     const verb = stepVerb(step);
@@ -150,7 +160,10 @@ function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: S
           at(`${body}/service`, `${business.email} has no service "${step.create.service}"; known: ${known}`);
         }
       }
-      if (step.create.ref !== undefined) refs.add(step.create.ref);
+      if (step.create.ref !== undefined) {
+        if (hasTemplate(step.create.ref)) templatedRefs.push(fromTemplate(step.create.ref));
+        else refs.add(step.create.ref);
+      }
     }
   }
   return diagnostics;

@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { unsignedJwt } from '../cli/demo-credentials.js';
+import { quirkDefaults } from '../config/quirks.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
   AppointmentFields,
@@ -81,7 +82,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const seed = options.seed ?? 1;
   const setup: TargetSetup = {
     seed: loaded.seed,
-    quirks: scenario.quirks ?? {},
+    // All quirks, not only the scenario's: a running emulator may have been started with others.
+    quirks: { ...quirkDefaults, ...scenario.quirks },
     clockStartMs: Date.parse(scenario.clock?.start ?? defaultClockStart),
     idSeed: seed,
     ...(scenario.profile === undefined ? {} : { profile: scenario.profile }),

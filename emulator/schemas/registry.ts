@@ -76,9 +76,27 @@ export class SchemaRegistry {
 export function toViolations(errors: readonly ErrorObject[]): SchemaViolation[] {
   const seen = new Set<string>();
   const out: SchemaViolation[] = [];
+  // A oneOf/anyOf fails with the errors of every branch. The branch whose type did not even match
+  // says nothing useful ("must be string" for an inline seed object) when another branch got further.
+  const alternatives = new Set(
+    errors
+      .filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf')
+      .map((error) => error.instancePath),
+  );
+  const deeper = (pointer: string) =>
+    errors.some(
+      (error) =>
+        error.keyword !== 'oneOf' &&
+        error.keyword !== 'anyOf' &&
+        error.keyword !== 'type' &&
+        (error.instancePath === pointer || error.instancePath.startsWith(`${pointer}/`)),
+    );
   for (const error of errors) {
     // if/then/else and allOf wrappers repeat what their branches already said.
     if (error.keyword === 'if' || error.keyword === 'allOf') continue;
+    if (alternatives.has(error.instancePath) && deeper(error.instancePath)) {
+      if (error.keyword === 'oneOf' || error.keyword === 'anyOf' || error.keyword === 'type') continue;
+    }
     const violation = describe(error);
     const key = `${violation.pointer}\u0000${violation.message}`;
     if (seen.has(key)) continue;
@@ -126,6 +144,16 @@ function describe(error: ErrorObject): SchemaViolation {
       return at(
         `${error.instancePath}/${escapePointerToken(name)}`,
         'additionalProperties',
+        'is not a property of this object (check its spelling and casing)',
+        'no such property',
+        (error.data as Record<string, unknown> | undefined)?.[name],
+      );
+    }
+    case 'unevaluatedProperties': {
+      const name = String(params.unevaluatedProperty);
+      return at(
+        `${error.instancePath}/${escapePointerToken(name)}`,
+        'unevaluatedProperties',
         'is not a property of this object (check its spelling and casing)',
         'no such property',
         (error.data as Record<string, unknown> | undefined)?.[name],

@@ -37,6 +37,8 @@ function parseFlowUrls(settings: string[]): Map<string, string> {
   for (const setting of settings) {
     const match = /^([^=]+)=(.+)$/.exec(setting);
     if (!match?.[1] || !match[2]) throw new UsageError(`--flow-url takes NAME=URL, got "${setting}".`);
+    if (!URL.canParse(match[2]))
+      throw new UsageError(`--flow-url ${match[1]}: "${match[2]}" is not an absolute URL.`);
     urls.set(match[1], match[2]);
   }
   return urls;
@@ -84,6 +86,16 @@ export function registerRunCommand(program: Command): void {
         else problems.push(...result.diagnostics.map(formatDiagnostic));
       }
       if (problems.length > 0) throw new UsageError(`invalid scenario files:\n${problems.join('\n')}`);
+      const flowNames = new Set(
+        loaded.flatMap((scenario) => (scenario.scenario.flows ?? []).map((flow) => flow.name)),
+      );
+      for (const name of flowUrls.keys()) {
+        if (!flowNames.has(name)) {
+          throw new UsageError(
+            `--flow-url names "${name}", but no scenario has a flow of that name (${[...flowNames].join(', ') || 'none'}).`,
+          );
+        }
+      }
 
       const onProgress = progressPrinter();
       const options: RunOptions = { flowUrls, ...(onProgress ? { onProgress } : {}) };
@@ -106,7 +118,14 @@ export function registerRunCommand(program: Command): void {
       const report = summarise(results);
       const text = reporters[flags.reporter](report);
       if (flags.out !== undefined) {
-        writeFileSync(flags.out, text);
+        try {
+          writeFileSync(flags.out, text);
+        } catch (error) {
+          const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+          throw new UsageError(
+            `cannot write the report to ${flags.out}: ${code}. Choose a path in an existing folder.`,
+          );
+        }
         process.stdout.write(
           `${report.passed} passed, ${report.failed + report.errors} failed (report: ${flags.out})\n`,
         );

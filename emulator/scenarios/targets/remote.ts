@@ -10,7 +10,8 @@ export class RemoteTargetError extends Error {}
 
 /**
  * A running emulator reached by URL (`run --emulator URL`). Each scenario resets it to the
- * scenario's seed and quirks; its profile, retry policy and flow limit stay as it was started.
+ * scenario's seed, quirks and id seed; its clock, profile, retry policy and flow limit stay as it
+ * was started.
  */
 export class RemoteTarget implements ScenarioTarget {
   private constructor(readonly baseUrl: string) {}
@@ -26,7 +27,7 @@ export class RemoteTarget implements ScenarioTarget {
     if (health.status !== 200)
       throw new RemoteTargetError(`${url}/_emulator/health answered ${health.status}`);
     const reset = await target.call('POST', '/_emulator/reset', {
-      body: { seed: setup.seed, quirks: setup.quirks },
+      body: { seed: setup.seed, quirks: setup.quirks, idSeed: setup.idSeed },
     });
     if (reset.status !== 204) {
       throw new RemoteTargetError(`the emulator at ${url} refused to reset: ${JSON.stringify(reset.body)}`);
