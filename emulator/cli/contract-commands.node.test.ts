@@ -10,24 +10,7 @@ const captured = join(packageRoot, 'fixtures', 'captured');
 const temp = () => mkdtempSync(join(tmpdir(), 'bookings-contract-'));
 
 /** Runs the CLI with `input` on stdin. */
-function runWithStdin(
-  args: string[],
-  input: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: packageRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+const runWithStdin = (args: string[], input: string) => runCli(args, 20_000, { stdin: input });
 
 describe('bookings-emulator validate', () => {
   it('exits 0 for a folder of valid payloads, naming each file', async () => {

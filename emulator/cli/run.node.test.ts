@@ -1,34 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../scenarios/results.js';
 import { type CliResult, cliPath, runCli, type StartedCli, startCli } from '../testing/cli.js';
 import { TestReceiver } from '../testing/receiver.js';
+import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bookings-run-cli-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let counter = 0;
-function write(text: string, name = `scenario-${++counter}.yaml`): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-/** 1-based line and column of the first appearance of `needle` in `text`. */
-function at(text: string, needle: string): { line: number; col: number } {
-  const index = text.indexOf(needle);
-  if (index < 0) throw new Error(`"${needle}" is not in the text`);
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-}
+const scenarioFolder = useScenarioFolder('bookings-run-cli-');
+const write = scenarioFolder.write;
 
 const show = (result: CliResult) =>
   `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
@@ -162,7 +142,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
   });
 
   it('exits 2 on a missing file, naming it', async () => {
-    const missing = join(dir, 'no-such-scenario.yaml');
+    const missing = join(scenarioFolder.path(), 'no-such-scenario.yaml');
     const result = await runCli(['run', missing]);
     expect(result.code, show(result)).toBe(2);
     expect(result.stdout).toBe('');
@@ -170,7 +150,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
   });
 
   it('exits 2 on a folder without scenario files', async () => {
-    const empty = join(dir, 'empty-folder');
+    const empty = join(scenarioFolder.path(), 'empty-folder');
     mkdirSync(empty, { recursive: true });
     writeFileSync(join(empty, 'notes.txt'), 'not a scenario');
     const result = await runCli(['run', empty]);
@@ -283,7 +263,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
   });
 
   it('--out writes the report to a file and prints a summary', async () => {
-    const out = join(dir, 'report.json');
+    const out = join(scenarioFolder.path(), 'report.json');
     const result = await runCli([
       'run',
       write(passingText),
@@ -298,7 +278,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
     const report = parseReport(readFileSync(out, 'utf8'));
     expect(report.scenarios.map((scenario) => scenario.status)).toEqual(['passed', 'failed']);
 
-    const xmlOut = join(dir, 'report.xml');
+    const xmlOut = join(scenarioFolder.path(), 'report.xml');
     const junit = await runCli(['run', write(passingText), '--reporter', 'junit', '--out', xmlOut]);
     expect(junit.code, show(junit)).toBe(0);
     expect(junit.stdout).toBe(`1 passed, 0 failed (report: ${xmlOut})\n`);
@@ -306,7 +286,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
   });
 
   it('--out into a folder that does not exist is invalid input (exit 2), not a failed expectation', async () => {
-    const out = join(dir, 'no-such-folder', 'report.xml');
+    const out = join(scenarioFolder.path(), 'no-such-folder', 'report.xml');
     const result = await runCli(['run', write(passingText), '--out', out]);
     expect(result.code, show(result)).toBe(2);
     expect(result.stderr).toContain(out);
@@ -369,7 +349,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
   });
 
   it('expands folders to the YAML and JSON files under them, sorted', async () => {
-    const folder = join(dir, 'suite');
+    const folder = join(scenarioFolder.path(), 'suite');
     mkdirSync(join(folder, 'nested'), { recursive: true });
     writeFileSync(join(folder, 'b-failing.yaml'), failingText);
     writeFileSync(join(folder, 'a-passing.yml'), passingText.replace('name: passing', 'name: a'));
@@ -483,7 +463,7 @@ describe('bookings-emulator lint', { timeout: 60_000 }, () => {
   });
 
   it('lints folders of scenarios and seeds, reporting each bad file with positions', async () => {
-    const folder = join(dir, 'lint-suite');
+    const folder = join(scenarioFolder.path(), 'lint-suite');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'a-good.yaml'), passingText);
     const seedText = 'businesses:\n  - email: shop@x.example\n    displayname: Shop\n';

@@ -1,37 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtInSeedPath } from '../paths.js';
+import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 import { type LoadResult, lintFile, loadScenarioFile } from './load.js';
 import type { Diagnostic } from './source.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bookings-load-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let counter = 0;
-/** Writes `text` to a fresh file in the temporary directory and returns its path. */
-function write(text: string, name = `scenario-${++counter}.yaml`): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-/** 1-based line and column of the `occurrence`-th (0-based) appearance of `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): { line: number; col: number } {
-  let index = -1;
-  for (let n = 0; n <= occurrence; n++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`"${needle}" (occurrence ${occurrence}) is not in the text`);
-  }
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-}
+const scenarioFolder = useScenarioFolder('bookings-load-');
+const write = scenarioFolder.write;
 
 function diagnosticsOf(result: LoadResult): Diagnostic[] {
   if (result.ok) throw new Error('expected the scenario to be refused, but it loaded');
@@ -121,7 +97,7 @@ describe('loadScenarioFile', () => {
   });
 
   it('reports a file that cannot be read, with its name', () => {
-    const missing = join(dir, 'does-not-exist.yaml');
+    const missing = join(scenarioFolder.path(), 'does-not-exist.yaml');
     const diagnostics = diagnosticsOf(loadScenarioFile(missing));
     expect(diagnostics).toEqual([
       { file: missing, line: 1, col: 1, message: expect.stringContaining('ENOENT') },
@@ -529,15 +505,17 @@ describe('loadScenarioFile', () => {
         {
           file,
           ...at(text, './missing-seed.yaml'),
-          message: expect.stringContaining(`seed file ./missing-seed.yaml not found (looked at ${dir}`),
+          message: expect.stringContaining(
+            `seed file ./missing-seed.yaml not found (looked at ${scenarioFolder.path()}`,
+          ),
         },
       ]);
     });
 
     it('a seed path is relative to the scenario file, and its users, mailboxes and services are used', () => {
-      mkdirSync(join(dir, 'seeds'), { recursive: true });
+      mkdirSync(join(scenarioFolder.path(), 'seeds'), { recursive: true });
       writeFileSync(
-        join(dir, 'seeds', 'shop.yaml'),
+        join(scenarioFolder.path(), 'seeds', 'shop.yaml'),
         [
           'users: [{ upn: owner@shop.example }]',
           'businesses:',
@@ -548,7 +526,7 @@ describe('loadScenarioFile', () => {
           '',
         ].join('\n'),
       );
-      mkdirSync(join(dir, 'nested'), { recursive: true });
+      mkdirSync(join(scenarioFolder.path(), 'nested'), { recursive: true });
       const good = [
         'name: shop',
         'seed: ../seeds/shop.yaml',
@@ -574,7 +552,10 @@ describe('loadScenarioFile', () => {
     });
 
     it('a seed file with problems is reported at the seed value', () => {
-      writeFileSync(join(dir, 'broken-seed.yaml'), 'businesses:\n  - email: not-an-email\n');
+      writeFileSync(
+        join(scenarioFolder.path(), 'broken-seed.yaml'),
+        'businesses:\n  - email: not-an-email\n',
+      );
       const text = [
         'name: broken-seed',
         'seed: broken-seed.yaml',

@@ -1,41 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { builtInSeedPath, packageRoot } from '../paths.js';
 import { type RunningEmulator, startEmulator } from '../start.js';
 import { TestReceiver } from '../testing/receiver.js';
+import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 import type { FieldDiff } from './expectations.js';
 import { loadScenarioFile } from './load.js';
 import type { ScenarioResult, StepFailure } from './results.js';
 import { type RunOptions, runScenario } from './runner.js';
 import { formatDiagnostic } from './source.js';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bookings-runner-'));
-});
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
-
-let counter = 0;
-function write(text: string, name = `scenario-${++counter}.yaml`): string {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-}
-
-/** 1-based line and column of the `occurrence`-th (0-based) appearance of `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): { line: number; col: number } {
-  let index = -1;
-  for (let n = 0; n <= occurrence; n++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`"${needle}" (occurrence ${occurrence}) is not in the text`);
-  }
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-}
+const scenarioFolder = useScenarioFolder('bookings-runner-');
+const write = scenarioFolder.write;
 
 const flowLines = [
   'flows:',

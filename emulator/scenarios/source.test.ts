@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { positionIn as at } from '../testing/scenario-files.js';
 import { type Diagnostic, formatDiagnostic, SourceDocument } from './source.js';
-
-/** 1-based line and column of the `occurrence`-th (0-based) appearance of `needle` in `text`. */
-function at(text: string, needle: string, occurrence = 0): { line: number; col: number } {
-  let index = -1;
-  for (let n = 0; n <= occurrence; n++) {
-    index = text.indexOf(needle, index + 1);
-    if (index < 0) throw new Error(`"${needle}" (occurrence ${occurrence}) is not in the text`);
-  }
-  const before = text.slice(0, index).split('\n');
-  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
-}
 
 const scenarioText = [
   'name: positions',

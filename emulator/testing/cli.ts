@@ -16,11 +16,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI to completion. */
-export function runCli(args: string[], timeoutMs = 20_000): Promise<CliResult> {
+/** Runs the built CLI to completion, with `options.stdin` as its standard input. */
+export function runCli(
+  args: string[],
+  timeoutMs = 20_000,
+  options: { stdin?: string } = {},
+): Promise<CliResult> {
   requireBuiltCli();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliPath, ...args], { cwd: packageRoot });
+    child.stdin.end(options.stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -1,0 +1,41 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+
+/**
+ * A temporary folder for the scenario and seed files a test file writes; made before its tests,
+ * removed after them. Call at the top level of a test file.
+ */
+export function useScenarioFolder(prefix: string): {
+  write(text: string, name?: string): string;
+  path(): string;
+} {
+  let dir = '';
+  let counter = 0;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    write(text, name = `scenario-${++counter}.yaml`) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      return file;
+    },
+    path: () => dir,
+  };
+}
+
+/** 1-based line and column of the `occurrence`-th (0-based) appearance of `needle` in `text`. */
+export function positionIn(text: string, needle: string, occurrence = 0): { line: number; col: number } {
+  let index = -1;
+  for (let n = 0; n <= occurrence; n++) {
+    index = text.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`"${needle}" (occurrence ${occurrence}) is not in the text`);
+  }
+  const before = text.slice(0, index).split('\n');
+  return { line: before.length, col: (before.at(-1)?.length ?? 0) + 1 };
+}
