@@ -49,7 +49,10 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
   const schemas = getSchemaRegistry();
   const directory = new Directory(config.seed);
   const quirks: Required<Quirks> = { ...config.quirks };
+  const faults = new FaultRegistry(config.idSeed);
   const deliveries = new DeliveryEngine({
+    faults,
+    limits: { perOriginConcurrency: config.perOriginConcurrency, maxPending: config.maxPendingDeliveries },
     store: store.deliveries,
     clock,
     ids,
@@ -76,7 +79,6 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
     },
   });
   const inboxes = new Map<string, InboxMessage[]>();
-  const faults = new FaultRegistry();
   const allowlistFor = (seed: Seed) =>
     createHostAllowlist(seed.allowlist ?? profileAllowlist(config.profile));
   let allowlist = createHostAllowlist(config.allowlist);
@@ -108,7 +110,10 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
       inboxes.clear();
       faults.clear();
       Object.assign(quirks, config.quirks, next?.quirks);
-      if (next?.idSeed !== undefined) ids.reseed(next.idSeed);
+      if (next?.idSeed !== undefined) {
+        ids.reseed(next.idSeed);
+        faults.reseed(next.idSeed);
+      }
     },
     async close() {
       await deliveries.close();

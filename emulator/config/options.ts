@@ -29,6 +29,10 @@ export interface EmulatorOptions {
   durationUnit?: DurationUnit;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes?: number;
+  /** Delivery attempts on the wire at once to one receiver origin; default 8. */
+  perOriginConcurrency?: number;
+  /** Deliveries waiting or retrying at once; past it new ones are refused and journaled as failed. Default 10000. */
+  maxPendingDeliveries?: number;
   /** pino level for the app's own log, or false for none. */
   logLevel?: false | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 }
@@ -46,6 +50,8 @@ export interface ResolvedConfig {
   readonly timeFormat: TimeFormat;
   readonly durationUnit: DurationUnit;
   readonly bodyLimitBytes: number;
+  readonly perOriginConcurrency: number;
+  readonly maxPendingDeliveries: number;
   readonly logLevel: EmulatorOptions['logLevel'];
 }
 
@@ -99,6 +105,8 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
     timeFormat: options.timeFormat ?? 'exchange',
     durationUnit: options.durationUnit ?? 'minutes',
     bodyLimitBytes: positiveInteger(options.bodyLimitBytes ?? 1024 * 1024, 'bodyLimitBytes'),
+    perOriginConcurrency: positiveInteger(options.perOriginConcurrency ?? 8, 'perOriginConcurrency'),
+    maxPendingDeliveries: positiveInteger(options.maxPendingDeliveries ?? 10_000, 'maxPendingDeliveries'),
     logLevel: options.logLevel ?? false,
   });
 }

@@ -1,11 +1,14 @@
 import { Agent, request } from 'undici';
 import type { Clock, TimerHandle } from '../clock.js';
+import { errors } from '../errors/registry.js';
 import type { EmulatorEvents } from '../events.js';
+import type { FaultRegistry } from '../faults/fault-registry.js';
 import type {
   AppointmentData,
   ChangeType,
   Delivery,
   DeliveryAttempt,
+  DeliveryFault,
   Subscription,
 } from '../generated/schema-types.js';
 import type { IdGenerator } from '../ids.js';
@@ -21,6 +24,15 @@ export const attemptHeader = 'x-emulator-attempt';
 const excerptBytes = 2048;
 /** Retry-After is honoured up to this much; a longer one would stall a test for no good reason. */
 const maxRetryAfterMs = 60 * 60 * 1000;
+/** How long a reordered delivery waits for the flow's next one, unless the fault says otherwise. */
+const defaultReorderHoldMs = 60_000;
+
+export interface DeliveryLimits {
+  /** Attempts on the wire at once to one origin (scheme, host, port); the rest wait their turn. */
+  perOriginConcurrency: number;
+  /** Deliveries not yet settled, in all; past it a new delivery is refused and journaled as failed. */
+  maxPending: number;
+}
 
 export interface DeliveryEngineDeps {
   store: DeliveryStore;
@@ -28,8 +40,10 @@ export interface DeliveryEngineDeps {
   ids: IdGenerator;
   events: EmulatorEvents;
   schemas: SchemaRegistry;
+  faults: FaultRegistry;
   retryPolicy: () => RetryPolicy;
   timeoutMs: number;
+  limits: DeliveryLimits;
   log: { error(object: object, message: string): void };
 }
 
@@ -44,16 +58,32 @@ type AttemptResult = Pick<DeliveryAttempt, 'responseStatus' | 'responseBodyExcer
   retryAfterMs?: number;
 };
 
+interface OriginQueue {
+  running: number;
+  waiting: string[];
+}
+
+const isSettled = (delivery: Delivery) => delivery.status === 'delivered' || delivery.status === 'failed';
+
 /**
  * POSTs AppointmentData to flow URLs, asynchronously, with retries on the clock, and keeps every
- * attempt in the journal. Never awaited inside the request that caused the change.
+ * attempt in the journal. Never awaited inside the request that caused the change. A slow or dead
+ * receiver only holds up its own origin's queue; past `maxPending` new deliveries are refused
+ * (journaled as failed with the reason), never dropped silently.
  */
 export class DeliveryEngine {
   private readonly agent = new Agent({ keepAliveTimeout: 4_000, connections: 64 });
   private readonly timers = new Map<string, TimerHandle>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly origins = new Map<string, OriginQueue>();
+  private readonly unsettled = new Set<string>();
+  /** A delivery held back by a reorder fault, per subscription, released after the next one. */
+  private readonly held = new Map<string, { deliveryId: string; timer: TimerHandle }>();
+  private readonly abort = new AbortController();
+  /** Where the current round of attempts began: a redelivery gets a fresh retry budget. */
+  private readonly roundStart = new Map<string, number>();
   private closed = false;
-  /** First attempts queued for the next turn of the event loop. */
+  /** Attempts queued for the next turn of the event loop. */
   private startingSoon = 0;
 
   constructor(private readonly deps: DeliveryEngineDeps) {}
@@ -71,15 +101,81 @@ export class DeliveryEngine {
       attempts: [],
       payload: input.payload,
     };
+    if (this.unsettled.size >= this.deps.limits.maxPending) {
+      delivery.status = 'failed';
+      delivery.refused = `not sent: ${this.unsettled.size} deliveries are already waiting (the limit is ${this.deps.limits.maxPending}); a receiver is slow or down`;
+    }
     this.deps.store.insert(delivery);
     this.deps.events.emit('delivery:queued', delivery);
-    // The first attempt goes out at once, whatever the clock; only retries wait on it.
-    this.startingSoon += 1;
-    setImmediate(() => {
-      this.startingSoon -= 1;
-      void this.run(delivery.deliveryId);
-    });
+    if (delivery.status === 'failed') {
+      this.deps.events.emit('delivery:settled', delivery);
+      return delivery;
+    }
+    this.unsettled.add(delivery.deliveryId);
+    this.dispatchNew(delivery);
     return delivery;
+  }
+
+  /** Sends a delivery again, keeping its id (attempts go on) or as a new delivery; `url` is already checked. */
+  redeliver(deliveryId: string, options: { url?: string; renewId?: boolean } = {}): Delivery {
+    const original = this.deps.store.get(deliveryId);
+    if (!original) throw errors.deliveryNotFound(deliveryId);
+    if (options.renewId) {
+      const copy: Delivery = {
+        ...original,
+        deliveryId: this.deps.ids.uuid(),
+        url: options.url ?? original.url,
+        status: 'pending',
+        createdAt: new Date(this.deps.clock.now()).toISOString(),
+        attempts: [],
+        redeliveryOf: original.deliveryId,
+      };
+      delete copy.nextAttemptAt;
+      delete copy.refused;
+      this.deps.store.insert(copy);
+      this.deps.events.emit('delivery:queued', copy);
+      this.unsettled.add(copy.deliveryId);
+      this.startSoon(copy.deliveryId);
+      return copy;
+    }
+    const timer = this.timers.get(deliveryId);
+    if (timer) this.deps.clock.clearTimer(timer);
+    this.timers.delete(deliveryId);
+    original.status = 'pending';
+    this.roundStart.set(deliveryId, original.attempts.length);
+    if (options.url) original.url = options.url;
+    delete original.nextAttemptAt;
+    delete original.refused;
+    this.deps.store.save(original);
+    this.unsettled.add(deliveryId);
+    this.startSoon(deliveryId);
+    return original;
+  }
+
+  /** After a restart on a durable store: every delivery not yet settled goes out again (at least once). */
+  resumePending(): number {
+    let resumed = 0;
+    for (const status of ['pending', 'retrying'] as const) {
+      for (const delivery of this.deps.store.list({ status })) {
+        this.unsettled.add(delivery.deliveryId);
+        const due =
+          delivery.nextAttemptAt === undefined
+            ? 0
+            : Date.parse(delivery.nextAttemptAt) - this.deps.clock.now();
+        if (due > 0)
+          this.timers.set(
+            delivery.deliveryId,
+            this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), due),
+          );
+        else this.startSoon(delivery.deliveryId);
+        resumed += 1;
+      }
+    }
+    return resumed;
+  }
+
+  pendingCount(): number {
+    return this.unsettled.size;
   }
 
   /** Resolves when no attempt is queued or on the wire; retries waiting on the clock do not count. */
@@ -87,38 +183,151 @@ export class DeliveryEngine {
     do {
       await new Promise<void>((resolve) => setImmediate(resolve));
       await Promise.allSettled([...this.inFlight]);
-    } while (this.inFlight.size > 0 || this.startingSoon > 0);
+    } while (this.inFlight.size > 0 || this.startingSoon > 0 || this.waitingOnOrigins() > 0);
   }
 
-  /** Forgets scheduled retries (reset) without closing connections. */
+  /** Forgets scheduled retries and held deliveries (reset) without closing connections. */
   cancelScheduled(): void {
     for (const handle of this.timers.values()) this.deps.clock.clearTimer(handle);
     this.timers.clear();
+    for (const { timer } of this.held.values()) this.deps.clock.clearTimer(timer);
+    this.held.clear();
+    for (const queue of this.origins.values()) queue.waiting = [];
+    this.unsettled.clear();
   }
 
-  async close(): Promise<void> {
+  /** Lets attempts on the wire finish for up to `drainMs`, then aborts them; nothing new starts. */
+  async close(drainMs = 5_000): Promise<void> {
     this.closed = true;
-    this.cancelScheduled();
-    await this.drain();
+    for (const handle of this.timers.values()) this.deps.clock.clearTimer(handle);
+    this.timers.clear();
+    const drained = Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, drainMs);
+      timer.unref();
+    });
+    await Promise.race([drained, deadline]);
+    clearTimeout(timer);
+    this.abort.abort();
+    await drained;
     await this.agent.close();
   }
 
-  /** Starts an attempt; the returned promise settles when it is done (the virtual clock waits on it). */
-  private run(deliveryId: string): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    const task = this.attempt(deliveryId).catch((error: unknown) => {
-      this.deps.log.error({ err: error, deliveryId }, 'delivery attempt crashed');
+  private waitingOnOrigins(): number {
+    let waiting = 0;
+    for (const queue of this.origins.values()) waiting += queue.waiting.length;
+    return waiting;
+  }
+
+  /** Delay and reorder faults act before the first attempt. */
+  private dispatchNew(delivery: Delivery): void {
+    const fault = this.deps.faults.takeDeliveryFault(delivery, ['delay', 'reorder']);
+    const previouslyHeld = this.held.get(delivery.webhookId);
+    if (fault?.action === 'delay') {
+      this.timers.set(
+        delivery.deliveryId,
+        this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), fault.delayMs ?? 0),
+      );
+    } else if (fault?.action === 'reorder' && !previouslyHeld) {
+      const timer = this.deps.clock.setTimer(
+        () => this.release(delivery.webhookId),
+        fault.delayMs ?? defaultReorderHoldMs,
+      );
+      this.held.set(delivery.webhookId, { deliveryId: delivery.deliveryId, timer });
+      return;
+    } else {
+      this.startSoon(delivery.deliveryId);
+    }
+    // The held one goes after the delivery that overtook it.
+    if (previouslyHeld) setImmediate(() => this.release(delivery.webhookId));
+  }
+
+  private release(webhookId: string): void {
+    const held = this.held.get(webhookId);
+    if (!held) return;
+    this.held.delete(webhookId);
+    this.deps.clock.clearTimer(held.timer);
+    this.startSoon(held.deliveryId);
+  }
+
+  private startSoon(deliveryId: string): void {
+    this.startingSoon += 1;
+    setImmediate(() => {
+      this.startingSoon -= 1;
+      void this.schedule(deliveryId);
     });
+  }
+
+  /** Starts an attempt when its origin has a free slot; the promise settles when the attempt is done. */
+  private schedule(deliveryId: string): Promise<void> {
+    this.timers.delete(deliveryId);
+    if (this.closed) return Promise.resolve();
+    const delivery = this.deps.store.get(deliveryId);
+    if (!delivery || isSettled(delivery)) return Promise.resolve();
+    const origin = new URL(delivery.url).origin;
+    const queue = this.origins.get(origin) ?? { running: 0, waiting: [] };
+    this.origins.set(origin, queue);
+    if (queue.running >= this.deps.limits.perOriginConcurrency) {
+      queue.waiting.push(deliveryId);
+      return Promise.resolve();
+    }
+    queue.running += 1;
+    const task = this.attempt(deliveryId)
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error, deliveryId }, 'delivery attempt crashed');
+      })
+      .finally(() => {
+        queue.running -= 1;
+        const next = queue.waiting.shift();
+        if (next !== undefined) void this.schedule(next);
+      });
     this.inFlight.add(task);
     return task.finally(() => this.inFlight.delete(task));
   }
 
   private async attempt(deliveryId: string): Promise<void> {
-    this.timers.delete(deliveryId);
     const delivery = this.deps.store.get(deliveryId);
-    if (!delivery || delivery.status === 'delivered' || delivery.status === 'failed') return;
+    if (!delivery || isSettled(delivery)) return;
+    const fault = this.deps.faults.takeDeliveryFault(delivery, ['drop', 'duplicate', 'truncate', 'stall']);
+    if (fault?.action === 'drop') {
+      delivery.status = 'failed';
+      delivery.refused = 'dropped by an injected fault (POST /_emulator/faults); not sent, not retried';
+      delete delivery.nextAttemptAt;
+      this.settle(delivery);
+      this.deps.events.emit('delivery:settled', delivery);
+      return;
+    }
+    const violations = this.deps.schemas.check(schemaId('appointment-data.emulator'), delivery.payload);
+    if (violations.length > 0) {
+      this.deps.log.error({ deliveryId, violations }, 'refused to send an invalid payload');
+      delivery.status = 'failed';
+      delivery.refused = `not sent: the payload breaks the emulator's own schema (${violations
+        .map((violation) => `${violation.pointer} ${violation.message}`)
+        .join('; ')}); this is an emulator bug, please report it`;
+      this.settle(delivery);
+      this.deps.events.emit('delivery:settled', delivery);
+      return;
+    }
+    const outcome = await this.sendOnce(delivery, fault);
+    const sent = [outcome.attempt];
+    if (fault?.action === 'duplicate')
+      sent.push((await this.sendOnce(delivery, undefined, { duplicate: true })).attempt);
+    this.conclude(delivery, outcome);
+    // Listeners see each attempt with its final outcome, then the delivery settling.
+    for (const attempt of sent) this.deps.events.emit('delivery:attempt', delivery, attempt);
+    if (isSettled(delivery)) this.deps.events.emit('delivery:settled', delivery);
+  }
+
+  /** One POST, recorded in the journal; what to do next is decided by the first of a duplicated pair. */
+  private async sendOnce(
+    delivery: Delivery,
+    fault: DeliveryFault | undefined,
+    options: { duplicate?: boolean } = {},
+  ): Promise<{ attempt: DeliveryAttempt; retryAfterMs: number | undefined }> {
     const attemptNumber = delivery.attempts.length + 1;
-    const body = JSON.stringify(delivery.payload);
+    const full = JSON.stringify(delivery.payload);
+    const body = fault?.action === 'truncate' ? full.slice(0, Math.floor(full.length / 2)) : full;
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': `bookings-emulator/${packageVersion}`,
@@ -127,59 +336,75 @@ export class DeliveryEngine {
     };
     const startedAt = this.deps.clock.now();
     const started = performance.now();
-    const violations = this.deps.schemas.check(schemaId('appointment-data.emulator'), delivery.payload);
     const result: AttemptResult =
-      violations.length > 0
-        ? {
-            error: `not sent: the payload breaks the emulator's own schema (${violations
-              .map((violation) => `${violation.pointer} ${violation.message}`)
-              .join('; ')}); this is an emulator bug, please report it`,
-          }
+      fault?.action === 'stall'
+        ? { error: `timed out after ${this.deps.timeoutMs} ms (injected stall: the receiver never answered)` }
         : await this.send(new URL(delivery.url).href, headers, body);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
-    if (violations.length > 0)
-      this.deps.log.error({ deliveryId, violations }, 'refused to send an invalid payload');
-
     const status = result.responseStatus;
     const delivered = status !== undefined && status >= 200 && status < 300;
-    const retryable =
-      violations.length === 0 && !delivered && (status === undefined ? true : isRetryableStatus(status));
-    const delays = this.deps.retryPolicy().delaysMs;
-    const retryIndex = attemptNumber - 1;
-    const willRetry = retryable && retryIndex < delays.length && !this.closed;
     const attempt: DeliveryAttempt = {
       attempt: attemptNumber,
       startedAt: new Date(startedAt).toISOString(),
       requestHeaders: headers,
       requestBody: body,
       latencyMs,
-      outcome: delivered ? 'delivered' : willRetry ? 'retry' : 'failed',
-      ...(result.responseStatus === undefined ? {} : { responseStatus: result.responseStatus }),
+      // Provisional; conclude() decides between retry and failed for the attempt that counts.
+      outcome: delivered ? 'delivered' : 'failed',
+      ...(status === undefined ? {} : { responseStatus: status }),
       ...(result.responseBodyExcerpt === undefined
         ? {}
         : { responseBodyExcerpt: result.responseBodyExcerpt }),
-      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.error === undefined
+        ? options.duplicate
+          ? { error: 'duplicate sent by an injected fault' }
+          : {}
+        : {
+            error: options.duplicate ? `duplicate sent by an injected fault: ${result.error}` : result.error,
+          }),
     };
     delivery.attempts.push(attempt);
+    this.deps.store.save(delivery);
+    return { attempt, retryAfterMs: result.retryAfterMs };
+  }
+
+  private conclude(
+    delivery: Delivery,
+    outcome: { attempt: DeliveryAttempt; retryAfterMs: number | undefined },
+  ): void {
+    const { attempt } = outcome;
+    const status = attempt.responseStatus;
     delete delivery.nextAttemptAt;
-    if (delivered) {
+    if (attempt.outcome === 'delivered') {
       delivery.status = 'delivered';
-    } else if (willRetry) {
-      const policyDelay = delays[retryIndex] ?? 0;
-      const delay = Math.max(policyDelay, Math.min(result.retryAfterMs ?? 0, maxRetryAfterMs));
+      this.settle(delivery);
+      return;
+    }
+    const retryable = status === undefined || isRetryableStatus(status);
+    const delays = this.deps.retryPolicy().delaysMs;
+    const round = delivery.attempts.slice(this.roundStart.get(delivery.deliveryId) ?? 0);
+    const retriesSoFar = round.filter((candidate) => !candidate.error?.startsWith('duplicate')).length - 1;
+    if (retryable && retriesSoFar < delays.length && !this.closed) {
+      const delay = Math.max(delays[retriesSoFar] ?? 0, Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs));
+      attempt.outcome = 'retry';
       delivery.status = 'retrying';
       delivery.nextAttemptAt = new Date(this.deps.clock.now() + delay).toISOString();
       this.timers.set(
         delivery.deliveryId,
-        this.deps.clock.setTimer(() => this.run(delivery.deliveryId), delay),
+        this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), delay),
       );
-    } else {
-      delivery.status = 'failed';
+      this.deps.store.save(delivery);
+      return;
     }
+    delivery.status = 'failed';
+    this.settle(delivery);
+  }
+
+  /** Marks a delivery final; the caller emits `delivery:settled` once its attempts are announced. */
+  private settle(delivery: Delivery): void {
+    this.unsettled.delete(delivery.deliveryId);
+    this.roundStart.delete(delivery.deliveryId);
     this.deps.store.save(delivery);
-    this.deps.events.emit('delivery:attempt', delivery, attempt);
-    if (delivery.status === 'delivered' || delivery.status === 'failed')
-      this.deps.events.emit('delivery:settled', delivery);
   }
 
   private async send(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
@@ -189,7 +414,7 @@ export class DeliveryEngine {
         headers,
         body,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.deps.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(this.deps.timeoutMs), this.abort.signal]),
         headersTimeout: this.deps.timeoutMs,
         bodyTimeout: this.deps.timeoutMs,
       });
@@ -208,8 +433,9 @@ export class DeliveryEngine {
       return result;
     } catch (error) {
       const err = error as Error & { code?: string };
-      const reason =
-        err.name === 'TimeoutError' || err.name === 'AbortError'
+      const reason = this.abort.signal.aborted
+        ? 'aborted: the emulator was stopping'
+        : err.name === 'TimeoutError' || err.name === 'AbortError'
           ? `timed out after ${this.deps.timeoutMs} ms`
           : err.message;
       return { error: `${err.code ? `${err.code}: ` : ''}${reason}` };

@@ -25,6 +25,7 @@ export const errorDefinitions = {
   MailboxNotFound: { status: 404, source: 'policy' },
   WebhookNotFound: { status: 404, source: 'policy' },
   AppointmentNotFound: { status: 404, source: '[E]' },
+  DeliveryNotFound: { status: 404, source: 'policy' },
   ServiceNotFound: { status: 400, source: 'policy' },
   StaffMemberNotFound: { status: 400, source: 'policy' },
   InvalidAppointment: { status: 400, source: 'policy' },
@@ -155,6 +156,12 @@ export const errors = {
       'AppointmentNotFound',
       `No appointment "${appointmentId}" exists in ${businessId}. List them with GET /v1.0/solutions/bookingBusinesses/${businessId}/appointments.`,
       { target: 'path:appointmentId' },
+    ),
+  deliveryNotFound: (deliveryId: string) =>
+    new EmulatorError(
+      'DeliveryNotFound',
+      `No delivery "${deliveryId}" is in the journal. GET /_emulator/deliveries lists them.`,
+      { target: 'path:deliveryId' },
     ),
   serviceNotFound: (serviceId: string, businessId: string, known: readonly string[]) =>
     new EmulatorError(

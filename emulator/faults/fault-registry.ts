@@ -1,14 +1,46 @@
-import type { ActiveFault, Fault, InboxFault, TriggerApiFault } from '../generated/schema-types.js';
+import type {
+  ActiveFault,
+  Delivery,
+  DeliveryFault,
+  Fault,
+  InboxFault,
+  TriggerApiFault,
+} from '../generated/schema-types.js';
+
+/** A small seeded generator (mulberry32): the same seed fires the same faults, so a failing run repeats. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /**
- * Injected failures, consumed one call at a time (DESIGN.md control API `faults`). Trigger-API
- * faults replace the real answer of the next calls; inbox faults make a built-in inbox refuse.
+ * Injected failures (DESIGN.md control API `faults`), consumed one call at a time. Without a
+ * probability a fault hits the next `count` (default 1) matching calls; with one, each matching
+ * call is hit with that probability until `count` (default unlimited) hits are used.
  */
 export class FaultRegistry {
   private active: ActiveFault[] = [];
+  private random: () => number;
+
+  constructor(seed: number = Math.floor(Math.random() * 2 ** 31)) {
+    this.random = seededRandom(seed);
+  }
+
+  reseed(seed: number): void {
+    this.random = seededRandom(seed);
+  }
 
   add(fault: Fault): ActiveFault {
-    const entry: ActiveFault = { fault, remaining: fault.count ?? 1 };
+    const entry: ActiveFault = {
+      fault,
+      remaining: fault.count ?? (fault.probability === undefined ? 1 : Number.MAX_SAFE_INTEGER),
+    };
     this.active.push(entry);
     return entry;
   }
@@ -21,21 +53,37 @@ export class FaultRegistry {
     this.active = [];
   }
 
-  /** The fault the next trigger-API call answers with, if any; consumes one use. */
   takeTriggerApiFault(): TriggerApiFault | undefined {
     return this.take((fault): fault is TriggerApiFault => fault.target === 'trigger-api');
   }
 
-  /** The fault the inbox answers its next delivery with, if any; consumes one use. */
   takeInboxFault(inbox: string): InboxFault | undefined {
     return this.take((fault): fault is InboxFault => fault.target === 'inbox' && fault.inbox === inbox);
   }
 
+  /** A delivery fault of one of `actions` that applies to this delivery, if one fires. */
+  takeDeliveryFault(
+    delivery: Delivery,
+    actions: readonly DeliveryFault['action'][],
+  ): DeliveryFault | undefined {
+    return this.take(
+      (fault): fault is DeliveryFault =>
+        fault.target === 'delivery' &&
+        actions.includes(fault.action) &&
+        (fault.webhookId === undefined || fault.webhookId === delivery.webhookId) &&
+        (fault.mailbox === undefined || fault.mailbox.toLowerCase() === delivery.mailbox.toLowerCase()),
+    );
+  }
+
   private take<T extends Fault>(matches: (fault: Fault) => fault is T): T | undefined {
-    const entry = this.active.find((candidate) => matches(candidate.fault));
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.active.splice(this.active.indexOf(entry), 1);
-    return entry.fault as T;
+    for (const entry of this.active) {
+      if (!matches(entry.fault)) continue;
+      const { probability } = entry.fault;
+      if (probability !== undefined && this.random() >= probability) continue;
+      entry.remaining -= 1;
+      if (entry.remaining <= 0) this.active.splice(this.active.indexOf(entry), 1);
+      return entry.fault as T;
+    }
+    return undefined;
   }
 }

@@ -30,10 +30,36 @@ export type QuirkName =
  */
 export type StaffRole = 'administrator' | 'teamMember' | 'scheduler' | 'viewer' | 'guest' | 'externalGuest';
 /**
+ * The next `count` trigger-API calls (default 1; with `probability`, every call until `count` is used up) answer `status`, wait `latencyMs` first, or have their connection dropped.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "TriggerApiFault".
+ */
+export type TriggerApiFault = {
+  [k: string]: unknown;
+} & {
+  target: 'trigger-api';
+  status?: 401 | 403 | 429 | 500 | 503;
+  count?: number;
+  retryAfterSeconds?: number;
+  /**
+   * Wait this long (real time) before answering.
+   */
+  latencyMs?: number;
+  /**
+   * Close the connection without an answer.
+   */
+  dropConnection?: true;
+  /**
+   * Each call is hit with this probability (seeded: runs repeat).
+   */
+  probability?: number;
+};
+/**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "Fault".
  */
-export type Fault = TriggerApiFault | InboxFault;
+export type Fault = TriggerApiFault | InboxFault | DeliveryFault;
 /**
  * This interface was referenced by `ErrorResponse`'s JSON-Schema
  * via the `definition` "ErrorCode".
@@ -53,6 +79,7 @@ export type ErrorCode =
   | 'MailboxNotFound'
   | 'WebhookNotFound'
   | 'AppointmentNotFound'
+  | 'DeliveryNotFound'
   | 'ServiceNotFound'
   | 'StaffMemberNotFound'
   | 'InvalidAppointment'
@@ -357,6 +384,14 @@ export interface Delivery {
   nextAttemptAt?: string;
   attempts: DeliveryAttempt[];
   payload: AppointmentData;
+  /**
+   * The delivery this one re-sends (a redelivery with a renewed id).
+   */
+  redeliveryOf?: string;
+  /**
+   * Why the emulator did not send it at all: an injected drop, or the queue limit. Such a delivery is failed, never silently lost.
+   */
+  refused?: string;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -538,18 +573,6 @@ export interface SeedCustomQuestion {
   isRequired?: boolean;
 }
 /**
- * The next `count` (default 1) trigger-API calls answer `status` instead of their real answer.
- *
- * This interface was referenced by `ControlAPI`'s JSON-Schema
- * via the `definition` "TriggerApiFault".
- */
-export interface TriggerApiFault {
-  target: 'trigger-api';
-  status: 401 | 403 | 429 | 500 | 503;
-  count?: number;
-  retryAfterSeconds?: number;
-}
-/**
  * The built-in inbox `inbox` answers the next `count` (default 1) deliveries with `status`; it records only what it accepts with a 2xx.
  *
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -561,6 +584,31 @@ export interface InboxFault {
   status: number;
   count?: number;
   retryAfterSeconds?: number;
+  /**
+   * Each delivery is hit with this probability (seeded).
+   */
+  probability?: number;
+}
+/**
+ * Tamper with the emulator's own deliveries: drop (never sent, not retried), duplicate (sent twice with the same delivery id), delay (first attempt `delayMs` later on the clock), reorder (held until the flow's next delivery has gone, at most `delayMs`, default 60 s), truncate (half the body is sent), stall (the attempt times out without an answer and is retried).
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "DeliveryFault".
+ */
+export interface DeliveryFault {
+  target: 'delivery';
+  action: 'drop' | 'duplicate' | 'delay' | 'reorder' | 'truncate' | 'stall';
+  /**
+   * Only deliveries to this subscription.
+   */
+  webhookId?: string;
+  /**
+   * Only deliveries of this mailbox.
+   */
+  mailbox?: string;
+  delayMs?: number;
+  count?: number;
+  probability?: number;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -576,6 +624,37 @@ export interface ActiveFault {
  */
 export interface FaultList {
   faults: ActiveFault[];
+}
+/**
+ * Send again: to the original URL or `url` (which must be allowlisted), keeping the delivery id (attempts go on) or, with `renewId`, as a new delivery.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "RedeliverRequest".
+ */
+export interface RedeliverRequest {
+  url?: string;
+  renewId?: boolean;
+}
+/**
+ * Redeliver every delivery the filter selects (all of them when it is empty).
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "RedeliverManyRequest".
+ */
+export interface RedeliverManyRequest {
+  filter?: DeliveryFilter;
+  url?: string;
+  renewId?: boolean;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "DeliveryFilter".
+ */
+export interface DeliveryFilter {
+  webhookId?: string;
+  mailbox?: string;
+  status?: DeliveryStatus;
+  appointmentId?: string;
 }
 /**
  * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.

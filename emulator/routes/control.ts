@@ -12,6 +12,8 @@ import type {
   FaultList,
   FlowList,
   Quirks,
+  RedeliverManyRequest,
+  RedeliverRequest,
   ResetRequest,
 } from '../generated/schema-types.js';
 import { schemasDir } from '../paths.js';
@@ -60,14 +62,59 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
+  /** A redelivery URL must pass the same allowlist as a subscription's. */
+  const checkedUrl = (url: string | undefined, pointer: string): string | undefined => {
+    if (url === undefined) return undefined;
+    const { allowlist } = app.emulator;
+    const verdict = allowlist.check(url);
+    if (!verdict.allowed) {
+      throw errors.invalidControlRequest(
+        `Cannot redeliver to ${url}: ${verdict.reason}. Allowed hosts: ${allowlist.patterns.join(', ')}.`,
+        pointer,
+      );
+    }
+    return url;
+  };
+  const emptyBody = async (request: { body: unknown }) => {
+    request.body ??= {};
+  };
+
+  app.post<{ Params: { deliveryId: string }; Body: RedeliverRequest }>(
+    '/deliveries/:deliveryId/redeliver',
+    { schema: { body: controlSchema('RedeliverRequest') }, preValidation: emptyBody },
+    async (request, reply) => {
+      const url = checkedUrl(request.body.url, '/url');
+      const delivery = request.server.emulator.deliveries.redeliver(request.params.deliveryId, {
+        ...(url === undefined ? {} : { url }),
+        renewId: request.body.renewId ?? false,
+      });
+      return reply.code(202).send(delivery);
+    },
+  );
+
+  app.post<{ Body: RedeliverManyRequest }>(
+    '/deliveries/redeliver',
+    { schema: { body: controlSchema('RedeliverManyRequest') }, preValidation: emptyBody },
+    async (request, reply): Promise<DeliveryList> => {
+      const { store, deliveries } = request.server.emulator;
+      const url = checkedUrl(request.body.url, '/url');
+      const selected = store.deliveries.list(request.body.filter ?? {});
+      const redelivered = selected.map((delivery) =>
+        deliveries.redeliver(delivery.deliveryId, {
+          ...(url === undefined ? {} : { url }),
+          renewId: request.body.renewId ?? false,
+        }),
+      );
+      return reply.code(202).send({ deliveries: redelivered });
+    },
+  );
+
   app.post<{ Body: ResetRequest | undefined }>(
     '/reset',
     {
       schema: { body: controlSchema('ResetRequest') },
       // A bare POST (no body) is the common case: back to the configured seed.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: emptyBody,
     },
     async (request, reply) => {
       try {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../errors/registry.js';
 import type {
@@ -90,9 +91,17 @@ function answer(
  */
 export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest('user', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const fault = request.server.emulator.faults.takeTriggerApiFault();
-    if (fault) throw errors.injected(fault.status, fault.retryAfterSeconds);
+    if (!fault) return;
+    if (fault.latencyMs !== undefined) await sleep(fault.latencyMs);
+    if (fault.dropConnection) {
+      // The caller sees a reset connection and no answer, as when the service drops it.
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    if (fault.status !== undefined) throw errors.injected(fault.status, fault.retryAfterSeconds);
   });
   app.addHook('onRequest', requireUser);
   const subscribeSchema = { body: { $ref: schemaId('subscribe-request') } };

@@ -1,9 +1,11 @@
 import type {
   BookingAppointment,
   Delivery,
-  DeliveryStatus,
+  DeliveryFilter,
   Subscription,
 } from '../generated/schema-types.js';
+
+export type { DeliveryFilter };
 
 /**
  * The emulator's mutable state, split by aggregate. Methods are synchronous on purpose: a check
@@ -33,13 +35,6 @@ export interface AppointmentStore {
   remove(businessEmail: string, appointmentId: string): boolean;
   listByBusiness(businessEmail: string): AppointmentRecord[];
   clear(): void;
-}
-
-export interface DeliveryFilter {
-  webhookId?: string;
-  mailbox?: string;
-  status?: DeliveryStatus;
-  appointmentId?: string;
 }
 
 export interface DeliveryStore {

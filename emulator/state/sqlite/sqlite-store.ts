@@ -1,0 +1,280 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Delivery, Subscription } from '../../generated/schema-types.js';
+import type {
+  AppointmentRecord,
+  AppointmentStore,
+  DeliveryFilter,
+  DeliveryStore,
+  Store,
+  SubscriptionStore,
+} from '../store.js';
+
+/** The one database file kept in `--data-dir`. */
+export const databaseFileName = 'bookings-emulator.db';
+
+/**
+ * Schema migrations: `migrations[n]` brings a database from `user_version` n to n + 1. Every
+ * statement is idempotent, so opening an existing database re-runs nothing harmful. Append, never
+ * edit, once released.
+ *
+ * Each table keeps the record as JSON text (`data`, the source of truth, returned as is) plus the
+ * columns the queries filter on. `seq` is the rowid: a new row gets max(rowid) + 1, so ordering by
+ * it is insertion order, and an upsert of an existing key keeps its `seq`, like `Map.set` keeps a
+ * key's position in the memory store. Indexes need no explicit `seq` column: SQLite ends every
+ * index entry with the rowid, so `WHERE x = ? ORDER BY seq` reads the index in order, with no sort.
+ */
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE IF NOT EXISTS subscriptions (
+    seq INTEGER PRIMARY KEY,
+    webhook_id TEXT NOT NULL UNIQUE,
+    mailbox TEXT NOT NULL,
+    data TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS subscriptions_by_mailbox ON subscriptions (mailbox);
+
+  CREATE TABLE IF NOT EXISTS appointments (
+    seq INTEGER PRIMARY KEY,
+    business_email TEXT NOT NULL,
+    appointment_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (business_email, appointment_id)
+  ) STRICT;
+
+  CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY,
+    delivery_id TEXT NOT NULL UNIQUE,
+    webhook_id TEXT NOT NULL,
+    mailbox TEXT NOT NULL,
+    appointment_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS deliveries_by_webhook ON deliveries (webhook_id);
+  CREATE INDEX IF NOT EXISTS deliveries_by_mailbox ON deliveries (mailbox);
+  CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status);
+  CREATE INDEX IF NOT EXISTS deliveries_by_appointment ON deliveries (appointment_id);
+  `,
+];
+
+/** Lower-cased in JavaScript, not with SQL `lower()`, which folds ASCII only: same key as the memory store. */
+const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
+
+const parseAll = <T>(rows: string[]): T[] => rows.map((data) => JSON.parse(data) as T);
+const parseOne = <T>(data: string | undefined): T | undefined =>
+  data === undefined ? undefined : (JSON.parse(data) as T);
+
+function openDatabase(file: string): Database.Database {
+  const db = new Database(file);
+  // Writers wait for a lock instead of failing at once (a second process on the same directory).
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  // NORMAL, not FULL. In WAL mode a commit has written its frames to the -wal file (write(2), in
+  // the OS page cache) before it returns; the kernel keeps them when the process dies, so SIGKILL,
+  // a crash or an OOM kill loses nothing committed. NORMAL skips only the fsync at each commit:
+  // just a power cut or an OS crash can lose the last commits, and never corrupts the database.
+  // FULL would add an fsync to every write (each delivery attempt), which a local emulator does not
+  // need to survive power loss.
+  db.pragma('synchronous = NORMAL');
+  migrate(db, file);
+  return db;
+}
+
+function migrate(db: Database.Database, file: string): void {
+  const target = migrations.length;
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > target) {
+      throw new Error(
+        `${file} has schema version ${current}; this emulator knows up to ${target}. ` +
+          'Use a newer emulator or another --data-dir.',
+      );
+    }
+    for (const sql of migrations.slice(current)) db.exec(sql);
+    if (current !== target) db.pragma(`user_version = ${target}`);
+  }).immediate();
+}
+
+function sqliteSubscriptionStore(db: Database.Database): SubscriptionStore {
+  const upsert = db.prepare<[{ webhookId: string; mailbox: string; data: string }]>(
+    `INSERT INTO subscriptions (webhook_id, mailbox, data) VALUES (@webhookId, @mailbox, @data)
+     ON CONFLICT (webhook_id) DO UPDATE SET mailbox = excluded.mailbox, data = excluded.data`,
+  );
+  const countByMailbox = db
+    .prepare<[string], number>('SELECT count(*) FROM subscriptions WHERE mailbox = ?')
+    .pluck();
+  const getOne = db.prepare<[string], string>('SELECT data FROM subscriptions WHERE webhook_id = ?').pluck();
+  const removeOne = db.prepare<[string]>('DELETE FROM subscriptions WHERE webhook_id = ?');
+  const listByMailbox = db
+    .prepare<[string], string>('SELECT data FROM subscriptions WHERE mailbox = ? ORDER BY seq')
+    .pluck();
+  const listAll = db.prepare<[], string>('SELECT data FROM subscriptions ORDER BY seq').pluck();
+  const clearAll = db.prepare<[]>('DELETE FROM subscriptions');
+  // The count and the insert in one transaction. IMMEDIATE takes the write lock before the count,
+  // so not even another process on the same file can insert between the check and the write.
+  const addWithinLimit = db.transaction((subscription: Subscription, limit: number): boolean => {
+    const mailbox = mailboxKey(subscription.mailbox);
+    if ((countByMailbox.get(mailbox) ?? 0) >= limit) return false;
+    upsert.run({ webhookId: subscription.webhookId, mailbox, data: JSON.stringify(subscription) });
+    return true;
+  }).immediate;
+
+  return {
+    addWithinLimit,
+    get: (webhookId) => parseOne<Subscription>(getOne.get(webhookId)),
+    remove: (webhookId) => removeOne.run(webhookId).changes > 0,
+    listByMailbox: (mailbox) => parseAll<Subscription>(listByMailbox.all(mailboxKey(mailbox))),
+    list: () => parseAll<Subscription>(listAll.all()),
+    clear: () => {
+      clearAll.run();
+    },
+  };
+}
+
+function sqliteAppointmentStore(db: Database.Database): AppointmentStore {
+  const upsert = db.prepare<[{ businessEmail: string; appointmentId: string; data: string }]>(
+    `INSERT INTO appointments (business_email, appointment_id, data)
+     VALUES (@businessEmail, @appointmentId, @data)
+     ON CONFLICT (business_email, appointment_id) DO UPDATE SET data = excluded.data`,
+  );
+  const getOne = db
+    .prepare<[string, string], string>(
+      'SELECT data FROM appointments WHERE business_email = ? AND appointment_id = ?',
+    )
+    .pluck();
+  const removeOne = db.prepare<[string, string]>(
+    'DELETE FROM appointments WHERE business_email = ? AND appointment_id = ?',
+  );
+  const listByBusiness = db
+    .prepare<[string], string>('SELECT data FROM appointments WHERE business_email = ? ORDER BY seq')
+    .pluck();
+  const clearAll = db.prepare<[]>('DELETE FROM appointments');
+
+  const insert = (record: AppointmentRecord): void => {
+    upsert.run({
+      businessEmail: mailboxKey(record.businessEmail),
+      appointmentId: record.appointment.id,
+      data: JSON.stringify(record),
+    });
+  };
+  // Like the memory store: delete the old key, then insert (the record goes to the end of the order).
+  const replace = db.transaction((previousId: string, record: AppointmentRecord): void => {
+    removeOne.run(mailboxKey(record.businessEmail), previousId);
+    insert(record);
+  }).immediate;
+
+  return {
+    insert,
+    get: (businessEmail, appointmentId) =>
+      parseOne<AppointmentRecord>(getOne.get(mailboxKey(businessEmail), appointmentId)),
+    replace,
+    remove: (businessEmail, appointmentId) =>
+      removeOne.run(mailboxKey(businessEmail), appointmentId).changes > 0,
+    listByBusiness: (businessEmail) =>
+      parseAll<AppointmentRecord>(listByBusiness.all(mailboxKey(businessEmail))),
+    clear: () => {
+      clearAll.run();
+    },
+  };
+}
+
+/** The filter fields, in the bit order used to pick one of the prepared list statements. */
+const deliveryFilterColumns = [
+  ['webhookId', 'webhook_id'],
+  ['mailbox', 'mailbox'],
+  ['status', 'status'],
+  ['appointmentId', 'appointment_id'],
+] as const satisfies readonly (readonly [keyof DeliveryFilter, string])[];
+// Does not compile when DeliveryFilter (generated from the Control API schema) gains a field
+// that has no column here.
+const _everyFilterFieldHasAColumn: Record<
+  Exclude<keyof DeliveryFilter, (typeof deliveryFilterColumns)[number][0]>,
+  never
+> = {};
+
+interface DeliveryRow {
+  deliveryId: string;
+  webhookId: string;
+  mailbox: string;
+  appointmentId: string;
+  status: string;
+  data: string;
+}
+
+function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
+  // Insert and save both write every column. The filter columns never change after insert, and
+  // an upsert keeps the row's seq, so a saved delivery keeps its place in list().
+  const upsert = db.prepare<[DeliveryRow]>(
+    `INSERT INTO deliveries (delivery_id, webhook_id, mailbox, appointment_id, status, data)
+     VALUES (@deliveryId, @webhookId, @mailbox, @appointmentId, @status, @data)
+     ON CONFLICT (delivery_id) DO UPDATE SET
+       webhook_id = excluded.webhook_id, mailbox = excluded.mailbox,
+       appointment_id = excluded.appointment_id, status = excluded.status, data = excluded.data`,
+  );
+  const getOne = db.prepare<[string], string>('SELECT data FROM deliveries WHERE delivery_id = ?').pluck();
+  const clearAll = db.prepare<[]>('DELETE FROM deliveries');
+  // One statement per combination of filter fields (index = bit mask), all prepared here, so each
+  // filter is an equality the planner can serve from that column's index.
+  const listStatements = Array.from({ length: 1 << deliveryFilterColumns.length }, (_, mask) => {
+    const conditions = deliveryFilterColumns
+      .filter((_column, bit) => mask & (1 << bit))
+      .map(([, column]) => `${column} = ?`);
+    const where = conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
+    return db.prepare<string[], string>(`SELECT data FROM deliveries${where} ORDER BY seq`).pluck();
+  });
+
+  // Writes the whole record: status, attempts, and nextAttemptAt (gone when the object lacks it).
+  const write = (delivery: Delivery): void => {
+    upsert.run({
+      deliveryId: delivery.deliveryId,
+      webhookId: delivery.webhookId,
+      mailbox: mailboxKey(delivery.mailbox),
+      appointmentId: delivery.appointmentId,
+      status: delivery.status,
+      data: JSON.stringify(delivery),
+    });
+  };
+
+  return {
+    insert: write,
+    get: (deliveryId) => parseOne<Delivery>(getOne.get(deliveryId)),
+    save: write,
+    list(filter: DeliveryFilter = {}): Delivery[] {
+      let mask = 0;
+      const values: string[] = [];
+      deliveryFilterColumns.forEach(([field], bit) => {
+        const value = filter[field];
+        if (value === undefined) return;
+        mask |= 1 << bit;
+        values.push(field === 'mailbox' ? mailboxKey(value) : value);
+      });
+      const statement = listStatements[mask];
+      if (!statement) throw new Error(`no delivery list statement for filter mask ${mask}`);
+      return parseAll<Delivery>(statement.all(...values));
+    },
+    clear: () => {
+      clearAll.run();
+    },
+  };
+}
+
+/**
+ * A durable `Store` in `dataDir/bookings-emulator.db` (the folder is created when missing). Every
+ * method is one statement or one transaction, so each returns with its change committed. Records
+ * come back as fresh objects parsed from JSON: a change to a returned record is not stored until
+ * it is passed to `save()` (deliveries) or `insert()`/`replace()`.
+ */
+export function createSqliteStore(dataDir: string): Store & { close(): void } {
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(join(dataDir, databaseFileName));
+  return {
+    subscriptions: sqliteSubscriptionStore(db),
+    appointments: sqliteAppointmentStore(db),
+    deliveries: sqliteDeliveryStore(db),
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}

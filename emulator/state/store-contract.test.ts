@@ -1,0 +1,563 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Delivery, DeliveryAttempt, DeliveryStatus, Subscription } from '../generated/schema-types.js';
+import { packageRoot } from '../paths.js';
+import { createMemoryStore } from './memory/memory-store.js';
+import { createSqliteStore, databaseFileName } from './sqlite/sqlite-store.js';
+import type { AppointmentRecord, DeliveryFilter, Store } from './store.js';
+
+/**
+ * One contract for every Store implementation (docs/decisions/003 and 009): the same cases run
+ * against the memory store and the SQLite store, then SQLite alone is checked for durability.
+ */
+
+type TestStore = Store & { close?: () => void };
+
+let tmpDir: string;
+let opened: TestStore[] = [];
+
+beforeEach(() => {
+  tmpDir = mkdtempSync(join(tmpdir(), 'bookings-store-'));
+});
+
+afterEach(() => {
+  for (const store of opened) store.close?.();
+  opened = [];
+  rmSync(tmpDir, { recursive: true, force: true });
+});
+
+function track<T extends TestStore>(store: T): T {
+  opened.push(store);
+  return store;
+}
+
+const openSqlite = (dir = tmpDir) => track(createSqliteStore(dir));
+
+function subscription(webhookId: string, mailbox: string): Subscription {
+  return {
+    webhookId,
+    mailbox,
+    notificationUrl: `https://flows.example/hooks/${webhookId}`,
+    changeTypes: ['Created', 'Updated'],
+    createdBy: 'admin@contoso.com',
+    createdAt: '2026-01-05T08:00:00.000Z',
+  };
+}
+
+function appointment(businessEmail: string, id: string, customer = 'Pat Patient'): AppointmentRecord {
+  return {
+    businessEmail,
+    appointment: {
+      id,
+      serviceId: 'checkup',
+      startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
+      customers: [{ name: customer, emailAddress: 'pat@example.com' }],
+      staffMemberIds: ['staff-1'],
+    },
+  };
+}
+
+function delivery(
+  deliveryId: string,
+  webhookId: string,
+  mailbox: string,
+  appointmentId: string,
+  status: DeliveryStatus = 'pending',
+): Delivery {
+  return {
+    deliveryId,
+    webhookId,
+    mailbox,
+    appointmentId,
+    changeType: 'Created',
+    url: `https://flows.example/hooks/${webhookId}`,
+    status,
+    createdAt: '2026-01-05T08:00:00.000Z',
+    attempts: [],
+    payload: { SelfServiceAppointmentId: appointmentId, ServiceName: 'Checkup', StaffMembers: [] },
+  };
+}
+
+function attempt(n: number, outcome: DeliveryAttempt['outcome']): DeliveryAttempt {
+  return {
+    attempt: n,
+    startedAt: `2026-01-05T08:0${n}:00.000Z`,
+    requestHeaders: { 'content-type': 'application/json', 'x-attempt': String(n) },
+    requestBody: '{"SelfServiceAppointmentId":"appt-1"}',
+    ...(outcome === 'retry' ? { responseStatus: 503, responseBodyExcerpt: 'busy' } : { responseStatus: 200 }),
+    latencyMs: 12 + n,
+    outcome,
+  };
+}
+
+const ids = (deliveries: Delivery[]) => deliveries.map((d) => d.deliveryId);
+
+describe.each<[string, () => TestStore]>([
+  ['memory', () => createMemoryStore()],
+  ['sqlite', () => openSqlite()],
+])('%s store', (_name, open) => {
+  describe('subscriptions', () => {
+    it('adds, gets, lists in insertion order and removes', () => {
+      const { subscriptions } = open();
+      const second = subscription('wh-b', 'Lunch@Contoso.com');
+      const first = subscription('wh-z', 'lunch@contoso.com');
+      const other = subscription('wh-a', 'clinic@contoso.com');
+      for (const s of [second, first, other]) expect(subscriptions.addWithinLimit(s, 5)).toBe(true);
+
+      expect(subscriptions.get('wh-b')).toStrictEqual(subscription('wh-b', 'Lunch@Contoso.com'));
+      expect(subscriptions.get('missing')).toBeUndefined();
+      expect(subscriptions.list().map((s) => s.webhookId)).toEqual(['wh-b', 'wh-z', 'wh-a']);
+      expect(subscriptions.listByMailbox('LUNCH@contoso.COM').map((s) => s.webhookId)).toEqual([
+        'wh-b',
+        'wh-z',
+      ]);
+      expect(subscriptions.listByMailbox('clinic@contoso.com')).toStrictEqual([other]);
+      expect(subscriptions.listByMailbox('nobody@contoso.com')).toEqual([]);
+
+      expect(subscriptions.remove('wh-b')).toBe(true);
+      expect(subscriptions.remove('wh-b')).toBe(false);
+      expect(subscriptions.get('wh-b')).toBeUndefined();
+      expect(subscriptions.list().map((s) => s.webhookId)).toEqual(['wh-z', 'wh-a']);
+    });
+
+    it('refuses the sixth flow on a mailbox, whatever its case, but not on another mailbox', () => {
+      const { subscriptions } = open();
+      for (let i = 0; i < 5; i++) {
+        const mailbox = i % 2 === 0 ? 'lunch@contoso.com' : 'LUNCH@Contoso.com';
+        expect(subscriptions.addWithinLimit(subscription(`wh-${i}`, mailbox), 5)).toBe(true);
+      }
+      expect(subscriptions.addWithinLimit(subscription('wh-6', 'Lunch@contoso.com'), 5)).toBe(false);
+      expect(subscriptions.get('wh-6')).toBeUndefined();
+      expect(subscriptions.addWithinLimit(subscription('wh-7', 'clinic@contoso.com'), 5)).toBe(true);
+      expect(subscriptions.listByMailbox('lunch@contoso.com')).toHaveLength(5);
+
+      // A slot freed by remove can be taken again.
+      expect(subscriptions.remove('wh-0')).toBe(true);
+      expect(subscriptions.addWithinLimit(subscription('wh-8', 'lunch@contoso.com'), 5)).toBe(true);
+      expect(subscriptions.addWithinLimit(subscription('wh-9', 'lunch@contoso.com'), 5)).toBe(false);
+    });
+
+    it('lets exactly 5 of 50 calls through', async () => {
+      const { subscriptions } = open();
+      const results = await Promise.all(
+        Array.from({ length: 50 }, async (_, i) =>
+          subscriptions.addWithinLimit(
+            subscription(`race-${i}`, i % 2 ? 'Race@contoso.com' : 'race@contoso.com'),
+            5,
+          ),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(5);
+      expect(subscriptions.listByMailbox('race@contoso.com').map((s) => s.webhookId)).toEqual([
+        'race-0',
+        'race-1',
+        'race-2',
+        'race-3',
+        'race-4',
+      ]);
+    });
+
+    it('clears', () => {
+      const { subscriptions } = open();
+      subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
+      subscriptions.clear();
+      expect(subscriptions.list()).toEqual([]);
+      expect(subscriptions.get('wh-1')).toBeUndefined();
+      expect(subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 1)).toBe(true);
+    });
+  });
+
+  describe('appointments', () => {
+    it('inserts, gets and lists by business, case-insensitively', () => {
+      const { appointments } = open();
+      appointments.insert(appointment('lunch@contoso.com', 'appt-2'));
+      appointments.insert(appointment('clinic@contoso.com', 'appt-1'));
+      appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+
+      expect(appointments.get('LUNCH@contoso.com', 'appt-2')).toStrictEqual(
+        appointment('lunch@contoso.com', 'appt-2'),
+      );
+      expect(appointments.get('lunch@contoso.com', 'missing')).toBeUndefined();
+      expect(appointments.get('nobody@contoso.com', 'appt-2')).toBeUndefined();
+      expect(appointments.listByBusiness('Lunch@Contoso.com').map((r) => r.appointment.id)).toEqual([
+        'appt-2',
+        'appt-1',
+      ]);
+      expect(appointments.listByBusiness('clinic@contoso.com')).toStrictEqual([
+        appointment('clinic@contoso.com', 'appt-1'),
+      ]);
+      expect(appointments.listByBusiness('nobody@contoso.com')).toEqual([]);
+    });
+
+    it('inserting an existing id overwrites the record and keeps its place', () => {
+      const { appointments } = open();
+      appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+      appointments.insert(appointment('lunch@contoso.com', 'appt-2'));
+      appointments.insert(appointment('lunch@contoso.com', 'appt-1', 'Sam Changed'));
+      expect(appointments.listByBusiness('lunch@contoso.com')).toStrictEqual([
+        appointment('lunch@contoso.com', 'appt-1', 'Sam Changed'),
+        appointment('lunch@contoso.com', 'appt-2'),
+      ]);
+    });
+
+    it('replaces: the old id is gone, the new one present, other businesses untouched', () => {
+      const { appointments } = open();
+      appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+      appointments.insert(appointment('lunch@contoso.com', 'appt-2'));
+      appointments.insert(appointment('clinic@contoso.com', 'appt-1'));
+
+      appointments.replace('appt-1', appointment('lunch@contoso.com', 'appt-9', 'Sam Rescheduled'));
+
+      expect(appointments.get('lunch@contoso.com', 'appt-1')).toBeUndefined();
+      expect(appointments.get('lunch@contoso.com', 'appt-9')).toStrictEqual(
+        appointment('lunch@contoso.com', 'appt-9', 'Sam Rescheduled'),
+      );
+      expect(appointments.get('clinic@contoso.com', 'appt-1')).toStrictEqual(
+        appointment('clinic@contoso.com', 'appt-1'),
+      );
+      expect(appointments.listByBusiness('lunch@contoso.com').map((r) => r.appointment.id)).toEqual([
+        'appt-2',
+        'appt-9',
+      ]);
+
+      // Replacing with the same id updates the record.
+      appointments.replace('appt-9', appointment('lunch@contoso.com', 'appt-9', 'Sam Again'));
+      expect(appointments.get('lunch@contoso.com', 'appt-9')?.appointment.customers?.[0]?.name).toBe(
+        'Sam Again',
+      );
+      expect(appointments.listByBusiness('lunch@contoso.com')).toHaveLength(2);
+    });
+
+    it('removes and clears', () => {
+      const { appointments } = open();
+      appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+      appointments.insert(appointment('lunch@contoso.com', 'appt-2'));
+      expect(appointments.remove('Lunch@Contoso.com', 'appt-1')).toBe(true);
+      expect(appointments.remove('lunch@contoso.com', 'appt-1')).toBe(false);
+      expect(appointments.get('lunch@contoso.com', 'appt-1')).toBeUndefined();
+      expect(appointments.listByBusiness('lunch@contoso.com').map((r) => r.appointment.id)).toEqual([
+        'appt-2',
+      ]);
+      appointments.clear();
+      expect(appointments.listByBusiness('lunch@contoso.com')).toEqual([]);
+      expect(appointments.get('lunch@contoso.com', 'appt-2')).toBeUndefined();
+    });
+  });
+
+  describe('deliveries', () => {
+    // Ids, flows and appointments deliberately out of lexical order: list() must follow insertion.
+    const journal = (): Delivery[] => [
+      delivery('d-07', 'flow-b', 'Lunch@Contoso.com', 'appt-2', 'pending'),
+      delivery('d-02', 'flow-a', 'lunch@contoso.com', 'appt-1', 'delivered'),
+      delivery('d-11', 'flow-c', 'clinic@contoso.com', 'appt-1', 'failed'),
+      delivery('d-01', 'flow-b', 'lunch@contoso.com', 'appt-1', 'retrying'),
+      delivery('d-05', 'flow-a', 'LUNCH@contoso.com', 'appt-2', 'delivered'),
+      delivery('d-09', 'flow-c', 'clinic@contoso.com', 'appt-3', 'pending'),
+      delivery('d-03', 'flow-b', 'lunch@contoso.com', 'appt-2', 'delivered'),
+    ];
+
+    it('inserts, gets and lists everything in insertion order', () => {
+      const { deliveries } = open();
+      for (const d of journal()) deliveries.insert(d);
+      expect(deliveries.get('d-11')).toStrictEqual(journal()[2]);
+      expect(deliveries.get('missing')).toBeUndefined();
+      expect(deliveries.list()).toStrictEqual(journal());
+      expect(ids(deliveries.list({}))).toEqual(['d-07', 'd-02', 'd-11', 'd-01', 'd-05', 'd-09', 'd-03']);
+    });
+
+    it('filters by each field and by combinations', () => {
+      const { deliveries } = open();
+      for (const d of journal()) deliveries.insert(d);
+
+      expect(ids(deliveries.list({ webhookId: 'flow-b' }))).toEqual(['d-07', 'd-01', 'd-03']);
+      expect(ids(deliveries.list({ mailbox: 'LUNCH@CONTOSO.COM' }))).toEqual([
+        'd-07',
+        'd-02',
+        'd-01',
+        'd-05',
+        'd-03',
+      ]);
+      expect(ids(deliveries.list({ status: 'delivered' }))).toEqual(['d-02', 'd-05', 'd-03']);
+      expect(ids(deliveries.list({ appointmentId: 'appt-1' }))).toEqual(['d-02', 'd-11', 'd-01']);
+      expect(ids(deliveries.list({ webhookId: 'flow-b', status: 'delivered' }))).toEqual(['d-03']);
+      expect(ids(deliveries.list({ mailbox: 'lunch@contoso.com', appointmentId: 'appt-2' }))).toEqual([
+        'd-07',
+        'd-05',
+        'd-03',
+      ]);
+      expect(
+        ids(
+          deliveries.list({
+            webhookId: 'flow-a',
+            mailbox: 'Lunch@Contoso.com',
+            status: 'delivered',
+            appointmentId: 'appt-2',
+          }),
+        ),
+      ).toEqual(['d-05']);
+      expect(deliveries.list({ webhookId: 'flow-c', mailbox: 'lunch@contoso.com' })).toEqual([]);
+      expect(deliveries.list({ appointmentId: 'missing' })).toEqual([]);
+
+      // Every combination of every value (present, absent, and unset), against a plain filter.
+      const webhookIds = [undefined, 'flow-a', 'flow-b', 'flow-c', 'flow-none'];
+      const mailboxes = [undefined, 'lunch@contoso.com', 'Clinic@Contoso.com', 'nobody@contoso.com'];
+      const statuses = [undefined, 'pending', 'retrying', 'delivered', 'failed'] as const;
+      const appointmentIds = [undefined, 'appt-1', 'appt-2', 'appt-3', 'appt-none'];
+      for (const webhookId of webhookIds)
+        for (const mailbox of mailboxes)
+          for (const status of statuses)
+            for (const appointmentId of appointmentIds) {
+              const filter: DeliveryFilter = { webhookId, mailbox, status, appointmentId };
+              const expected = journal().filter(
+                (d) =>
+                  (webhookId === undefined || d.webhookId === webhookId) &&
+                  (mailbox === undefined || d.mailbox.toLowerCase() === mailbox.toLowerCase()) &&
+                  (status === undefined || d.status === status) &&
+                  (appointmentId === undefined || d.appointmentId === appointmentId),
+              );
+              expect(ids(deliveries.list(filter)), JSON.stringify(filter)).toEqual(ids(expected));
+            }
+    });
+
+    it('saves status, appended attempts and nextAttemptAt, then its removal, in place', () => {
+      const { deliveries } = open();
+      for (const d of journal()) deliveries.insert(d);
+
+      const first = deliveries.get('d-07');
+      if (!first) throw new Error('d-07 missing');
+      first.status = 'retrying';
+      first.attempts.push(attempt(1, 'retry'));
+      first.nextAttemptAt = '2026-01-05T08:05:00.000Z';
+      deliveries.save(first);
+
+      expect(deliveries.get('d-07')).toStrictEqual({
+        ...delivery('d-07', 'flow-b', 'Lunch@Contoso.com', 'appt-2', 'retrying'),
+        attempts: [attempt(1, 'retry')],
+        nextAttemptAt: '2026-01-05T08:05:00.000Z',
+      });
+      expect(ids(deliveries.list({ status: 'retrying' }))).toEqual(['d-07', 'd-01']);
+      expect(ids(deliveries.list({ status: 'pending' }))).toEqual(['d-09']);
+
+      const again = deliveries.get('d-07');
+      if (!again) throw new Error('d-07 missing');
+      again.status = 'delivered';
+      again.attempts.push(attempt(2, 'delivered'));
+      delete again.nextAttemptAt;
+      deliveries.save(again);
+
+      const saved = deliveries.get('d-07');
+      expect(saved).toStrictEqual({
+        ...delivery('d-07', 'flow-b', 'Lunch@Contoso.com', 'appt-2', 'delivered'),
+        attempts: [attempt(1, 'retry'), attempt(2, 'delivered')],
+      });
+      expect(saved).not.toHaveProperty('nextAttemptAt');
+      expect(deliveries.list({ webhookId: 'flow-b' })[0]).toStrictEqual(saved);
+      expect(ids(deliveries.list({ status: 'retrying' }))).toEqual(['d-01']);
+      expect(ids(deliveries.list({ status: 'delivered' }))).toEqual(['d-07', 'd-02', 'd-05', 'd-03']);
+      // Saving does not move a delivery in the journal.
+      expect(ids(deliveries.list())).toEqual(['d-07', 'd-02', 'd-11', 'd-01', 'd-05', 'd-09', 'd-03']);
+    });
+
+    it('clears', () => {
+      const { deliveries } = open();
+      for (const d of journal()) deliveries.insert(d);
+      deliveries.clear();
+      expect(deliveries.list()).toEqual([]);
+      expect(deliveries.list({ webhookId: 'flow-b' })).toEqual([]);
+      expect(deliveries.get('d-07')).toBeUndefined();
+      deliveries.insert(delivery('d-99', 'flow-b', 'lunch@contoso.com', 'appt-1'));
+      expect(ids(deliveries.list({ webhookId: 'flow-b' }))).toEqual(['d-99']);
+    });
+  });
+
+  it('clearing one aggregate leaves the others', () => {
+    const store = open();
+    store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
+    store.appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+    store.deliveries.insert(delivery('d-1', 'wh-1', 'lunch@contoso.com', 'appt-1'));
+    store.subscriptions.clear();
+    expect(store.appointments.listByBusiness('lunch@contoso.com')).toHaveLength(1);
+    expect(store.deliveries.list()).toHaveLength(1);
+    store.appointments.clear();
+    expect(store.deliveries.list()).toHaveLength(1);
+  });
+});
+
+describe('sqlite store durability', () => {
+  function fill(store: Store): { subscriptions: Subscription[]; deliveries: Delivery[] } {
+    const subscriptions = [
+      subscription('wh-b', 'Lunch@Contoso.com'),
+      subscription('wh-a', 'clinic@contoso.com'),
+      subscription('wh-c', 'lunch@contoso.com'),
+    ];
+    for (const s of subscriptions) store.subscriptions.addWithinLimit(s, 5);
+    store.appointments.insert(appointment('lunch@contoso.com', 'appt-2'));
+    store.appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+    store.appointments.replace('appt-1', appointment('lunch@contoso.com', 'appt-5', 'Sam'));
+
+    const deliveries = [
+      delivery('d-2', 'wh-b', 'Lunch@Contoso.com', 'appt-2'),
+      delivery('d-1', 'wh-c', 'lunch@contoso.com', 'appt-2'),
+      delivery('d-3', 'wh-a', 'clinic@contoso.com', 'appt-7'),
+    ];
+    for (const d of deliveries) store.deliveries.insert(d);
+    const [retrying, delivered] = deliveries;
+    if (!retrying || !delivered) throw new Error('fixture');
+    retrying.status = 'retrying';
+    retrying.attempts.push(attempt(1, 'retry'));
+    retrying.nextAttemptAt = '2026-01-05T08:05:00.000Z';
+    store.deliveries.save(retrying);
+    delivered.status = 'delivered';
+    delivered.attempts.push(attempt(1, 'delivered'));
+    store.deliveries.save(delivered);
+    return { subscriptions, deliveries };
+  }
+
+  it('keeps every aggregate across close and reopen', () => {
+    const first = openSqlite();
+    const written = fill(first);
+    first.close();
+
+    const reopened = openSqlite();
+    expect(reopened.subscriptions.list()).toStrictEqual(written.subscriptions);
+    expect(reopened.subscriptions.listByMailbox('LUNCH@contoso.com').map((s) => s.webhookId)).toEqual([
+      'wh-b',
+      'wh-c',
+    ]);
+    expect(reopened.appointments.listByBusiness('lunch@contoso.com')).toStrictEqual([
+      appointment('lunch@contoso.com', 'appt-2'),
+      appointment('lunch@contoso.com', 'appt-5', 'Sam'),
+    ]);
+    expect(reopened.appointments.get('lunch@contoso.com', 'appt-1')).toBeUndefined();
+    expect(reopened.deliveries.list()).toStrictEqual(written.deliveries);
+    expect(reopened.deliveries.get('d-2')?.attempts).toEqual([attempt(1, 'retry')]);
+    expect(ids(reopened.deliveries.list({ status: 'retrying' }))).toEqual(['d-2']);
+    expect(ids(reopened.deliveries.list({ status: 'delivered', mailbox: 'LUNCH@CONTOSO.COM' }))).toEqual([
+      'd-1',
+    ]);
+
+    // The limit still counts what was there before the restart, and new rows go after the old ones.
+    expect(reopened.subscriptions.addWithinLimit(subscription('wh-d', 'lunch@contoso.com'), 2)).toBe(false);
+    reopened.deliveries.insert(delivery('d-0', 'wh-b', 'lunch@contoso.com', 'appt-2'));
+    expect(ids(reopened.deliveries.list({ webhookId: 'wh-b' }))).toEqual(['d-2', 'd-0']);
+  });
+
+  it('creates a missing folder holding one WAL database at schema version 1', () => {
+    const dataDir = join(tmpDir, 'nested', 'data');
+    const store = openSqlite(dataDir);
+    store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
+    store.close();
+    store.close(); // closing twice is harmless
+
+    expect(readdirSync(dataDir)).toContain(databaseFileName);
+    const db = new Database(join(dataDir, databaseFileName), { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+    // Opening again runs the (idempotent) schema again without harm.
+    expect(openSqlite(dataDir).subscriptions.list()).toHaveLength(1);
+  });
+
+  it('returns copies: a change is stored only by save()', () => {
+    const { deliveries } = openSqlite();
+    deliveries.insert(delivery('d-1', 'wh-1', 'lunch@contoso.com', 'appt-1'));
+    const loaded = deliveries.get('d-1');
+    if (!loaded) throw new Error('d-1 missing');
+    loaded.status = 'failed';
+    expect(deliveries.get('d-1')?.status).toBe('pending');
+    deliveries.save(loaded);
+    expect(deliveries.get('d-1')?.status).toBe('failed');
+  });
+
+  it('loses nothing committed when the process is killed with SIGKILL', async () => {
+    const source = join(packageRoot, 'emulator', 'state', 'sqlite', 'sqlite-store.ts');
+    const compiled = join(packageRoot, 'dist', 'emulator', 'state', 'sqlite', 'sqlite-store.js');
+    if (!existsSync(compiled))
+      throw new Error(`${compiled} is missing: run \`npm run build\` first (npm test does it).`);
+    if (statSync(source).mtimeMs > statSync(compiled).mtimeMs)
+      throw new Error(`${compiled} is older than ${source}: run \`npm run build\` first.`);
+
+    const subscriptions = Array.from({ length: 40 }, (_, i) =>
+      subscription(`wh-${i}`, `mailbox-${i % 8}@contoso.com`),
+    );
+    const inserted = Array.from({ length: 60 }, (_, i) =>
+      delivery(`d-${i}`, `wh-${i % 40}`, `mailbox-${i % 8}@contoso.com`, `appt-${i % 5}`),
+    );
+    const saved = inserted
+      .filter((_, i) => i % 3 === 0)
+      .map((d, i) => ({
+        ...d,
+        status: 'retrying' as const,
+        attempts: [attempt(1, 'retry')],
+        nextAttemptAt: `t-${i}`,
+      }));
+    const appointments = Array.from({ length: 10 }, (_, i) => appointment('lunch@contoso.com', `appt-${i}`));
+    const job = {
+      storeUrl: pathToFileURL(compiled).href,
+      dataDir: tmpDir,
+      subscriptions,
+      inserted,
+      saved,
+      appointments,
+    };
+    const script = `
+      let input = '';
+      for await (const chunk of process.stdin) input += chunk;
+      const job = JSON.parse(input);
+      const { createSqliteStore } = await import(job.storeUrl);
+      const store = createSqliteStore(job.dataDir);
+      for (const s of job.subscriptions)
+        if (!store.subscriptions.addWithinLimit(s, 5)) throw new Error('refused ' + s.webhookId);
+      for (const d of job.inserted) store.deliveries.insert(d);
+      for (const d of job.saved) store.deliveries.save(d);
+      for (const a of job.appointments) store.appointments.insert(a);
+      process.stdout.write('ready\\n');
+      setInterval(() => {}, 1 << 30); // never closes the store: only SIGKILL ends this process
+    `;
+
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: tmpDir });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => {
+      child.on('exit', (_code, signal) => resolve(signal));
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk;
+          if (stdout.includes('ready\n')) resolve();
+        });
+        child.on('exit', (code) => reject(new Error(`writer exited (${code}) before "ready":\n${stderr}`)));
+        child.on('error', reject);
+        child.stdin.end(JSON.stringify(job));
+      });
+    } finally {
+      // Ends the writer in every case, so a failed test leaves no process behind.
+      child.kill('SIGKILL');
+    }
+    expect(await exited).toBe('SIGKILL');
+    // The writer never closed the database, so its commits sit in the WAL, not yet checkpointed.
+    expect(existsSync(join(tmpDir, `${databaseFileName}-wal`))).toBe(true);
+
+    const reopened = openSqlite();
+    expect(reopened.subscriptions.list()).toStrictEqual(subscriptions);
+    const savedById = new Map(saved.map((d) => [d.deliveryId, d]));
+    expect(reopened.deliveries.list()).toStrictEqual(inserted.map((d) => savedById.get(d.deliveryId) ?? d));
+    expect(ids(reopened.deliveries.list({ status: 'retrying' }))).toEqual(ids(saved));
+    expect(reopened.appointments.listByBusiness('lunch@contoso.com')).toStrictEqual(appointments);
+    expect(reopened.subscriptions.addWithinLimit(subscription('wh-x', 'mailbox-0@contoso.com'), 5)).toBe(
+      false,
+    );
+  });
+});
