@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
+import { createMemoryStore } from './state/memory/memory-store.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { controlRoutes } from './routes/control.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
@@ -30,7 +31,11 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
     // Long flow callback URLs travel in bodies, not paths; 8 KiB paths are plenty.
     routerOptions: { maxParamLength: 2048 },
   });
-  const context = createEmulatorContext(config, app.log);
+  // better-sqlite3 is loaded only when asked for: in-memory runs start faster without it.
+  const store = config.dataDir
+    ? (await import('./state/sqlite/sqlite-store.js')).createSqliteStore(config.dataDir)
+    : createMemoryStore();
+  const context = createEmulatorContext(config, app.log, store);
   app.decorate('emulator', context);
   app.setValidatorCompiler(({ schema }) => context.schemas.validator(schema));
   // Bodies are JSON; Fastify's default text/plain parser would turn a mislabelled body into a string.
@@ -44,5 +49,12 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   await app.register(inboxRoutes, { prefix: '/_emulator/inbox' });
 
   app.addHook('onClose', async () => context.close());
+  // With a durable store, deliveries a killed emulator left unsettled go out again (at least once).
+  if (config.dataDir) {
+    app.addHook('onReady', async () => {
+      const resumed = context.deliveries.resumePending();
+      if (resumed > 0) app.log.info({ resumed }, 'resuming deliveries left pending');
+    });
+  }
   return app;
 }

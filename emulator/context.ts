@@ -12,7 +12,6 @@ import { FaultRegistry } from './faults/fault-registry.js';
 import type { InboxMessage, Quirks, Seed } from './generated/schema-types.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import { getSchemaRegistry, type SchemaRegistry } from './schemas/registry.js';
-import { createMemoryStore } from './state/memory/memory-store.js';
 import type { Store } from './state/store.js';
 
 /** Everything a request handler may use; one per app, reached through `app.emulator`. */
@@ -40,10 +39,9 @@ export interface EmulatorContext {
   close(): Promise<void>;
 }
 
-export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLogger): EmulatorContext {
+export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLogger, store: Store): EmulatorContext {
   const clock: Clock =
     config.clock.mode === 'virtual' ? new VirtualClock(config.clock.startMs) : new RealClock();
-  const store = createMemoryStore();
   const ids = createIdGenerator(config.idSeed);
   const events = new EmulatorEvents();
   const schemas = getSchemaRegistry();
@@ -118,6 +116,7 @@ export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLo
     async close() {
       await deliveries.close();
       clock.clearAll();
+      store.close?.();
     },
   };
 }

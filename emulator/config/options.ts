@@ -12,6 +12,8 @@ export type DurationUnit = 'minutes' | 'seconds';
 export interface EmulatorOptions {
   /** A seed object, or the path of a YAML/JSON seed file. Default: the built-in demo seed. */
   seed?: Seed | string;
+  /** Keep subscriptions, appointments and the delivery journal in SQLite here; in memory when absent. */
+  dataDir?: string;
   profile?: AllowlistProfile;
   quirks?: Partial<Record<QuirkName, boolean>>;
   /** `none`, `logic-apps` (default), `graph`, or delays such as `1s,5s,30s`. */
@@ -39,6 +41,7 @@ export interface EmulatorOptions {
 
 export interface ResolvedConfig {
   readonly seed: Seed;
+  readonly dataDir: string | undefined;
   readonly profile: AllowlistProfile;
   readonly allowlist: readonly string[];
   readonly quirks: Readonly<Required<Quirks>>;
@@ -94,6 +97,7 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
   }
   return Object.freeze({
     seed,
+    dataDir: options.dataDir,
     profile,
     allowlist: Object.freeze(seed.allowlist ?? profileAllowlist(profile)),
     quirks: Object.freeze({ ...quirkDefaults, ...options.quirks }),

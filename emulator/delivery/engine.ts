@@ -77,6 +77,11 @@ export class DeliveryEngine {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly origins = new Map<string, OriginQueue>();
   private readonly unsettled = new Set<string>();
+  /**
+   * The one object per unsettled delivery that every step mutates and saves: a durable store
+   * returns a fresh copy on each read, and two copies saved in turn would undo each other.
+   */
+  private readonly working = new Map<string, Delivery>();
   /** A delivery held back by a reorder fault, per subscription, released after the next one. */
   private readonly held = new Map<string, { deliveryId: string; timer: TimerHandle }>();
   private readonly abort = new AbortController();
@@ -111,14 +116,14 @@ export class DeliveryEngine {
       this.deps.events.emit('delivery:settled', delivery);
       return delivery;
     }
-    this.unsettled.add(delivery.deliveryId);
+    this.track(delivery);
     this.dispatchNew(delivery);
     return delivery;
   }
 
   /** Sends a delivery again, keeping its id (attempts go on) or as a new delivery; `url` is already checked. */
   redeliver(deliveryId: string, options: { url?: string; renewId?: boolean } = {}): Delivery {
-    const original = this.deps.store.get(deliveryId);
+    const original = this.read(deliveryId);
     if (!original) throw errors.deliveryNotFound(deliveryId);
     if (options.renewId) {
       const copy: Delivery = {
@@ -134,7 +139,7 @@ export class DeliveryEngine {
       delete copy.refused;
       this.deps.store.insert(copy);
       this.deps.events.emit('delivery:queued', copy);
-      this.unsettled.add(copy.deliveryId);
+      this.track(copy);
       this.startSoon(copy.deliveryId);
       return copy;
     }
@@ -147,31 +152,25 @@ export class DeliveryEngine {
     delete original.nextAttemptAt;
     delete original.refused;
     this.deps.store.save(original);
-    this.unsettled.add(deliveryId);
+    this.track(original);
     this.startSoon(deliveryId);
     return original;
   }
 
   /** After a restart on a durable store: every delivery not yet settled goes out again (at least once). */
   resumePending(): number {
-    let resumed = 0;
-    for (const status of ['pending', 'retrying'] as const) {
-      for (const delivery of this.deps.store.list({ status })) {
-        this.unsettled.add(delivery.deliveryId);
-        const due =
-          delivery.nextAttemptAt === undefined
-            ? 0
-            : Date.parse(delivery.nextAttemptAt) - this.deps.clock.now();
-        if (due > 0)
-          this.timers.set(
-            delivery.deliveryId,
-            this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), due),
-          );
-        else this.startSoon(delivery.deliveryId);
-        resumed += 1;
+    const unsettled = [...this.deps.store.list({ status: 'pending' }), ...this.deps.store.list({ status: 'retrying' })];
+    unsettled.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    for (const delivery of unsettled) {
+      this.track(delivery);
+      const due = delivery.nextAttemptAt === undefined ? 0 : Date.parse(delivery.nextAttemptAt) - this.deps.clock.now();
+      if (due > 0) {
+        this.timers.set(delivery.deliveryId, this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), due));
+      } else {
+        this.startSoon(delivery.deliveryId);
       }
     }
-    return resumed;
+    return unsettled.length;
   }
 
   pendingCount(): number {
@@ -194,6 +193,7 @@ export class DeliveryEngine {
     this.held.clear();
     for (const queue of this.origins.values()) queue.waiting = [];
     this.unsettled.clear();
+    this.working.clear();
   }
 
   /** Lets attempts on the wire finish for up to `drainMs`, then aborts them; nothing new starts. */
@@ -263,7 +263,7 @@ export class DeliveryEngine {
   private schedule(deliveryId: string): Promise<void> {
     this.timers.delete(deliveryId);
     if (this.closed) return Promise.resolve();
-    const delivery = this.deps.store.get(deliveryId);
+    const delivery = this.read(deliveryId);
     if (!delivery || isSettled(delivery)) return Promise.resolve();
     const origin = new URL(delivery.url).origin;
     const queue = this.origins.get(origin) ?? { running: 0, waiting: [] };
@@ -287,7 +287,7 @@ export class DeliveryEngine {
   }
 
   private async attempt(deliveryId: string): Promise<void> {
-    const delivery = this.deps.store.get(deliveryId);
+    const delivery = this.read(deliveryId);
     if (!delivery || isSettled(delivery)) return;
     const fault = this.deps.faults.takeDeliveryFault(delivery, ['drop', 'duplicate', 'truncate', 'stall']);
     if (fault?.action === 'drop') {
@@ -400,9 +400,19 @@ export class DeliveryEngine {
     this.settle(delivery);
   }
 
+  private track(delivery: Delivery): void {
+    this.unsettled.add(delivery.deliveryId);
+    this.working.set(delivery.deliveryId, delivery);
+  }
+
+  private read(deliveryId: string): Delivery | undefined {
+    return this.working.get(deliveryId) ?? this.deps.store.get(deliveryId);
+  }
+
   /** Marks a delivery final; the caller emits `delivery:settled` once its attempts are announced. */
   private settle(delivery: Delivery): void {
     this.unsettled.delete(delivery.deliveryId);
+    this.working.delete(delivery.deliveryId);
     this.roundStart.delete(delivery.deliveryId);
     this.deps.store.save(delivery);
   }

@@ -50,4 +50,6 @@ export interface Store {
   subscriptions: SubscriptionStore;
   appointments: AppointmentStore;
   deliveries: DeliveryStore;
+  /** Releases files and handles; a durable store is unusable afterwards. */
+  close?(): void;
 }

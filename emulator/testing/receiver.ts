@@ -7,6 +7,8 @@ export interface ReceivedRequest {
   rawBody: string;
   body: unknown;
   path: string;
+  /** The status this receiver answered with. */
+  status?: number;
 }
 
 /**
@@ -15,7 +17,8 @@ export interface ReceivedRequest {
  */
 export class TestReceiver {
   readonly received: ReceivedRequest[] = [];
-  private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
+  private readonly waiters: Array<{ done: (received: ReceivedRequest[]) => boolean; resolve: () => void }> =
+    [];
   private server: Server | undefined;
   url = '';
 
@@ -40,13 +43,19 @@ export class TestReceiver {
         } catch {
           body = undefined;
         }
-        const received = { headers: request.headers, rawBody, body, path: request.url ?? '' };
+        const received: ReceivedRequest = {
+          headers: request.headers,
+          rawBody,
+          body,
+          path: request.url ?? '',
+        };
         this.received.push(received);
         const answer = this.respond(this.received.length, received);
+        received.status = answer.status;
         response.writeHead(answer.status, answer.headers ?? {});
         response.end(answer.status >= 400 ? 'receiver says no' : 'ok');
         for (const waiter of [...this.waiters]) {
-          if (this.received.length >= waiter.count) {
+          if (waiter.done(this.received)) {
             this.waiters.splice(this.waiters.indexOf(waiter), 1);
             waiter.resolve();
           }
@@ -61,15 +70,24 @@ export class TestReceiver {
 
   /** Resolves once `count` requests have arrived; rejects after `timeoutMs` with what did arrive. */
   waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedRequest[]> {
-    if (this.received.length >= count) return Promise.resolve(this.received);
+    return this.waitUntil((received) => received.length >= count, `${count} requests`, timeoutMs);
+  }
+
+  /** Resolves once what has arrived satisfies `done`; rejects after `timeoutMs`. */
+  waitUntil(
+    done: (received: ReceivedRequest[]) => boolean,
+    what: string,
+    timeoutMs = 10_000,
+  ): Promise<ReceivedRequest[]> {
+    if (done(this.received)) return Promise.resolve(this.received);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () =>
-          reject(new Error(`expected ${count} requests, got ${this.received.length} within ${timeoutMs} ms`)),
+          reject(new Error(`expected ${what}, got ${this.received.length} requests within ${timeoutMs} ms`)),
         timeoutMs,
       );
       this.waiters.push({
-        count,
+        done,
         resolve: () => {
           clearTimeout(timer);
           resolve(this.received);

@@ -60,11 +60,6 @@ function banner(running: RunningEmulator): string {
 }
 
 function toOptions(flags: StartFlags): EmulatorOptions {
-  if (flags.dataDir !== undefined) {
-    throw new UsageError(
-      '--data-dir (SQLite durability) is not available in this version yet; state is kept in memory. Run without --data-dir.',
-    );
-  }
   const quirks: Partial<Record<QuirkName, boolean>> = {};
   for (const setting of flags.quirk) {
     try {
@@ -80,6 +75,7 @@ function toOptions(flags: StartFlags): EmulatorOptions {
     logLevel: flags.logLevel === 'silent' ? false : flags.logLevel,
   };
   if (flags.seed !== undefined) options.seed = flags.seed;
+  if (flags.dataDir !== undefined) options.dataDir = flags.dataDir;
   if (flags.retryPolicy !== undefined) options.retryPolicy = flags.retryPolicy;
   return options;
 }
@@ -101,7 +97,10 @@ export function registerStartCommand(program: Command): void {
     .option('--port <port>', 'port to listen on; 0 takes a free port', parsePort, 4780)
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--seed <file>', 'seed file (YAML or JSON); default: the built-in demo seed')
-    .option('--data-dir <dir>', 'keep state in SQLite in this directory (not available yet)')
+    .option(
+      '--data-dir <dir>',
+      'keep subscriptions, appointments and pending deliveries in SQLite here (survives a kill)',
+    )
     .option(
       '--profile <profile>',
       'allowlist profile: default (adds localhost) or strict',

@@ -99,8 +99,15 @@ class MemoryDeliveryStore implements DeliveryStore {
   }
 
   save(delivery: Delivery): void {
-    // Records are held by reference; webhookId and appointmentId never change after insert.
+    const previous = this.byId.get(delivery.deliveryId);
     this.byId.set(delivery.deliveryId, delivery);
+    if (previous && previous !== delivery) {
+      // A copy was saved: the lookups must hold the new object, in the same place.
+      for (const list of [this.byWebhook.get(delivery.webhookId), this.byAppointment.get(delivery.appointmentId)]) {
+        const index = list?.indexOf(previous) ?? -1;
+        if (list && index >= 0) list[index] = delivery;
+      }
+    }
   }
 
   list(filter: DeliveryFilter = {}): Delivery[] {
