@@ -1,12 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
-import { createMemoryStore } from './state/memory/memory-store.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { controlRoutes } from './routes/control.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { triggerApiBase, triggerApiRoutes } from './routes/trigger-api.js';
+import { createMemoryStore } from './state/memory/memory-store.js';
 
 declare module 'fastify' {
   interface FastifyInstance {

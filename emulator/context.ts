@@ -39,7 +39,11 @@ export interface EmulatorContext {
   close(): Promise<void>;
 }
 
-export function createEmulatorContext(config: ResolvedConfig, log: FastifyBaseLogger, store: Store): EmulatorContext {
+export function createEmulatorContext(
+  config: ResolvedConfig,
+  log: FastifyBaseLogger,
+  store: Store,
+): EmulatorContext {
   const clock: Clock =
     config.clock.mode === 'virtual' ? new VirtualClock(config.clock.startMs) : new RealClock();
   const ids = createIdGenerator(config.idSeed);

@@ -1,3 +1,4 @@
+export type { DeliveryWait, EmulatorHandle, SubscribeInput, SubscribeResult } from './api/handle.js';
 export { buildApp } from './app.js';
 export type { EmulatorOptions, ResolvedConfig } from './config/options.js';
 export { resolveConfig } from './config/options.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { createHandle, type EmulatorHandle } from './api/handle.js';
 import { buildApp } from './app.js';
 import type { EmulatorOptions } from './config/options.js';
 import { resolveConfig } from './config/options.js';
@@ -11,7 +12,7 @@ export interface StartOptions extends EmulatorOptions {
   host?: string;
 }
 
-export interface RunningEmulator {
+export interface RunningEmulator extends EmulatorHandle {
   /** Base URL, e.g. http://127.0.0.1:4780 */
   readonly url: string;
   readonly app: FastifyInstance;
@@ -39,6 +40,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
+    ...createHandle(app),
     url: `http://${urlHost(host)}:${port}`,
     app,
     context: app.emulator,

@@ -159,13 +159,20 @@ export class DeliveryEngine {
 
   /** After a restart on a durable store: every delivery not yet settled goes out again (at least once). */
   resumePending(): number {
-    const unsettled = [...this.deps.store.list({ status: 'pending' }), ...this.deps.store.list({ status: 'retrying' })];
+    const unsettled = [
+      ...this.deps.store.list({ status: 'pending' }),
+      ...this.deps.store.list({ status: 'retrying' }),
+    ];
     unsettled.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const delivery of unsettled) {
       this.track(delivery);
-      const due = delivery.nextAttemptAt === undefined ? 0 : Date.parse(delivery.nextAttemptAt) - this.deps.clock.now();
+      const due =
+        delivery.nextAttemptAt === undefined ? 0 : Date.parse(delivery.nextAttemptAt) - this.deps.clock.now();
       if (due > 0) {
-        this.timers.set(delivery.deliveryId, this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), due));
+        this.timers.set(
+          delivery.deliveryId,
+          this.deps.clock.setTimer(() => this.schedule(delivery.deliveryId), due),
+        );
       } else {
         this.startSoon(delivery.deliveryId);
       }

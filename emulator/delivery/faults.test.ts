@@ -64,8 +64,7 @@ function clinicAppointment() {
 
 /** Records every 'delivery:attempt' event with the delivery's state at that moment. */
 function recordAttempts(app: FastifyInstance) {
-  const seen: Array<{ deliveryId: string; attempt: DeliveryAttempt; nextAttemptAt: string | undefined }> =
-    [];
+  const seen: Array<{ deliveryId: string; attempt: DeliveryAttempt; nextAttemptAt: string | undefined }> = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   app.emulator.events.on('delivery:attempt', (delivery, attempt) => {
     seen.push({
@@ -129,7 +128,9 @@ async function subscribeOk(
   options: { changeType?: ChangeType; mailbox?: string; headers?: Record<string, string> } = {},
 ): Promise<string> {
   const response = await subscribe(app, url, options);
-  expect(response.statusCode, response.body).toBe((options.changeType ?? 'Created') === 'Created' ? 200 : 201);
+  expect(response.statusCode, response.body).toBe(
+    (options.changeType ?? 'Created') === 'Created' ? 200 : 201,
+  );
   return decodeURIComponent(String(response.headers.location).split('/').pop() ?? '');
 }
 
@@ -641,7 +642,7 @@ describe('trigger-API faults', () => {
     const response = await subscribe(app, 'http://127.0.0.1:9/slow');
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toStrictEqual({ webhookId: expect.any(String) });
-    expect(registry.check(schemaId('webhook-response'), response.json())).toEqual([]);
+    expect(registry.check(schemaId('subscribe-response'), response.json())).toEqual([]);
     expect(await activeFaults(app)).toStrictEqual([]);
     const flows = (await app.inject('/_emulator/flows')).json() as { flows: Array<{ webhookId: string }> };
     expect(flows.flows.map((flow) => flow.webhookId)).toStrictEqual([response.json().webhookId]);
@@ -674,7 +675,7 @@ describe('trigger-API faults', () => {
     const next = await fetch(url, init);
     expect(next.status).toBe(200);
     const body = (await next.json()) as { webhookId: string };
-    expect(registry.check(schemaId('webhook-response'), body)).toEqual([]);
+    expect(registry.check(schemaId('subscribe-response'), body)).toEqual([]);
     expect((await emulator.app.inject('/_emulator/flows')).json().flows).toHaveLength(1);
   });
 
@@ -694,7 +695,9 @@ describe('trigger-API faults', () => {
         failed.push(n);
       } else {
         expect(response.statusCode, response.body).toBe(200);
-        expect(response.json().mailboxes).toEqual(expect.arrayContaining([expect.objectContaining({ email: lunch })]));
+        expect(response.json().mailboxes).toEqual(
+          expect.arrayContaining([expect.objectContaining({ email: lunch })]),
+        );
       }
     }
     return failed;

@@ -103,7 +103,10 @@ class MemoryDeliveryStore implements DeliveryStore {
     this.byId.set(delivery.deliveryId, delivery);
     if (previous && previous !== delivery) {
       // A copy was saved: the lookups must hold the new object, in the same place.
-      for (const list of [this.byWebhook.get(delivery.webhookId), this.byAppointment.get(delivery.appointmentId)]) {
+      for (const list of [
+        this.byWebhook.get(delivery.webhookId),
+        this.byAppointment.get(delivery.appointmentId),
+      ]) {
         const index = list?.indexOf(previous) ?? -1;
         if (list && index >= 0) list[index] = delivery;
       }
