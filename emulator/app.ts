@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
+import { ConfigError } from './config/config-error.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { controlRoutes } from './routes/control.js';
@@ -18,6 +19,18 @@ function isResolved(value: EmulatorOptions | ResolvedConfig): value is ResolvedC
   return 'allowlist' in value && 'webhookLimit' in value && Object.isFrozen(value);
 }
 
+async function openSqliteStore(dataDir: string) {
+  let sqlite: typeof import('./state/sqlite/sqlite-store.js');
+  try {
+    sqlite = await import('./state/sqlite/sqlite-store.js');
+  } catch (error) {
+    throw new ConfigError(
+      `--data-dir needs the optional dependency better-sqlite3, which is not installed (${(error as Error).message}). Install it with: npm install better-sqlite3@12`,
+    );
+  }
+  return sqlite.createSqliteStore(dataDir);
+}
+
 /**
  * Builds the emulator app without listening: `inject()` in tests, `listen()` in startEmulator.
  * Request lifecycle: onRequest (credentials, trigger API only) -> JSON parsing -> body schema
@@ -32,9 +45,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
     routerOptions: { maxParamLength: 2048 },
   });
   // better-sqlite3 is loaded only when asked for: in-memory runs start faster without it.
-  const store = config.dataDir
-    ? (await import('./state/sqlite/sqlite-store.js')).createSqliteStore(config.dataDir)
-    : createMemoryStore();
+  const store = config.dataDir ? await openSqliteStore(config.dataDir) : createMemoryStore();
   const context = createEmulatorContext(config, app.log, store);
   app.decorate('emulator', context);
   app.setValidatorCompiler(({ schema }) => context.schemas.validator(schema));

@@ -630,7 +630,7 @@ describe('inbox faults', () => {
     const inbox = (await app.inject('/_emulator/inbox/flow')).json() as Inbox;
     expect(inbox.messages).toHaveLength(1);
     expectValidPayload(inbox.messages[0]?.body);
-    expect((inbox.messages[0]?.body as AppointmentData).Id).toBe(created.id);
+    expect((inbox.messages[0]?.body as AppointmentData | undefined)?.Id).toBe(created.id);
     expect(inbox.messages[0]?.headers[attemptHeader]).toBe('2');
   });
 });

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VirtualClock } from '../clock.js';
@@ -75,11 +78,74 @@ function recordSettled(app: FastifyInstance) {
   };
 }
 
+/** A flow endpoint that holds every answer until the test releases it (200), to catch an attempt on the wire. */
+class HoldingReceiver {
+  readonly server: Server;
+  readonly requests: Array<{ headers: IncomingHttpHeaders; body: unknown; response: ServerResponse }> = [];
+  private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
+  url = '';
+
+  constructor() {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        this.requests.push({
+          headers: request.headers,
+          body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+          response,
+        });
+        for (const waiter of [...this.waiters]) {
+          if (this.requests.length >= waiter.count) {
+            this.waiters.splice(this.waiters.indexOf(waiter), 1);
+            waiter.resolve();
+          }
+        }
+      });
+    });
+  }
+
+  async start(): Promise<this> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  waitFor(count: number, timeoutMs = 10_000): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(new Error(`expected ${count} requests, got ${this.requests.length} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  releaseAll(): void {
+    for (const { response } of this.requests) if (!response.writableEnded) response.end('ok');
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
 describe('redelivery', () => {
   let app: FastifyInstance | undefined;
-  const receivers: TestReceiver[] = [];
+  const receivers: Array<{ close(): Promise<void> }> = [];
 
   afterEach(async () => {
+    for (const receiver of receivers) if (receiver instanceof HoldingReceiver) receiver.releaseAll();
     await app?.close();
     app = undefined;
     for (const receiver of receivers.splice(0)) await receiver.close();
@@ -102,7 +168,9 @@ describe('redelivery', () => {
     options: { changeType?: ChangeType } = {},
   ): Promise<string> {
     const response = await subscribe(target, url, options);
-    expect(response.statusCode, response.body).toBe((options.changeType ?? 'Created') === 'Created' ? 200 : 201);
+    expect(response.statusCode, response.body).toBe(
+      (options.changeType ?? 'Created') === 'Created' ? 200 : 201,
+    );
     return decodeURIComponent(String(response.headers.location).split('/').pop() ?? '');
   }
 
@@ -235,7 +303,11 @@ describe('redelivery', () => {
       await target.emulator.deliveries.drain();
       const [retrying] = await journal(target);
       expect(retrying?.status).toBe('retrying');
-      expect(retrying?.attempts.map((attempt) => attempt.outcome)).toStrictEqual(['retry', 'failed', 'retry']);
+      expect(retrying?.attempts.map((attempt) => attempt.outcome)).toStrictEqual([
+        'retry',
+        'failed',
+        'retry',
+      ]);
 
       await clockOf(target).advanceBy(1_000);
       const [, delivered] = await settled.waitFor(2);
@@ -282,6 +354,36 @@ describe('redelivery', () => {
       expect(receiver.received[0]?.headers[deliveryIdHeader]).toBe(dropped?.deliveryId);
       expect(receiver.received[0]?.headers[attemptHeader]).toBe('1');
       expectAllValid(receiver);
+    });
+
+    it('while an attempt is still on the wire, the next attempt gets the next number', async () => {
+      const target = await start();
+      const holding = await new HoldingReceiver().start();
+      receivers.push(holding);
+      await subscribeOk(target, `${holding.url}/flow`);
+      await create(target);
+      await holding.waitFor(1);
+      const [inFlight] = await journal(target);
+      expect(inFlight?.status).toBe('pending');
+      const settled = recordSettled(target);
+
+      await redeliverOk(target, inFlight?.deliveryId ?? '');
+      await holding.waitFor(2);
+      holding.releaseAll();
+      await settled.waitFor(1);
+      await target.emulator.deliveries.drain();
+      for (const request of holding.requests) expectValidPayload(request.body);
+      expect(holding.requests.map((request) => request.headers[deliveryIdHeader])).toStrictEqual([
+        inFlight?.deliveryId,
+        inFlight?.deliveryId,
+      ]);
+      // "Keeping the delivery id (attempts go on)": two attempts of one delivery never share a number.
+      expect(holding.requests.map((request) => request.headers[attemptHeader]).sort()).toStrictEqual([
+        '1',
+        '2',
+      ]);
+      const [journalled] = await journal(target);
+      expect(journalled?.attempts.map((attempt) => attempt.attempt).sort()).toStrictEqual([1, 2]);
     });
   });
 
@@ -330,7 +432,10 @@ describe('redelivery', () => {
       const receiver = await newReceiver();
       const { delivery } = await deliveredOnce(target, receiver);
 
-      for (const body of [{ url: 'https://evil.example/' }, { url: 'https://evil.example/', renewId: true }]) {
+      for (const body of [
+        { url: 'https://evil.example/' },
+        { url: 'https://evil.example/', renewId: true },
+      ]) {
         const response = await redeliverOne(target, delivery.deliveryId, body);
         expectError(response, 400, 'InvalidControlRequest');
         const { error } = response.json() as { error: { message: string; target?: string } };
@@ -452,9 +557,9 @@ describe('redelivery', () => {
         '2',
         '2',
       ]);
-      expect(new Set(chosen.received.slice(2).map((request) => request.headers[deliveryIdHeader]))).toStrictEqual(
-        new Set(redelivered.map((delivery) => delivery.deliveryId)),
-      );
+      expect(
+        new Set(chosen.received.slice(2).map((request) => request.headers[deliveryIdHeader])),
+      ).toStrictEqual(new Set(redelivered.map((delivery) => delivery.deliveryId)));
       expectAllValid(chosen);
       expectAllValid(other);
       expect(await journal(target)).toHaveLength(4);
