@@ -4,6 +4,7 @@ import { ConfigError } from './config/config-error.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { controlRoutes } from './routes/control.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { triggerApiBase, triggerApiRoutes } from './routes/trigger-api.js';
@@ -57,6 +58,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   await app.register(triggerApiRoutes, { prefix: `/:connectionId${triggerApiBase}` });
   await app.register(graphAppointmentRoutes, { prefix: '/v1.0/solutions/bookingBusinesses' });
   await app.register(controlRoutes, { prefix: '/_emulator' });
+  await app.register(dashboardRoutes, { prefix: '/_emulator' });
   await app.register(inboxRoutes, { prefix: '/_emulator/inbox' });
 
   app.addHook('onClose', async () => context.close());

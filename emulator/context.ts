@@ -112,6 +112,7 @@ export function createEmulatorContext(
       inboxes.clear();
       faults.clear();
       Object.assign(quirks, config.quirks, next?.quirks);
+      events.emit('flows:changed');
       if (next?.idSeed !== undefined) {
         ids.reseed(next.idSeed);
         faults.reseed(next.idSeed);

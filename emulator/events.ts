@@ -9,6 +9,8 @@ export interface EmulatorEventMap {
   'delivery:attempt': [delivery: Delivery, attempt: DeliveryAttempt];
   /** A delivery reached a final state: delivered, or failed with no retry left. */
   'delivery:settled': [delivery: Delivery];
+  /** A flow was subscribed or unsubscribed, or the state was reset. */
+  'flows:changed': [];
 }
 
 export class EmulatorEvents extends EventEmitter<EmulatorEventMap> {}

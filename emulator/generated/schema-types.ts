@@ -657,6 +657,19 @@ export interface DeliveryFilter {
   appointmentId?: string;
 }
 /**
+ * The seeded businesses with their staff and services (no user tokens).
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "BusinessList".
+ */
+export interface BusinessList {
+  businesses: SeedBusiness[];
+  /**
+   * Flows allowed per mailbox.
+   */
+  webhookLimit: number;
+}
+/**
  * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
  */
 export interface ErrorResponse {

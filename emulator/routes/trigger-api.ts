@@ -70,6 +70,7 @@ function subscribe(request: FastifyRequest<{ Params: MailboxParams; Body: Subscr
     { webhookId: subscription.webhookId, mailbox: business.email, changeTypes },
     'flow subscribed',
   );
+  request.server.emulator.events.emit('flows:changed');
   return subscription;
 }
 
@@ -139,6 +140,7 @@ export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
         throw errors.webhookNotFound(request.params.WebhookId, business.email);
       }
       store.subscriptions.remove(subscription.webhookId);
+      request.server.emulator.events.emit('flows:changed');
       request.log.info({ webhookId: subscription.webhookId, mailbox: business.email }, 'flow unsubscribed');
       return reply.code(200).send();
     },

@@ -1,0 +1,98 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../paths.js';
+import { type RunningEmulator, startEmulator } from '../start.js';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(chromiumPath);
+// In CI a missing browser is a failure (.ci/run installs Debian's chromium); elsewhere it says why it skips.
+const runIt = available || process.env.CI ? it : it.skip;
+if (!available && !process.env.CI) {
+  console.warn(
+    `dashboard browser test skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM_PATH)`,
+  );
+}
+const artifacts = join(packageRoot, '.artifacts');
+
+describe('the dashboard in headless Chromium', { timeout: 60_000 }, () => {
+  let emulator: RunningEmulator;
+  let browser: Browser | undefined;
+  let profile = '';
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ logLevel: false });
+    if (!available) return;
+    profile = mkdtempSync(join(tmpdir(), 'bookings-chromium-'));
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--user-data-dir=${profile}`,
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await emulator?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  runIt('creates an appointment from the form, shows the delivery live, and redelivers it', async () => {
+    if (!browser) throw new Error(`Chromium is required in CI and was not found at ${chromiumPath}`);
+    const inbox = `${emulator.url}/_emulator/inbox/dashboard`;
+    expect((await emulator.subscribe({ url: inbox, trigger: 'created' })).status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`${emulator.url}/_emulator/ui`);
+    await expect.poll(() => page.textContent('#message')).toContain('Connected');
+    expect(await page.textContent('#mailboxes')).toContain('1 of 5 flows');
+
+    // Keyboard only: tab into the form and fill it.
+    await page.focus('#create-mailbox');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2026-01-06T09:00');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Jordan Miller');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('jordan@example.com');
+    await page.keyboard.press('Enter');
+    const row = page.locator('#journal li').first();
+    await expect.poll(() => row.textContent()).toContain('delivered');
+    expect(await row.textContent()).toContain('1 attempt(s)');
+
+    await row.getByRole('button', { name: /Redeliver/ }).click();
+    await expect.poll(() => row.textContent()).toContain('2 attempt(s)');
+    const received = (await (await fetch(inbox)).json()) as {
+      messages: Array<{ body: { CustomerName: string } }>;
+    };
+    expect(received.messages.map((message) => message.body.CustomerName)).toEqual([
+      'Jordan Miller',
+      'Jordan Miller',
+    ]);
+
+    // The quirk switches act on the emulator.
+    await page.check('#quirk-update-fires-on-create');
+    await expect
+      .poll(
+        async () =>
+          (await (await fetch(`${emulator.url}/_emulator/quirks`)).json())['update-fires-on-create'],
+      )
+      .toBe(true);
+
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+    // Nothing beyond the emulator itself.
+    expect(requests.filter((url) => !url.startsWith(emulator.url))).toEqual([]);
+  });
+});
