@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { ConfigError } from './config/config-error.js';
+import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { controlRoutes } from './routes/control.js';

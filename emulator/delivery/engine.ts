@@ -85,6 +85,12 @@ export class DeliveryEngine {
   /** A delivery held back by a reorder fault, per subscription, released after the next one. */
   private readonly held = new Map<string, { deliveryId: string; timer: TimerHandle }>();
   private readonly abort = new AbortController();
+  /** Overtaking delivery -> the subscription whose held delivery goes once it has been attempted. */
+  private readonly releaseAfter = new Map<string, string>();
+  /** Deliveries with an attempt on the wire, and redeliveries asked for meanwhile. */
+  private readonly attempting = new Set<string>();
+  private readonly redeliverLater = new Map<string, { url?: string }>();
+  private closing: Promise<void> | undefined;
   /** Where the current round of attempts began: a redelivery gets a fresh retry budget. */
   private readonly roundStart = new Map<string, number>();
   private closed = false;
@@ -108,7 +114,7 @@ export class DeliveryEngine {
     };
     if (this.unsettled.size >= this.deps.limits.maxPending) {
       delivery.status = 'failed';
-      delivery.refused = `not sent: ${this.unsettled.size} deliveries are already waiting (the limit is ${this.deps.limits.maxPending}); a receiver is slow or down`;
+      delivery.refused = this.queueFullReason();
     }
     this.deps.store.insert(delivery);
     this.deps.events.emit('delivery:queued', delivery);
@@ -125,6 +131,7 @@ export class DeliveryEngine {
   redeliver(deliveryId: string, options: { url?: string; renewId?: boolean } = {}): Delivery {
     const original = this.read(deliveryId);
     if (!original) throw errors.deliveryNotFound(deliveryId);
+    const full = this.unsettled.size >= this.deps.limits.maxPending;
     if (options.renewId) {
       const copy: Delivery = {
         ...original,
@@ -137,24 +144,52 @@ export class DeliveryEngine {
       };
       delete copy.nextAttemptAt;
       delete copy.refused;
+      if (full) {
+        copy.status = 'failed';
+        copy.refused = this.queueFullReason();
+      }
       this.deps.store.insert(copy);
       this.deps.events.emit('delivery:queued', copy);
+      if (full) {
+        this.deps.events.emit('delivery:settled', copy);
+        return copy;
+      }
       this.track(copy);
       this.startSoon(copy.deliveryId);
       return copy;
     }
+    if (full && !this.unsettled.has(deliveryId)) {
+      throw errors.invalidControlRequest(
+        `Cannot redeliver now: ${this.queueFullReason()}. Try again when receivers catch up.`,
+      );
+    }
+    if (this.attempting.has(deliveryId)) {
+      // The attempt on the wire finishes first; the redelivery follows it with the next number.
+      this.redeliverLater.set(deliveryId, options.url === undefined ? {} : { url: options.url });
+      return original;
+    }
+    this.restart(deliveryId, options.url);
+    return original;
+  }
+
+  private restart(deliveryId: string, url: string | undefined): void {
+    const delivery = this.read(deliveryId);
+    if (!delivery) return;
     const timer = this.timers.get(deliveryId);
     if (timer) this.deps.clock.clearTimer(timer);
     this.timers.delete(deliveryId);
-    original.status = 'pending';
-    this.roundStart.set(deliveryId, original.attempts.length);
-    if (options.url) original.url = options.url;
-    delete original.nextAttemptAt;
-    delete original.refused;
-    this.deps.store.save(original);
-    this.track(original);
+    delivery.status = 'pending';
+    this.roundStart.set(deliveryId, delivery.attempts.length);
+    if (url) delivery.url = url;
+    delete delivery.nextAttemptAt;
+    delete delivery.refused;
+    this.deps.store.save(delivery);
+    this.track(delivery);
     this.startSoon(deliveryId);
-    return original;
+  }
+
+  private queueFullReason(): string {
+    return `not sent: ${this.unsettled.size} deliveries are already waiting (the limit is ${this.deps.limits.maxPending}); a receiver is slow or down`;
   }
 
   /** After a restart on a durable store: every delivery not yet settled goes out again (at least once). */
@@ -204,7 +239,12 @@ export class DeliveryEngine {
   }
 
   /** Lets attempts on the wire finish for up to `drainMs`, then aborts them; nothing new starts. */
-  async close(drainMs = 5_000): Promise<void> {
+  close(drainMs = 5_000): Promise<void> {
+    this.closing ??= this.shutDown(drainMs);
+    return this.closing;
+  }
+
+  private async shutDown(drainMs: number): Promise<void> {
     this.closed = true;
     for (const handle of this.timers.values()) this.deps.clock.clearTimer(handle);
     this.timers.clear();
@@ -246,8 +286,8 @@ export class DeliveryEngine {
     } else {
       this.startSoon(delivery.deliveryId);
     }
-    // The held one goes after the delivery that overtook it.
-    if (previouslyHeld) setImmediate(() => this.release(delivery.webhookId));
+    // The held one goes once the delivery that overtook it has been attempted.
+    if (previouslyHeld) this.releaseAfter.set(delivery.deliveryId, delivery.webhookId);
   }
 
   private release(webhookId: string): void {
@@ -280,12 +320,24 @@ export class DeliveryEngine {
       return Promise.resolve();
     }
     queue.running += 1;
+    this.attempting.add(deliveryId);
     const task = this.attempt(deliveryId)
       .catch((error: unknown) => {
         this.deps.log.error({ err: error, deliveryId }, 'delivery attempt crashed');
       })
       .finally(() => {
         queue.running -= 1;
+        this.attempting.delete(deliveryId);
+        const held = this.releaseAfter.get(deliveryId);
+        if (held !== undefined) {
+          this.releaseAfter.delete(deliveryId);
+          this.release(held);
+        }
+        const later = this.redeliverLater.get(deliveryId);
+        if (later !== undefined) {
+          this.redeliverLater.delete(deliveryId);
+          this.restart(deliveryId, later.url);
+        }
         const next = queue.waiting.shift();
         if (next !== undefined) void this.schedule(next);
       });
@@ -362,13 +414,8 @@ export class DeliveryEngine {
       ...(result.responseBodyExcerpt === undefined
         ? {}
         : { responseBodyExcerpt: result.responseBodyExcerpt }),
-      ...(result.error === undefined
-        ? options.duplicate
-          ? { error: 'duplicate sent by an injected fault' }
-          : {}
-        : {
-            error: options.duplicate ? `duplicate sent by an injected fault: ${result.error}` : result.error,
-          }),
+      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(options.duplicate ? { duplicate: true } : {}),
     };
     delivery.attempts.push(attempt);
     this.deps.store.save(delivery);
@@ -390,7 +437,7 @@ export class DeliveryEngine {
     const retryable = status === undefined || isRetryableStatus(status);
     const delays = this.deps.retryPolicy().delaysMs;
     const round = delivery.attempts.slice(this.roundStart.get(delivery.deliveryId) ?? 0);
-    const retriesSoFar = round.filter((candidate) => !candidate.error?.startsWith('duplicate')).length - 1;
+    const retriesSoFar = round.filter((candidate) => !candidate.duplicate).length - 1;
     if (retryable && retriesSoFar < delays.length && !this.closed) {
       const delay = Math.max(delays[retriesSoFar] ?? 0, Math.min(outcome.retryAfterMs ?? 0, maxRetryAfterMs));
       attempt.outcome = 'retry';

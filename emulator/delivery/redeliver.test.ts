@@ -368,6 +368,8 @@ describe('redelivery', () => {
       const settled = recordSettled(target);
 
       await redeliverOk(target, inFlight?.deliveryId ?? '');
+      // The redelivery waits for the attempt on the wire, then goes out as the next attempt.
+      holding.releaseAll();
       await holding.waitFor(2);
       holding.releaseAll();
       await settled.waitFor(1);

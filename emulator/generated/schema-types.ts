@@ -360,10 +360,14 @@ export interface DeliveryAttempt {
   responseBodyExcerpt?: string;
   latencyMs: number;
   /**
-   * Network error or timeout, when there was no HTTP answer.
+   * Why the attempt got no usable answer: a network error, a timeout, or a redirect that was not followed.
    */
   error?: string;
   outcome: 'delivered' | 'retry' | 'failed';
+  /**
+   * A second copy sent by an injected duplicate fault; it does not count towards retries.
+   */
+  duplicate?: boolean;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
