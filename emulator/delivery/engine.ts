@@ -416,6 +416,7 @@ export class DeliveryEngine {
         : { responseBodyExcerpt: result.responseBodyExcerpt }),
       ...(result.error === undefined ? {} : { error: result.error }),
       ...(options.duplicate ? { duplicate: true } : {}),
+      ...(fault?.action === 'truncate' ? { truncated: true } : {}),
     };
     delivery.attempts.push(attempt);
     this.deps.store.save(delivery);

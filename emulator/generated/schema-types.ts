@@ -368,6 +368,10 @@ export interface DeliveryAttempt {
    * A second copy sent by an injected duplicate fault; it does not count towards retries.
    */
   duplicate?: boolean;
+  /**
+   * Only half the body was sent, by an injected truncate fault.
+   */
+  truncated?: boolean;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
