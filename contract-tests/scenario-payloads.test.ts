@@ -24,8 +24,10 @@ describe('every payload the emulator delivers while running the scenario library
         expect(registry.check(schemaId('appointment-data'), delivery.payload), where).toEqual([]);
         expect(registry.check(schemaId('appointment-data.emulator'), delivery.payload), where).toEqual([]);
         // What went over the wire is the payload that was judged.
-        for (const attempt of delivery.attempts)
-          expect(JSON.parse(attempt.requestBody), where).toEqual(delivery.payload);
+        for (const attempt of delivery.attempts) {
+          // A truncate fault cuts the body on purpose, and the journal says so.
+          if (!attempt.truncated) expect(JSON.parse(attempt.requestBody), where).toEqual(delivery.payload);
+        }
       }
     },
   );
