@@ -678,6 +678,17 @@ export interface BusinessList {
   webhookLimit: number;
 }
 /**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Info".
+ */
+export interface Info {
+  version: string;
+  /**
+   * How the emulator reaches itself (for inbox URLs a flow subscribes): its own listening port on loopback, which differs from the URL a client uses when it runs in a container.
+   */
+  selfUrl: string;
+}
+/**
  * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
  */
 export interface ErrorResponse {

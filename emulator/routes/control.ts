@@ -11,12 +11,13 @@ import type {
   Fault,
   FaultList,
   FlowList,
+  Info,
   Quirks,
   RedeliverManyRequest,
   RedeliverRequest,
   ResetRequest,
 } from '../generated/schema-types.js';
-import { schemasDir } from '../paths.js';
+import { packageVersion, schemasDir } from '../paths.js';
 import { schemaId } from '../schemas/registry.js';
 import type { DeliveryFilter } from '../state/store.js';
 
@@ -37,6 +38,15 @@ const deliveryStatuses = new Set(['pending', 'retrying', 'delivered', 'failed'])
 /** The emulator's own API (DESIGN.md), registered under /_emulator. */
 export async function controlRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/info', async (request): Promise<Info> => {
+    const address = request.server.server.address();
+    const selfUrl =
+      typeof address === 'object' && address
+        ? `http://127.0.0.1:${address.port}`
+        : `${request.protocol}://${request.host}`;
+    return { version: packageVersion, selfUrl };
+  });
 
   app.get(
     '/flows',

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { EmulatorOptions } from '../../config/options.js';
 import { parseQuirkSetting, quirkNames } from '../../config/quirks.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
@@ -6,7 +6,7 @@ import type { QuirkName } from '../../generated/schema-types.js';
 import { triggerApiBase } from '../../routes/trigger-api.js';
 import { type RunningEmulator, startEmulator } from '../../start.js';
 import { bannerCredentials } from '../demo-credentials.js';
-import { collect, parseChoice, parsePort } from '../flags.js';
+import { parseChoice, parsePort } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
 interface StartFlags {
@@ -19,6 +19,16 @@ interface StartFlags {
   retryPolicy?: string;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   quiet?: boolean;
+}
+
+function collectCommaSeparated(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  ];
 }
 
 function banner(running: RunningEmulator): string {
@@ -94,29 +104,53 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('Serve the Bookings trigger API, Graph-shaped appointment actions and the control API.')
-    .option('--port <port>', 'port to listen on; 0 takes a free port', parsePort, 4780)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
-    .option('--seed <file>', 'seed file (YAML or JSON); default: the built-in demo seed')
-    .option(
-      '--data-dir <dir>',
-      'keep subscriptions, appointments and pending deliveries in SQLite here (survives a kill)',
+    // Every setting can also come from the environment (containers); a flag wins over its variable.
+    .addOption(
+      new Option('--port <port>', 'port to listen on; 0 takes a free port')
+        .env('BOOKINGS_EMULATOR_PORT')
+        .argParser(parsePort)
+        .default(4780),
     )
-    .option(
-      '--profile <profile>',
-      'allowlist profile: default (adds localhost) or strict',
-      parseChoice(['default', 'strict'] as const),
-      'default',
+    .addOption(
+      new Option('--host <host>', 'address to bind').env('BOOKINGS_EMULATOR_HOST').default('127.0.0.1'),
     )
-    .option('--quirk <name=on|off>', `switch a quirk (repeatable): ${quirkNames.join(', ')}`, collect, [])
-    .option(
-      '--retry-policy <name>',
-      `${Object.keys(namedRetryPolicies).join(', ')} or delays such as 1s,5s,30s`,
+    .addOption(
+      new Option('--seed <file>', 'seed file (YAML or JSON); default: the built-in demo seed').env(
+        'BOOKINGS_EMULATOR_SEED',
+      ),
     )
-    .option(
-      '--log-level <level>',
-      'request log level',
-      parseChoice(['silent', 'error', 'warn', 'info', 'debug'] as const),
-      'warn',
+    .addOption(
+      new Option(
+        '--data-dir <dir>',
+        'keep subscriptions, appointments and pending deliveries in SQLite here (survives a kill)',
+      ).env('BOOKINGS_EMULATOR_DATA_DIR'),
+    )
+    .addOption(
+      new Option('--profile <profile>', 'allowlist profile: default (adds localhost) or strict')
+        .env('BOOKINGS_EMULATOR_PROFILE')
+        .argParser(parseChoice(['default', 'strict'] as const))
+        .default('default'),
+    )
+    .addOption(
+      new Option(
+        '--quirk <name=on|off>',
+        `switch a quirk (repeatable; comma-separated in the variable): ${quirkNames.join(', ')}`,
+      )
+        .env('BOOKINGS_EMULATOR_QUIRKS')
+        .argParser(collectCommaSeparated)
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        '--retry-policy <name>',
+        `${Object.keys(namedRetryPolicies).join(', ')} or delays such as 1s,5s,30s`,
+      ).env('BOOKINGS_EMULATOR_RETRY_POLICY'),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'request log level')
+        .env('BOOKINGS_EMULATOR_LOG_LEVEL')
+        .argParser(parseChoice(['silent', 'error', 'warn', 'info', 'debug'] as const))
+        .default('warn'),
     )
     .option('--quiet', 'print only the listening line')
     .action(async (flags: StartFlags) => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClockState, Delivery, DeliveryList } from '../../generated/schema-types.js';
+import type { ClockState, Delivery, DeliveryList, Info } from '../../generated/schema-types.js';
 import type { DeliveryFilter } from '../../state/store.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
 
@@ -14,7 +14,12 @@ export class RemoteTargetError extends Error {}
  * was started.
  */
 export class RemoteTarget implements ScenarioTarget {
-  private constructor(readonly baseUrl: string) {}
+  /** Where flows reach the emulator's inbox: its own loopback address, not ours (it may be in a container). */
+  baseUrl: string;
+
+  private constructor(private readonly url: string) {
+    this.baseUrl = url;
+  }
 
   static async connect(url: string, setup: TargetSetup): Promise<RemoteTarget> {
     const target = new RemoteTarget(url.replace(/\/+$/, ''));
@@ -29,6 +34,8 @@ export class RemoteTarget implements ScenarioTarget {
     const reset = await target.call('POST', '/_emulator/reset', {
       body: { seed: setup.seed, quirks: setup.quirks, idSeed: setup.idSeed },
     });
+    const info = await target.call('GET', '/_emulator/info');
+    if (info.status === 200) target.baseUrl = (info.body as Info).selfUrl;
     if (reset.status !== 204) {
       throw new RemoteTargetError(`the emulator at ${url} refused to reset: ${JSON.stringify(reset.body)}`);
     }
@@ -42,7 +49,7 @@ export class RemoteTarget implements ScenarioTarget {
   ): Promise<TargetResponse> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await fetch(`${this.baseUrl}${path}`, {
+    const response = await fetch(`${this.url}${path}`, {
       method,
       headers,
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
