@@ -1,6 +1,6 @@
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { unsignedJwt } from '../cli/demo-credentials.js';
-import { loadBuiltInSeed, validateSeed } from '../config/seed-loader.js';
+import { loadBuiltInSeed, loadSeedFile, validateSeed } from '../config/seed-loader.js';
 import type { QuirkName, Seed } from '../generated/schema-types.js';
 
 export const defaultImage = 'localhost/bookings-emulator:dev';
@@ -20,10 +20,10 @@ export class BookingsEmulatorContainer extends GenericContainer {
     this.withExposedPorts(port).withWaitStrategy(Wait.forHttp('/_emulator/health', port).forStatusCode(200));
   }
 
-  /** A seed object (validated here, so mistakes surface before a container starts). */
-  withSeed(seed: Seed): this {
-    this.seed = validateSeed(seed, 'withSeed()');
-    this.withCopyContentToContainer([{ content: JSON.stringify(seed), target: seedPath }]);
+  /** A seed object or the path of a seed file (validated here, so mistakes surface before a container starts). */
+  withSeed(seed: Seed | string): this {
+    this.seed = typeof seed === 'string' ? loadSeedFile(seed) : validateSeed(seed, 'withSeed()');
+    this.withCopyContentToContainer([{ content: JSON.stringify(this.seed), target: seedPath }]);
     this.withEnvironment({ BOOKINGS_EMULATOR_SEED: seedPath });
     return this;
   }
