@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { seededRandom } from './random.js';
 
 /** Makes ids; seeded, it repeats the same sequence, so a scenario run repeats byte for byte. */
 export interface IdGenerator {
   uuid(): string;
   /** Starts the sequence again from `seed` (random ids when undefined). */
   reseed(seed: number | undefined): void;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function createIdGenerator(seed?: number): IdGenerator {
@@ -31,7 +21,7 @@ export function createIdGenerator(seed?: number): IdGenerator {
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     },
     reseed(next) {
-      random = next === undefined ? undefined : mulberry32(next);
+      random = next === undefined ? undefined : seededRandom(next);
     },
   };
   generator.reseed(seed);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { unsignedJwt } from '../cli/demo-credentials.js';
 import { parseDuration } from '../delivery/retry-policy.js';
+import { subscribePath, subscribeRequest } from '../domain/triggers.js';
 import type {
   BookingAppointment,
   ChangeType,
@@ -9,18 +10,6 @@ import type {
   ErrorResponse,
   Trigger,
 } from '../generated/schema-types.js';
-import { triggerApiBase } from '../routes/trigger-api.js';
-
-const changeTypes: Record<Trigger, ChangeType> = {
-  created: 'Created',
-  updated: 'Updated',
-  cancelled: 'Deleted',
-};
-const triggerPaths: Record<Trigger, string> = {
-  created: 'AppointmentCreated',
-  updated: 'AppointmentUpdated',
-  cancelled: 'AppointmentDeleted',
-};
 
 export interface SubscribeInput {
   /** The flow's callback URL. */
@@ -112,21 +101,11 @@ export function createHandle(app: FastifyInstance): EmulatorHandle {
       const upn = input.as ?? administrator(mailbox);
       const token = tokens[upn] ?? unsignedJwt(upn);
       const trigger = input.trigger ?? 'created';
-      const list = Array.isArray(trigger) ? trigger : [trigger];
-      const path = Array.isArray(trigger)
-        ? `${triggerApiBase}/bookingBusinesses/${encodeURIComponent(mailbox)}/webhook/`
-        : `${triggerApiBase}/bookingBusinesses/${encodeURIComponent(mailbox)}/webhook/${triggerPaths[trigger]}`;
       const response = await app.inject({
         method: 'POST',
-        url: path,
+        url: subscribePath(mailbox, trigger),
         headers: { authorization: `Bearer ${token}` },
-        payload: {
-          webhook: {
-            notification_url: input.url,
-            resource: 'Appointments',
-            change_type: list.map((t) => changeTypes[t]),
-          },
-        },
+        payload: subscribeRequest(input.url, trigger),
       });
       const location = response.headers.location as string | undefined;
       const result: SubscribeResult = { status: response.statusCode };

@@ -6,18 +6,7 @@ import type {
   InboxFault,
   TriggerApiFault,
 } from '../generated/schema-types.js';
-
-/** A small seeded generator (mulberry32): the same seed fires the same faults, so a failing run repeats. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../random.js';
 
 /**
  * Injected failures (DESIGN.md control API `faults`), consumed one call at a time. Without a

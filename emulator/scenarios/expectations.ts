@@ -1,4 +1,5 @@
-import type { ChangeType, Delivery, Expectation, Trigger } from '../generated/schema-types.js';
+import { triggerOf } from '../domain/triggers.js';
+import type { Delivery, Expectation } from '../generated/schema-types.js';
 
 /** One difference between what a step expected and what happened. */
 export interface FieldDiff {
@@ -8,18 +9,6 @@ export interface FieldDiff {
   actual: unknown;
   problem: 'different' | 'missing' | 'unexpected';
 }
-
-export const changeTypeOf: Record<Trigger, ChangeType> = {
-  created: 'Created',
-  updated: 'Updated',
-  cancelled: 'Deleted',
-};
-
-export const triggerOf: Record<ChangeType, Trigger> = {
-  Created: 'created',
-  Updated: 'updated',
-  Deleted: 'cancelled',
-};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { unsignedJwt } from '../cli/demo-credentials.js';
 import { quirkDefaults } from '../config/quirks.js';
+import { changeTypeOf, subscribePath, subscribeRequest } from '../domain/triggers.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
   AppointmentFields,
@@ -15,7 +16,7 @@ import type {
   Step,
 } from '../generated/schema-types.js';
 import { triggerApiBase } from '../routes/trigger-api.js';
-import { changeTypeOf, evaluate, type FieldDiff } from './expectations.js';
+import { evaluate, type FieldDiff } from './expectations.js';
 import { type LoadedScenario, stepVerb } from './load.js';
 import type { ScenarioResult, StepFailure } from './results.js';
 import { LocalTarget } from './targets/local.js';
@@ -59,12 +60,6 @@ interface RefState {
   mailbox: string;
   ids: string[];
 }
-
-const triggerPaths = {
-  created: 'AppointmentCreated',
-  updated: 'AppointmentUpdated',
-  cancelled: 'AppointmentDeleted',
-};
 
 /** Runs one scenario from a fresh state; never throws for a scenario's own mistakes. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<ScenarioResult> {
@@ -249,18 +244,8 @@ class ScenarioRun {
   private async subscribe(name: string, expectation: CallExpectation | undefined): Promise<void> {
     const state = this.flowState(name);
     const { flow } = state;
-    const mailbox = encodeURIComponent(flow.mailbox);
-    const triggers = Array.isArray(flow.trigger) ? flow.trigger : [flow.trigger];
-    const path = Array.isArray(flow.trigger)
-      ? `${triggerApiBase}/bookingBusinesses/${mailbox}/webhook/`
-      : `${triggerApiBase}/bookingBusinesses/${mailbox}/webhook/${triggerPaths[flow.trigger]}`;
-    const body = {
-      webhook: {
-        notification_url: this.flowUrl(flow),
-        resource: 'Appointments',
-        change_type: triggers.map((trigger) => changeTypeOf[trigger]),
-      },
-    };
+    const path = subscribePath(flow.mailbox, flow.trigger);
+    const body = subscribeRequest(this.flowUrl(flow), flow.trigger);
     const response = await this.call('POST', path, body, ScenarioRun.bearer(flow), expectation);
     if (response.status < 200 || response.status >= 300) return;
     const location = response.headers.location;
