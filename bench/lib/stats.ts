@@ -1,0 +1,19 @@
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+
+export const median = (values: readonly number[]) => percentile(values, 50);
+
+/** Runs `task` repeatedly for `ms` of wall time and returns how many times per second it ran. */
+export async function ratePerSecond(ms: number, task: () => Promise<void> | void): Promise<number> {
+  const start = performance.now();
+  let count = 0;
+  while (performance.now() - start < ms) {
+    await task();
+    count += 1;
+  }
+  return count / ((performance.now() - start) / 1000);
+}

@@ -1,0 +1,324 @@
+/**
+ * `npm run bench`: each figure beside a baseline measured in the same run, on loopback, bounded in
+ * time. Prints one table and writes bench/RESULTS.md. Targets are checked here, never in tests.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { generateSync } from 'json-schema-faker';
+import { request } from 'undici';
+import { buildApp } from '../emulator/app.js';
+import { fakeAppointmentData } from '../emulator/fakes/appointment-data.js';
+import { loadSchemaDocument } from '../emulator/fakes/schema-documents.js';
+import { packageRoot } from '../emulator/paths.js';
+import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
+import { startEmulator } from '../emulator/start.js';
+import { load } from './lib/load.js';
+import { startCountingReceiver } from './lib/receiver.js';
+import { median, percentile, ratePerSecond } from './lib/stats.js';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+interface Row {
+  figure: string;
+  value: string;
+  baseline: string;
+  ratio: number;
+  target: string;
+  met: boolean;
+}
+
+const rows: Row[] = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+const admin = { authorization: 'Bearer admin-token', 'content-type': 'application/json' };
+const cli = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');
+const appointment = (hour: number) => ({
+  serviceId: 'svc1',
+  startDateTime: {
+    dateTime: new Date(Date.UTC(2026, 0, 6, 0) + hour * 3_600_000).toISOString(),
+    timeZone: 'UTC',
+  },
+  customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+});
+
+/** Milliseconds from spawning `args` until GET /_emulator/health answers. */
+async function timeToHealthy(args: string[]): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk;
+      const match = /listening on (\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.on('close', (code) => reject(new Error(`exited ${code}: ${output}`)));
+  });
+  for (;;) {
+    try {
+      if ((await request(`${url}/_emulator/health`)).statusCode === 200) break;
+    } catch {}
+  }
+  const elapsed = performance.now() - started;
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  return elapsed;
+}
+
+async function startup(): Promise<void> {
+  const ours: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    ours.push(await timeToHealthy([cli, 'start', '--port', '0', '--quiet']));
+    bare.push(await timeToHealthy([join(packageRoot, 'bench', 'baselines', 'hello-fastify.mjs')]));
+  }
+  const ratio = median(ours) / median(bare);
+  rows.push({
+    figure: 'start to healthy, median of 10',
+    value: `${fmt(median(ours))} ms`,
+    baseline: `${fmt(median(bare))} ms (bare Fastify)`,
+    ratio,
+    target: '≤ 1.5x',
+    met: ratio <= 1.5,
+  });
+}
+
+async function subscribeThroughput(): Promise<void> {
+  const emulator = await startEmulator({ webhookLimit: 1_000_000_000 });
+  const body = JSON.stringify({
+    webhook: {
+      notification_url: 'http://127.0.0.1:9/flow',
+      resource: 'Appointments',
+      change_type: ['Created'],
+    },
+  });
+  const ours = await load({
+    origin: emulator.url,
+    connections: 32,
+    durationMs: 5_000,
+    request: () => ({
+      method: 'POST',
+      path: '/BookingsService/api/V1/bookingBusinesses/lunch%40contoso.example/webhook/AppointmentCreated',
+      headers: admin,
+      body,
+    }),
+  });
+  await emulator.close();
+  const bareApp = (await import('fastify')).default();
+  bareApp.post('/subscribe', async () => ({ webhookId: '00000000-0000-4000-8000-000000000000' }));
+  const bareUrl = await bareApp.listen({ port: 0, host: '127.0.0.1' });
+  const bare = await load({
+    origin: bareUrl,
+    connections: 32,
+    durationMs: 5_000,
+    request: () => ({ method: 'POST', path: '/subscribe', headers: admin, body }),
+  });
+  await bareApp.close();
+  const ratio = ours.perSecond / bare.perSecond;
+  rows.push({
+    figure: 'subscribe calls per second (32 connections)',
+    value: fmt(ours.perSecond),
+    baseline: `${fmt(bare.perSecond)} (bare Fastify route)`,
+    ratio,
+    target: '≥ 0.6x',
+    met: ratio >= 0.6,
+  });
+}
+
+/** Raw POSTs of one payload from undici to the receiver, 32 at a time: the delivery baseline. */
+async function rawPostsPerSecond(url: string, payload: string, count: number): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next += 1;
+      const response = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: payload,
+      });
+      await response.body.dump();
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return count / ((performance.now() - started) / 1000);
+}
+
+async function deliveryThroughput(flows: number, changes: number): Promise<void> {
+  const receiver = await startCountingReceiver();
+  const app = await buildApp({ maxPendingDeliveries: 1_000_000, perOriginConcurrency: 32 });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  for (let i = 0; i < flows; i++) {
+    await app.inject({
+      method: 'POST',
+      url: '/BookingsService/api/V1/bookingBusinesses/lunch%40contoso.example/webhook/AppointmentCreated',
+      headers: admin,
+      payload: {
+        webhook: {
+          notification_url: `${receiver.url}/flow-${i}`,
+          resource: 'Appointments',
+          change_type: ['Created'],
+        },
+      },
+    });
+  }
+  const started = performance.now();
+  for (let i = 0; i < changes; i++) {
+    await app.inject({
+      method: 'POST',
+      url: '/v1.0/solutions/bookingBusinesses/lunch@contoso.example/appointments',
+      payload: appointment(i),
+    });
+  }
+  await receiver.waitFor(changes * flows);
+  const ours = (changes * flows) / ((performance.now() - started) / 1000);
+  const sample = app.emulator.store.deliveries.list()[0]?.attempts[0]?.requestBody ?? '{}';
+  await app.close();
+  const bare = await rawPostsPerSecond(`${receiver.url}/raw`, sample, changes * flows);
+  await receiver.close();
+  const ratio = ours / bare;
+  rows.push({
+    figure: `deliveries per second, ${flows} flow(s), ${fmt(changes)} changes`,
+    value: fmt(ours),
+    baseline: `${fmt(bare)} (raw undici POSTs)`,
+    ratio,
+    target: '≥ 0.5x',
+    met: ratio >= 0.5,
+  });
+}
+
+async function latency(): Promise<void> {
+  const receiver = await startCountingReceiver();
+  const app = await buildApp({});
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.inject({
+    method: 'POST',
+    url: '/BookingsService/api/V1/bookingBusinesses/lunch%40contoso.example/webhook/AppointmentCreated',
+    headers: admin,
+    payload: {
+      webhook: {
+        notification_url: `${receiver.url}/flow`,
+        resource: 'Appointments',
+        change_type: ['Created'],
+      },
+    },
+  });
+  const ours: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const before = performance.now();
+    await app.inject({
+      method: 'POST',
+      url: '/v1.0/solutions/bookingBusinesses/lunch@contoso.example/appointments',
+      payload: appointment(i),
+    });
+    await receiver.waitFor(i + 1);
+    ours.push(performance.now() - before);
+  }
+  const sample = app.emulator.store.deliveries.list()[0]?.attempts[0]?.requestBody ?? '{}';
+  await app.close();
+  const bare: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const before = performance.now();
+    const response = await request(`${receiver.url}/raw`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: sample,
+    });
+    await response.body.dump();
+    bare.push(performance.now() - before);
+  }
+  await receiver.close();
+  const ratio = percentile(ours, 99) / percentile(bare, 99);
+  rows.push({
+    figure: 'change-to-delivery latency p50 / p99 (sequential)',
+    value: `${fmt(median(ours), 2)} / ${fmt(percentile(ours, 99), 2)} ms`,
+    baseline: `${fmt(median(bare), 2)} / ${fmt(percentile(bare, 99), 2)} ms (one raw POST)`,
+    ratio,
+    target: 'p99 < 5x',
+    met: ratio < 5,
+  });
+}
+
+async function validation(): Promise<void> {
+  const payload = fakeAppointmentData({ seed: 1 }).next().value;
+  const registry = getSchemaRegistry();
+  const ours = await ratePerSecond(2_000, () => {
+    registry.check(schemaId('appointment-data.emulator'), payload);
+  });
+  // The same options the registry uses, so the ratio is the registry's own overhead.
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
+  addFormats(ajv);
+  ajv.addSchema(loadSchemaDocument('appointment-data') as object);
+  const validate = ajv.compile(loadSchemaDocument('appointment-data.emulator') as object);
+  const bare = await ratePerSecond(2_000, () => {
+    validate(payload);
+  });
+  const ratio = ours / bare;
+  rows.push({
+    figure: 'payload validations per second (emulator profile)',
+    value: fmt(ours),
+    baseline: `${fmt(bare)} (ajv on the same schema)`,
+    ratio,
+    target: '≥ 0.9x',
+    met: ratio >= 0.9,
+  });
+}
+
+async function fakes(): Promise<void> {
+  const generator = fakeAppointmentData({ seed: 1 });
+  const ours = await ratePerSecond(2_000, () => {
+    generator.next();
+  });
+  const document = loadSchemaDocument('appointment-data');
+  let seed = 1;
+  const bare = await ratePerSecond(2_000, () => {
+    generateSync(document as Parameters<typeof generateSync>[0], { seed: seed++ });
+  });
+  const ratio = ours / bare;
+  rows.push({
+    figure: 'fake payloads per second',
+    value: fmt(ours),
+    baseline: `${fmt(bare)} (json-schema-faker alone)`,
+    ratio,
+    target: '≥ 0.8x',
+    met: ratio >= 0.8,
+  });
+}
+
+const figures: Array<[string, () => Promise<void>]> = [
+  ['startup', startup],
+  ['subscribe', subscribeThroughput],
+  ['delivery-1', () => deliveryThroughput(1, 2_000)],
+  ['delivery-5', () => deliveryThroughput(5, 1_000)],
+  ['latency', latency],
+  ['validation', validation],
+  ['fake', fakes],
+];
+
+const only = process.argv.slice(2);
+for (const [name, run] of figures) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  process.stderr.write(`measuring ${name}…\n`);
+  await run();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const table = [
+  '| figure | value | baseline (same run) | ratio | target | met |',
+  '|---|---|---|---|---|---|',
+  ...rows.map(
+    (row) =>
+      `| ${row.figure} | ${row.value} | ${row.baseline} | ${fmt(row.ratio, 2)}x | ${row.target} | ${row.met ? 'yes' : 'NO'} |`,
+  ),
+].join('\n');
+process.stdout.write(`${table}\n\nmachine: ${machine}\n`);
+if (only.length === 0) {
+  writeFileSync(
+    join(packageRoot, 'bench', 'RESULTS.md'),
+    `# Benchmark results\n\nLatest \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}.\n\n${table}\n`,
+  );
+}
