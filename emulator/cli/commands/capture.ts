@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { buildCaptureServer } from '../../contract/capture.js';
 import { parsePort } from '../flags.js';
 
 interface CaptureFlags {
@@ -21,6 +20,7 @@ export function registerCaptureCommand(program: Command): void {
       'replace names, e-mail addresses and phone numbers by stable fakes, keeping the shape',
     )
     .action(async (flags: CaptureFlags) => {
+      const { buildCaptureServer } = await import('../../contract/capture.js');
       const app = await buildCaptureServer({
         outDir: flags.out,
         redact: flags.redact ?? false,

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { compareWithEmulator, formatDrift } from '../../contract/drift.js';
 import { jsonFilesUnder, parseDocuments } from '../../contract/validate-files.js';
 import { UsageError } from '../usage-error.js';
 
@@ -12,7 +11,8 @@ export function registerDriftCommand(program: Command): void {
     )
     .argument('<dir>', 'a folder of captured payloads (*.json)')
     .option('--json', 'print the findings as JSON')
-    .action((dir: string, flags: { json?: boolean }) => {
+    .action(async (dir: string, flags: { json?: boolean }) => {
+      const { compareWithEmulator, formatDrift } = await import('../../contract/drift.js');
       let files: string[];
       try {
         files = jsonFilesUnder(dir);

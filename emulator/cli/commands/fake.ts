@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { fakeAppointmentData } from '../../fakes/appointment-data.js';
 import type { BookingKind } from '../../fakes/bookings.js';
 import { parseChoice } from '../flags.js';
 
@@ -40,7 +39,9 @@ export function registerFakeCommand(program: Command): void {
       'one-to-one or group (default: both)',
       parseChoice(['one-to-one', 'group'] as const),
     )
-    .action((flags: FakeFlags) => {
+    .action(async (flags: FakeFlags) => {
+      // Loaded on use: faker and json-schema-faker would slow every other command's start.
+      const { fakeAppointmentData } = await import('../../fakes/appointment-data.js');
       const seed = flags.seed ?? Math.floor(Math.random() * 1e9);
       if (flags.seed === undefined) process.stderr.write(`seed ${seed}\n`);
       const payloads = fakeAppointmentData({

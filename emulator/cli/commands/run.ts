@@ -6,7 +6,7 @@ import { jsonReport } from '../../scenarios/reporters/json.js';
 import { junitReport } from '../../scenarios/reporters/junit.js';
 import { prettyReport } from '../../scenarios/reporters/pretty.js';
 import { type ScenarioResult, summarise } from '../../scenarios/results.js';
-import { type RunOptions, runScenario } from '../../scenarios/runner.js';
+import type { RunOptions } from '../../scenarios/runner.js';
 import { formatDiagnostic } from '../../scenarios/source.js';
 import { collect, parseChoice } from '../flags.js';
 import { UsageError } from '../usage-error.js';
@@ -97,6 +97,8 @@ export function registerRunCommand(program: Command): void {
         }
       }
 
+      // Loaded here, not at start-up: the runner brings faker and the whole emulator with it.
+      const { runScenario } = await import('../../scenarios/runner.js');
       const onProgress = progressPrinter();
       const options: RunOptions = { flowUrls, ...(onProgress ? { onProgress } : {}) };
       if (flags.emulator !== undefined) options.emulatorUrl = flags.emulator;
