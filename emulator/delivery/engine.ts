@@ -13,7 +13,7 @@ import type {
 } from '../generated/schema-types.js';
 import type { IdGenerator } from '../ids.js';
 import { packageVersion } from '../paths.js';
-import type { SchemaRegistry } from '../schemas/registry.js';
+import type { SchemaRegistry, SchemaViolation } from '../schemas/registry.js';
 import { schemaId } from '../schemas/registry.js';
 import type { DeliveryStore } from '../state/store.js';
 import { isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
@@ -91,6 +91,7 @@ export class DeliveryEngine {
   private readonly attempting = new Set<string>();
   private readonly redeliverLater = new Map<string, { url?: string }>();
   private closing: Promise<void> | undefined;
+  private readonly checked = new WeakMap<AppointmentData, SchemaViolation[]>();
   /** Where the current round of attempts began: a redelivery gets a fresh retry budget. */
   private readonly roundStart = new Map<string, number>();
   private closed = false;
@@ -357,7 +358,7 @@ export class DeliveryEngine {
       this.deps.events.emit('delivery:settled', delivery);
       return;
     }
-    const violations = this.deps.schemas.check(schemaId('appointment-data.emulator'), delivery.payload);
+    const violations = this.payloadViolations(delivery.payload);
     if (violations.length > 0) {
       this.deps.log.error({ deliveryId, violations }, 'refused to send an invalid payload');
       delivery.status = 'failed';
@@ -453,6 +454,19 @@ export class DeliveryEngine {
     }
     delivery.status = 'failed';
     this.settle(delivery);
+  }
+
+  /**
+   * One check per payload, not per attempt: a change's payload is shared by every flow it goes to
+   * and never changes afterwards, so retries and redeliveries reuse the verdict.
+   */
+  private payloadViolations(payload: AppointmentData): SchemaViolation[] {
+    let violations = this.checked.get(payload);
+    if (!violations) {
+      violations = this.deps.schemas.check(schemaId('appointment-data.emulator'), payload);
+      this.checked.set(payload, violations);
+    }
+    return violations;
   }
 
   private track(delivery: Delivery): void {

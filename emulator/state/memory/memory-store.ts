@@ -12,9 +12,15 @@ const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
 
 class MemorySubscriptionStore implements SubscriptionStore {
   private readonly byId = new Map<string, Subscription>();
+  // Every subscribe and every appointment change asks for one mailbox's flows.
+  private readonly byMailbox = new Map<string, Map<string, Subscription>>();
 
   addWithinLimit(subscription: Subscription, limit: number): boolean {
-    if (this.listByMailbox(subscription.mailbox).length >= limit) return false;
+    const key = mailboxKey(subscription.mailbox);
+    const mailbox = this.byMailbox.get(key) ?? new Map<string, Subscription>();
+    if (mailbox.size >= limit) return false;
+    mailbox.set(subscription.webhookId, subscription);
+    this.byMailbox.set(key, mailbox);
     this.byId.set(subscription.webhookId, subscription);
     return true;
   }
@@ -24,12 +30,14 @@ class MemorySubscriptionStore implements SubscriptionStore {
   }
 
   remove(webhookId: string): boolean {
+    const subscription = this.byId.get(webhookId);
+    if (!subscription) return false;
+    this.byMailbox.get(mailboxKey(subscription.mailbox))?.delete(webhookId);
     return this.byId.delete(webhookId);
   }
 
   listByMailbox(mailbox: string): Subscription[] {
-    const key = mailboxKey(mailbox);
-    return [...this.byId.values()].filter((subscription) => mailboxKey(subscription.mailbox) === key);
+    return [...(this.byMailbox.get(mailboxKey(mailbox))?.values() ?? [])];
   }
 
   list(): Subscription[] {
@@ -38,6 +46,7 @@ class MemorySubscriptionStore implements SubscriptionStore {
 
   clear(): void {
     this.byId.clear();
+    this.byMailbox.clear();
   }
 }
 
