@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VirtualClock } from '../clock.js';
@@ -577,6 +579,37 @@ describe('delivery engine', () => {
       expect(journalled?.attempts[0]?.error).toMatch(/ECONNREFUSED/);
     });
 
+    it('gives up on a receiver that never answers after deliveryTimeoutMs and says so', async () => {
+      const silent = await startSilentServer();
+      try {
+        const target = await startVirtual({ retryPolicy: 'none', deliveryTimeoutMs: 300 });
+        await subscribeOk(target, `${silent.url}/flow`);
+        await create(target);
+        const [delivery] = await waitForSettled(target, 1);
+        expect(delivery?.status).toBe('failed');
+        expect(delivery?.attempts[0]?.error).toMatch(/timed out after 300 ms/);
+        expect(delivery?.attempts[0]).not.toHaveProperty('responseStatus');
+      } finally {
+        await silent.close();
+      }
+    });
+
+    it('close() cuts an attempt still on the wire after its drain time and journals why', async () => {
+      const silent = await startSilentServer();
+      try {
+        const target = await startVirtual({ deliveryTimeoutMs: 60_000 });
+        const attempts = recordAttempts(target);
+        await subscribeOk(target, `${silent.url}/flow`);
+        await create(target);
+        await silent.requested;
+        await target.emulator.deliveries.close(50);
+        const [first] = await attempts.waitFor(1);
+        expect(first?.attempt.error).toMatch(/aborted: the emulator was stopping$/);
+      } finally {
+        await silent.close();
+      }
+    });
+
     it("retryPolicy 'none' never retries", async () => {
       const target = await startVirtual({ retryPolicy: 'none' });
       const receiver = await newReceiver(() => ({ status: 500 }));
@@ -703,3 +736,29 @@ describe('delivery engine', () => {
     });
   });
 });
+
+/** A flow endpoint on 127.0.0.1 that reads the request and never answers. */
+async function startSilentServer(): Promise<{
+  url: string;
+  requested: Promise<void>;
+  close(): Promise<void>;
+}> {
+  let markRequested: () => void = () => {};
+  const requested = new Promise<void>((resolve) => {
+    markRequested = resolve;
+  });
+  const server = createServer((request) => {
+    request.resume();
+    markRequested();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requested,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
