@@ -68,6 +68,8 @@ export function createEmulatorContext(
     subscriptions: store.subscriptions,
     engine: deliveries,
     format: () => ({ quirks, timeFormat: config.timeFormat, durationUnit: config.durationUnit }),
+    allowlist: () => allowlist,
+    log,
   });
   const appointments = new AppointmentService({
     directory,

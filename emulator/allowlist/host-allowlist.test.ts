@@ -14,8 +14,9 @@ function expectRefused(verdict: ReturnType<typeof defaults.check>): void {
 }
 
 function expectAccepted(verdict: ReturnType<typeof defaults.check>, host: string): void {
-  expect(verdict).toEqual({ allowed: true, host });
+  expect(verdict).toMatchObject({ allowed: true, host });
   if (!verdict.allowed) return;
+  expect(new URL(verdict.url).hostname).toBe(host);
   expect(verdict.host).toBe(verdict.host.toLowerCase());
   expect(verdict.host.endsWith('.')).toBe(false);
 }
@@ -262,6 +263,18 @@ describe("custom list ['hooks.example.test', '*.corp.example']", () => {
 describe('policy beyond CONTRACT.md (docs/decisions/005)', () => {
   it('leading/trailing spaces around a URL are stripped by WHATWG parsing; the parsed host decides', () => {
     expectAccepted(defaults.check('  http://localhost/  '), 'localhost');
+  });
+
+  it('an accepted URL is handed back with the host as matched, so the host checked is the host called', () => {
+    const cases: Array<[string, string]> = [
+      ['http://localhost.:3000/a?b=c#d', 'http://localhost:3000/a?b=c#d'],
+      ['HTTPS://EMEA.Flow.Microsoft.COM./x', 'https://emea.flow.microsoft.com/x'],
+      ['http://127.0.0.1.:8080/', 'http://127.0.0.1:8080/'],
+      ['https://prod.logic.azure.com:443/x', 'https://prod.logic.azure.com/x'],
+    ];
+    for (const [written, called] of cases) {
+      expect(defaults.check(written)).toMatchObject({ allowed: true, url: called });
+    }
   });
 
   it('any @ in the authority is refused, even an empty userinfo (https://@host/)', () => {

@@ -18,7 +18,14 @@ export function profileAllowlist(profile: AllowlistProfile): string[] {
   return profile === 'strict' ? [...powerPlatformHosts] : [...powerPlatformHosts, ...loopbackHosts];
 }
 
-export type AllowlistVerdict = { allowed: true; host: string } | { allowed: false; reason: string };
+/**
+ * `url` is the URL to call: the parsed URL with the host exactly as matched (lower case, no
+ * trailing dot). `localhost.` is a DNS name that skips the hosts file, so calling the URL as
+ * written would reach another host than the one checked, or none.
+ */
+export type AllowlistVerdict =
+  | { allowed: true; host: string; url: string }
+  | { allowed: false; reason: string };
 
 export interface HostAllowlist {
   readonly patterns: readonly string[];
@@ -91,7 +98,8 @@ export function createHostAllowlist(patterns: readonly string[]): HostAllowlist 
       if (!frozen.some((pattern) => matches(pattern, host))) {
         return { allowed: false, reason: `host "${host}" matches no allowlisted pattern` };
       }
-      return { allowed: true, host };
+      parsed.hostname = host;
+      return { allowed: true, host, url: parsed.href };
     },
   };
 }

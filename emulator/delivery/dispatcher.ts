@@ -1,3 +1,4 @@
+import type { HostAllowlist } from '../allowlist/host-allowlist.js';
 import type { AppointmentChange } from '../domain/appointments.js';
 import { type PayloadFormat, toAppointmentData } from '../formatters/appointment-data.js';
 import type { Quirks, Subscription } from '../generated/schema-types.js';
@@ -8,6 +9,9 @@ export interface DispatcherDeps {
   subscriptions: SubscriptionStore;
   engine: DeliveryEngine;
   format: () => PayloadFormat;
+  /** The allowlist in force now (a reset may change it). */
+  allowlist: () => HostAllowlist;
+  log: { warn(object: object, message: string): void };
 }
 
 /** Which subscriptions an appointment change reaches: the mailbox's, by change_type (source [A]). */
@@ -33,9 +37,20 @@ export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChan
     );
     if (targets.length === 0) return;
     const payload = toAppointmentData(change.record, change.business, change, format);
+    const allowlist = deps.allowlist();
     for (const subscription of targets) {
+      // Checked again at delivery time: a subscription kept in a data dir may predate a stricter
+      // allowlist (--profile strict, a seed's own list), and must not be sent past it.
+      const verdict = allowlist.check(subscription.notificationUrl);
+      if (!verdict.allowed) {
+        deps.log.warn(
+          { webhookId: subscription.webhookId, mailbox: subscription.mailbox, reason: verdict.reason },
+          'not delivered: the flow URL is no longer allowlisted; unsubscribe it or allow its host',
+        );
+        continue;
+      }
       deps.engine.enqueue({
-        subscription,
+        subscription: { ...subscription, notificationUrl: verdict.url },
         changeType: subscription.changeTypes.includes(change.changeType) ? change.changeType : 'Updated',
         appointmentId: change.record.appointment.id,
         payload,
