@@ -83,7 +83,7 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
         pointer,
       );
     }
-    return url;
+    return verdict.url;
   };
   const emptyBody = async (request: { body: unknown }) => {
     request.body ??= {};
