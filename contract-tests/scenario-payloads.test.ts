@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Delivery } from '../emulator/generated/schema-types.js';
 import { packageRoot } from '../emulator/paths.js';
-import { expandPaths } from '../emulator/scenarios/files.js';
+import { libraryScenarioFiles } from '../emulator/scenarios/files.js';
 import { loadScenarioFile } from '../emulator/scenarios/load.js';
 import { runScenario } from '../emulator/scenarios/runner.js';
 import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 
-const files = expandPaths([join(packageRoot, 'scenarios')]);
+const files = libraryScenarioFiles(join(packageRoot, 'scenarios'));
 
 describe('every payload the emulator delivers while running the scenario library', () => {
   it.each(files)(

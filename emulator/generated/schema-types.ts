@@ -84,7 +84,9 @@ export type ErrorCode =
   | 'StaffMemberNotFound'
   | 'InvalidAppointment'
   | 'InvalidControlRequest'
-  | 'RouteNotFound';
+  | 'RouteNotFound'
+  | 'InvalidPath'
+  | 'ControlTokenRequired';
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingAppointmentCreate".
@@ -883,6 +885,7 @@ export interface Step {
   };
   fault?: Fault;
   expect?: Expectation;
+  http?: HttpStep;
   repeat?: {
     times: number;
     /**
@@ -981,6 +984,41 @@ export interface Expectation {
    * The deliveries in order, each named by its event (created, updated, cancelled) or its appointment ref.
    */
   order?: string[];
+}
+/**
+ * Calls an HTTP URL outside the emulator on loopback (a flow's downstream side: a recording stand-in, an SMTP sink's API), or a path of the scenario's emulator; with expect, checks the answer, and with within, calls again until it holds.
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "HttpStep".
+ */
+export interface HttpStep {
+  /**
+   * Default GET.
+   */
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /**
+   * A loopback URL (http://127.0.0.1:PORT/..., localhost or [::1]), or a path such as /_emulator/deliveries/redeliver that goes to the scenario's emulator.
+   */
+  url: string;
+  /**
+   * Sent as JSON.
+   */
+  body?: {
+    [k: string]: unknown;
+  };
+  /**
+   * What the answer must be; without it any 2xx passes.
+   */
+  expect?: {
+    status?: number;
+    /**
+     * A partial JSON document the answer's body must match: objects may hold more keys, arrays must match in length.
+     */
+    json?: {
+      [k: string]: unknown;
+    };
+  };
+  within?: Duration;
 }
 /**
  * Body of the three trigger subscribe operations and of the backend form POST .../webhook/ (CONTRACT.md §1, source [A]). All fields are required and snake_case.

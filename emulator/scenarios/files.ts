@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 const scenarioExtensions = /\.(ya?ml|json)$/i;
 
@@ -26,4 +26,14 @@ export function expandPaths(paths: readonly string[]): string[] {
   };
   for (const path of paths) walk(path);
   return files;
+}
+
+/**
+ * The scenario library (scenarios/) that runs on the emulator alone. scenarios/examples/ is left
+ * out: those scenarios drive the example flow services, which their own tests start and run them
+ * against (examples/flows/); lint still covers them.
+ */
+export function libraryScenarioFiles(root: string): string[] {
+  const examples = join(root, 'examples');
+  return expandPaths([root]).filter((file) => !file.startsWith(`${examples}${sep}`));
 }

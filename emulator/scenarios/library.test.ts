@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../paths.js';
-import { expandPaths } from './files.js';
+import { libraryScenarioFiles } from './files.js';
 import { loadScenarioFile } from './load.js';
 import { prettyReport } from './reporters/pretty.js';
 import { summarise } from './results.js';
 import { runScenario } from './runner.js';
 
-/** The scenario library (scenarios/): every file loads, runs in-process and passes (README "Scenario files"). */
+/** The scenario library (scenarios/): every file loads, runs in-process and passes (README "Scenario files"). scenarios/examples/ needs the example flows up: examples/flows/*.test.ts run it. */
 
 const libraryDir = join(packageRoot, 'scenarios');
-const files = expandPaths([libraryDir]);
+const files = libraryScenarioFiles(libraryDir);
 const named = files.map((file) => [relative(packageRoot, file), file] as const);
 
 describe('the scenario library', () => {

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { loadBuiltInSeed, loadSeedFile, SeedError, seedProblems } from '../config/seed-loader.js';
 import type { Flow, Scenario, Seed, Step } from '../generated/schema-types.js';
 import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
+import { httpUrlProblem } from './http-step.js';
 import { type Diagnostic, SourceDocument } from './source.js';
 
 export interface LoadedScenario {
@@ -142,6 +143,10 @@ function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: S
     if (step.expect) {
       checkFlow(body, step.expect.flow);
       if (step.expect.ref !== undefined) checkRef(body, step.expect.ref);
+    }
+    if (step.http && !hasTemplate(step.http.url)) {
+      const problem = httpUrlProblem(step.http.url);
+      if (problem) at(`${body}/url`, problem);
     }
     for (const ref of [step.update?.ref, step.cancel?.ref, step.delete?.ref])
       if (ref !== undefined) checkRef(body, ref);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Faker } from '@faker-js/faker';
 import { unsignedJwt } from '../cli/demo-credentials.js';
 import { quirkDefaults } from '../config/quirks.js';
@@ -12,11 +13,13 @@ import type {
   Delivery,
   Expectation,
   Flow,
+  HttpStep,
   SeedBusiness,
   Step,
 } from '../generated/schema-types.js';
 import { triggerApiBase } from '../routes/trigger-api.js';
 import { evaluate, type FieldDiff } from './expectations.js';
+import { callHttp, httpDiffs, httpUrlProblem } from './http-step.js';
 import { type LoadedScenario, stepVerb } from './load.js';
 import type { ScenarioResult, StepFailure } from './results.js';
 import { LocalTarget } from './targets/local.js';
@@ -27,14 +30,20 @@ import { expand, resolveDuration, resolveTime, TemplateError } from './template.
 export const defaultClockStart = '2026-01-05T08:00:00Z';
 const defaultWithinMs = 5_000;
 const keptFailures = 50;
+/** How often an `http` step with `within` calls again, in real time. */
+const httpPollIntervalMs = 100;
 
 export interface RunOptions {
   /** Run against this emulator instead of starting one per scenario. */
   emulatorUrl?: string;
+  /** The running emulator's control token, when it was started with one. */
+  controlToken?: string;
   /** Seeds ids and fake data; the same seed gives the same run. */
   seed?: number;
   /** Flow URLs by flow name, replacing the scenario's. */
   flowUrls?: ReadonlyMap<string, string>;
+  /** Variables replacing the scenario's `vars` of the same name (or adding to them). */
+  vars?: ReadonlyMap<string, string | number | boolean>;
   onProgress?: (progress: { scenario: string; steps: number; deliveries: number }) => void;
   /** Receives the scenario's whole delivery journal when it ends (contract tests validate it). */
   onDeliveries?: (deliveries: Delivery[]) => void;
@@ -88,14 +97,15 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   let target: ScenarioTarget;
   try {
     target = options.emulatorUrl
-      ? await RemoteTarget.connect(options.emulatorUrl, setup)
+      ? await RemoteTarget.connect(options.emulatorUrl, setup, options.controlToken)
       : await LocalTarget.start(setup);
   } catch (error) {
     return { ...result, status: 'error', error: (error as Error).message };
   }
   const run = new ScenarioRun(loaded, target, createSeededFaker(seed), options, result);
   try {
-    await run.steps(scenario.steps, '/steps', new Map(Object.entries(scenario.vars ?? {})));
+    const vars = new Map([...Object.entries(scenario.vars ?? {}), ...(options.vars ?? [])]);
+    await run.steps(scenario.steps, '/steps', vars);
     await target.settle();
     const journal = await target.deliveries({});
     result.deliveries = journal.length;
@@ -170,11 +180,12 @@ class ScenarioRun {
       else if (step.advance) await this.advance(step.advance);
       else if (step.fault) await this.call('POST', '/_emulator/faults', step.fault, {}, undefined);
       else if (step.expect) await this.expect(step.expect);
+      else if (step.http) await this.http(step.http);
     } catch (error) {
       if (!(error instanceof StepFailed || error instanceof TemplateError)) throw error;
       const position = this.loaded.source.positionOf(`${pointer}/${verb}`);
       const iteration = [...vars.entries()]
-        .filter(([name]) => !(name in (this.loaded.scenario.vars ?? {})))
+        .filter(([name]) => !(name in (this.loaded.scenario.vars ?? {})) && !this.options.vars?.has(name))
         .map(([name, value]) => `${name}=${value}`)
         .join(', ');
       const failure: StepFailure = {
@@ -428,6 +439,31 @@ class ScenarioRun {
         );
       }
       await this.target.advanceTo(Math.max(next, await this.target.now()));
+    }
+  }
+
+  /**
+   * Calls a loopback URL (or a path of the emulator) and checks the answer; with `within`, calls
+   * again in real time until it holds, since the downstream side does not run on the scenario clock.
+   */
+  private async http(step: HttpStep): Promise<void> {
+    const method = step.method ?? 'GET';
+    const problem = httpUrlProblem(step.url);
+    if (problem) throw new StepFailed(problem);
+    if (step.expect) this.result.expectations += 1;
+    const deadline = Date.now() + (step.within === undefined ? 0 : resolveDuration(step.within));
+    for (;;) {
+      await this.target.settle();
+      const outcome = await callHttp(step, this.target);
+      const diffs = httpDiffs(step, outcome);
+      if (diffs.length === 0) return;
+      if (Date.now() >= deadline) {
+        const answer = outcome.response ? `answered ${outcome.response.status}` : `failed: ${outcome.error}`;
+        const summary = diffs.map((diff) => diff.path).join(', ');
+        const waited = step.within === undefined ? '' : ` within ${step.within}`;
+        throw new StepFailed(`${method} ${step.url} ${answer}; not as expected${waited} (${summary})`, diffs);
+      }
+      await sleep(httpPollIntervalMs);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClockState, Delivery, DeliveryList, Info } from '../../generated/schema-types.js';
+import { controlTokenHeader } from '../../http/control-token.js';
 import type { DeliveryFilter } from '../../state/store.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
 
@@ -17,12 +18,15 @@ export class RemoteTarget implements ScenarioTarget {
   /** Where flows reach the emulator's inbox: its own loopback address, not ours (it may be in a container). */
   baseUrl: string;
 
-  private constructor(private readonly url: string) {
+  private constructor(
+    private readonly url: string,
+    private readonly controlToken: string | undefined,
+  ) {
     this.baseUrl = url;
   }
 
-  static async connect(url: string, setup: TargetSetup): Promise<RemoteTarget> {
-    const target = new RemoteTarget(url.replace(/\/+$/, ''));
+  static async connect(url: string, setup: TargetSetup, controlToken?: string): Promise<RemoteTarget> {
+    const target = new RemoteTarget(url.replace(/\/+$/, ''), controlToken);
     let health: TargetResponse;
     try {
       health = await target.call('GET', '/_emulator/health');
@@ -47,7 +51,11 @@ export class RemoteTarget implements ScenarioTarget {
     path: string,
     options: { body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<TargetResponse> {
-    const headers: Record<string, string> = { ...options.headers };
+    // Sent on every call: the trigger API and Graph actions ignore it, the control API may ask for it.
+    const headers: Record<string, string> = {
+      ...(this.controlToken === undefined ? {} : { [controlTokenHeader]: this.controlToken }),
+      ...options.headers,
+    };
     if (options.body !== undefined) headers['content-type'] ??= 'application/json';
     const response = await fetch(`${this.url}${path}`, {
       method,
