@@ -8,6 +8,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { triggerApiBase, triggerApiRoutes } from './routes/trigger-api.js';
+import { compileOnFirstUse } from './schemas/registry.js';
 import { createMemoryStore } from './state/memory/memory-store.js';
 
 declare module 'fastify' {
@@ -49,7 +50,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   const store = config.dataDir ? await openSqliteStore(config.dataDir) : createMemoryStore();
   const context = createEmulatorContext(config, app.log, store);
   app.decorate('emulator', context);
-  app.setValidatorCompiler(({ schema }) => context.schemas.validator(schema));
+  app.setValidatorCompiler(({ schema }) => compileOnFirstUse(() => context.schemas.validator(schema)));
   // Bodies are JSON; Fastify's default text/plain parser would turn a mislabelled body into a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app, config.bodyLimitBytes);

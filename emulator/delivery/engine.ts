@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
 import type { Clock, TimerHandle } from '../clock.js';
 import { errors } from '../errors/registry.js';
 import type { EmulatorEvents } from '../events.js';
@@ -74,7 +74,8 @@ const isSettled = (delivery: Delivery) => delivery.status === 'delivered' || del
  * (journaled as failed with the reason), never dropped silently.
  */
 export class DeliveryEngine {
-  private readonly agent: Agent;
+  /** undici is loaded with the first attempt: it is a tenth of the start-up time, and many runs send nothing. */
+  private http: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
   private readonly timers = new Map<string, TimerHandle>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly origins = new Map<string, OriginQueue>();
@@ -102,17 +103,7 @@ export class DeliveryEngine {
   /** Attempts queued for the next turn of the event loop. */
   private startingSoon = 0;
 
-  constructor(private readonly deps: DeliveryEngineDeps) {
-    // Timeouts live on the agent, not in a per-request AbortSignal: two signals and a timer for every
-    // attempt cost more than the POST itself (bench: deliveries per second).
-    this.agent = new Agent({
-      keepAliveTimeout: 4_000,
-      connections: 64,
-      connect: { timeout: deps.timeoutMs },
-      headersTimeout: deps.timeoutMs,
-      bodyTimeout: deps.timeoutMs,
-    });
-  }
+  constructor(private readonly deps: DeliveryEngineDeps) {}
 
   enqueue(input: DeliveryRequest): Delivery {
     const delivery: Delivery = {
@@ -273,7 +264,7 @@ export class DeliveryEngine {
     clearTimeout(timer);
     // Aborts what is still on the wire; those attempts are journaled as stopped.
     this.wireCut = true;
-    await this.agent.destroy();
+    if (this.http) await (await this.http).agent.destroy();
     await drained;
   }
 
@@ -511,14 +502,26 @@ export class DeliveryEngine {
     this.deps.store.save(delivery);
   }
 
+  private loadHttp(): Promise<{ agent: Agent; request: typeof import('undici').request }> {
+    this.http ??= import('undici').then(({ Agent, request }) => ({
+      // Timeouts live on the agent, not in a per-request AbortSignal: two signals and a timer for
+      // every attempt cost more than the POST itself (bench: deliveries per second).
+      agent: new Agent({
+        keepAliveTimeout: 4_000,
+        connections: 64,
+        connect: { timeout: this.deps.timeoutMs },
+        headersTimeout: this.deps.timeoutMs,
+        bodyTimeout: this.deps.timeoutMs,
+      }),
+      request,
+    }));
+    return this.http;
+  }
+
   private async send(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
     try {
-      const response = await request(url, {
-        method: 'POST',
-        headers,
-        body,
-        dispatcher: this.agent,
-      });
+      const { agent, request } = await this.loadHttp();
+      const response = await request(url, { method: 'POST', headers, body, dispatcher: agent });
       const excerpt = await readExcerpt(response.body);
       const retryAfterHeader = response.headers['retry-after'];
       const retryAfterMs = parseRetryAfter(

@@ -72,6 +72,21 @@ export class SchemaRegistry {
   }
 }
 
+/**
+ * A validator that compiles on its first call. Compiling every route's schema up front was most of
+ * `start`'s time to healthy, and a short CI run reaches few routes.
+ */
+export function compileOnFirstUse(compile: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= compile();
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction;
+  return validate;
+}
+
 /** ajv errors as violations whose pointer names the exact property (missing or unknown ones included). */
 export function toViolations(errors: readonly ErrorObject[]): SchemaViolation[] {
   const seen = new Set<string>();
