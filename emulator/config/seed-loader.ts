@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import type { Seed } from '../generated/schema-types.js';
 import { builtInSeedPath } from '../paths.js';
-import { SourceDocument } from '../scenarios/source.js';
+import { readSourceFile, SourceDocument } from '../scenarios/source.js';
 import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { ConfigError } from './config-error.js';
 
@@ -109,15 +108,13 @@ export function validateSeed(value: unknown, source: string): Seed {
 
 /** YAML 1.2 is a superset of JSON, so one parser reads both; alias expansion is capped. */
 export function loadSeedFile(path: string): Seed {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SeedError(path, [
-      `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    ]);
+  const document = readSourceFile(path);
+  if (!(document instanceof SourceDocument)) {
+    const where = document.message.startsWith('cannot read')
+      ? ''
+      : `line ${document.line}, column ${document.col}: `;
+    throw new SeedError(path, [`${where}${document.message}`]);
   }
-  const document = new SourceDocument(path, text);
   if (document.syntaxErrors.length > 0) {
     throw new SeedError(
       path,

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getSchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.js';
+import { decodeUtf8, parseStrictJson } from '../strict-json.js';
 
 export interface DocumentError extends SchemaViolation {
   /** 1-based line of the document in a JSON Lines input; absent for a single document. */
@@ -16,26 +17,38 @@ export interface FileVerdict {
   problem?: string;
 }
 
-/** One JSON document, or JSON Lines (what `fake` prints): one document per non-empty line. */
-export function parseDocuments(text: string): { documents: unknown[] } | { problem: string } {
-  try {
-    return { documents: [JSON.parse(text)] };
-  } catch (whole) {
-    const lines = text.split('\n').filter((line) => line.trim() !== '');
-    if (lines.length < 2) return { problem: `not JSON: ${(whole as Error).message}` };
-    const documents: unknown[] = [];
-    for (const [index, line] of lines.entries()) {
-      try {
-        documents.push(JSON.parse(line));
-      } catch (error) {
-        return { problem: `not JSON (nor JSON Lines: line ${index + 1}: ${(error as Error).message})` };
-      }
-    }
-    return { documents };
+/**
+ * One JSON document, or JSON Lines (what `fake` prints): one document per non-empty line. Read as
+ * strictly as the emulator reads request bodies (decision 013): UTF-8 only, each key once per
+ * object, at most 64 levels deep.
+ */
+export function parseDocuments(input: Uint8Array | string): { documents: unknown[] } | { problem: string } {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    const decoded = decodeUtf8(input);
+    if (!decoded.ok) return { problem: `not JSON: ${decoded.problem}` };
+    text = decoded.text;
   }
+  const whole = parseStrictJson(text);
+  if (whole.ok) return { documents: [whole.value] };
+  // Parsed, but broke a rule JSON.parse does not check: that is the answer, not JSON Lines.
+  if (whole.pointer !== undefined) return { problem: `not acceptable JSON: ${whole.problem}` };
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length < 2) return { problem: `not JSON: ${whole.problem}` };
+  const documents: unknown[] = [];
+  for (const [index, line] of lines.entries()) {
+    const parsed = parseStrictJson(line);
+    if (!parsed.ok) {
+      return { problem: `not JSON (nor JSON Lines: line ${index + 1}: ${parsed.problem})` };
+    }
+    documents.push(parsed.value);
+  }
+  return { documents };
 }
 
-export function validateText(file: string, text: string, schemaName: string): FileVerdict {
+export function validateText(file: string, text: Uint8Array | string, schemaName: string): FileVerdict {
   const parsed = parseDocuments(text);
   if ('problem' in parsed)
     return { file, status: 'unreadable', documents: 0, errors: [], problem: parsed.problem };
@@ -65,7 +78,7 @@ export function jsonFilesUnder(path: string): string[] {
     });
 }
 
-export function validatePath(path: string, schemaName: string, readStdin: () => string): FileVerdict[] {
+export function validatePath(path: string, schemaName: string, readStdin: () => Uint8Array): FileVerdict[] {
   if (path === '-') return [validateText('(stdin)', readStdin(), schemaName)];
   let files: string[];
   try {
@@ -75,9 +88,9 @@ export function validatePath(path: string, schemaName: string, readStdin: () => 
     return [{ file: path, status: 'unreadable', documents: 0, errors: [], problem: `cannot read: ${code}` }];
   }
   return files.map((file) => {
-    let text: string;
+    let text: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       return {

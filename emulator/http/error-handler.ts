@@ -12,6 +12,13 @@ function schemaNameOf(request: FastifyRequest): string {
 function toEmulatorError(error: FastifyError, request: FastifyRequest, bodyLimit: number): EmulatorError {
   if (error instanceof EmulatorError) return error;
   if (error.validation) {
+    if (request.body === undefined) {
+      return errors.invalidBody(
+        '',
+        'is missing (the request has no body); send a JSON object',
+        schemaNameOf(request),
+      );
+    }
     const [first] = toViolations(error.validation as Parameters<typeof toViolations>[0]);
     return errors.invalidBody(first?.pointer ?? '', first?.message ?? error.message, schemaNameOf(request));
   }
@@ -32,7 +39,14 @@ function toEmulatorError(error: FastifyError, request: FastifyRequest, bodyLimit
 
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = toEmulatorError(error, request, bodyLimit);
+    let mapped: EmulatorError;
+    try {
+      mapped = toEmulatorError(error, request, bodyLimit);
+    } catch (mappingError) {
+      // Describing the error failed too (say, a value too deep to print): still answer in the envelope.
+      request.log.error({ err: mappingError }, 'cannot describe an error');
+      mapped = errors.internal();
+    }
     if (mapped.code === 'InternalServerError' && !(error instanceof EmulatorError)) {
       request.log.error({ err: error }, 'unexpected error');
     }

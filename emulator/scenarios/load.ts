@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadBuiltInSeed, loadSeedFile, SeedError, seedProblems } from '../config/seed-loader.js';
 import type { Flow, Scenario, Seed, Step } from '../generated/schema-types.js';
 import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { httpUrlProblem } from './http-step.js';
-import { type Diagnostic, SourceDocument } from './source.js';
+import { type Diagnostic, readSourceFile, SourceDocument } from './source.js';
 
 export interface LoadedScenario {
   file: string;
@@ -25,15 +25,6 @@ const hasTemplate = (value: string | undefined) => value?.includes('${') ?? fals
 
 function byPosition(diagnostics: Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => a.line - b.line || a.col - b.col);
-}
-
-function readSource(file: string): SourceDocument | Diagnostic {
-  try {
-    return new SourceDocument(file, readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { file, line: 1, col: 1, message: `cannot read the file: ${code}` };
-  }
 }
 
 function schemaDiagnostics(source: SourceDocument, schema: string): Diagnostic[] {
@@ -176,7 +167,7 @@ function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: S
 
 /** Reads, validates and resolves one scenario file; every problem comes back with its position. */
 export function loadScenarioFile(file: string): LoadResult {
-  const source = readSource(file);
+  const source = readSourceFile(file);
   if (!(source instanceof SourceDocument)) return { ok: false, diagnostics: [source] };
   return loadScenarioSource(source);
 }
@@ -206,7 +197,7 @@ export function lintSeedSource(source: SourceDocument): Diagnostic[] {
 
 /** Lints scenario and seed files; a file with `businesses` at the top is a seed. */
 export function lintFile(file: string): Diagnostic[] {
-  const source = readSource(file);
+  const source = readSourceFile(file);
   if (!(source instanceof SourceDocument)) return [source];
   const value = source.value;
   if (

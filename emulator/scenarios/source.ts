@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { decodeUtf8, maxNestingDepth, nestingDepthExceeds, yamlFlowNestingProblem } from '../strict-json.js';
 
 export interface Position {
   line: number;
@@ -34,18 +36,53 @@ export class SourceDocument {
     readonly file: string,
     text: string,
   ) {
+    // Checked before parsing: the parser recurses per level and a deep enough file exhausts it.
+    const tooDeep = yamlFlowNestingProblem(text);
+    if (tooDeep) {
+      this.root = null;
+      this.syntaxErrors = [{ file, line: tooDeep.line, col: tooDeep.col, message: tooDeep.problem }];
+      this.value = undefined;
+      return;
+    }
     const document = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
     this.root = document.contents as Node | null;
     this.syntaxErrors = [...document.errors, ...document.warnings].map((error) => {
       const position = error.linePos?.[0] ?? { line: 1, col: 1 };
-      return { file, line: position.line, col: position.col, message: firstLine(error.message) };
+      const message =
+        error.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(text, error.pos[0]) : firstLine(error.message);
+      return { file, line: position.line, col: position.col, message };
     });
+    if (document.errors.length === 0 && document.contents === null) {
+      this.syntaxErrors.push({
+        file,
+        line: 1,
+        col: 1,
+        message: 'the file is empty; it must hold a YAML or JSON object',
+      });
+    }
     let value: unknown;
     if (document.errors.length === 0) {
       try {
         value = document.toJS({ maxAliasCount });
       } catch (error) {
-        this.syntaxErrors.push({ file, line: 1, col: 1, message: firstLine((error as Error).message) });
+        const message = firstLine((error as Error).message);
+        this.syntaxErrors.push({
+          file,
+          line: 1,
+          col: 1,
+          message: /alias count/i.test(message)
+            ? `aliases (*name) expand to more than ${maxAliasCount} nodes, which looks like a YAML bomb; write the repeated values out or use fewer aliases`
+            : message,
+        });
+      }
+      if (value !== undefined && nestingDepthExceeds(value, maxNestingDepth)) {
+        this.syntaxErrors.push({
+          file,
+          line: 1,
+          col: 1,
+          message: `lists and maps nest deeper than ${maxNestingDepth} levels`,
+        });
+        value = undefined;
       }
     }
     this.value = value;
@@ -90,8 +127,42 @@ export class SourceDocument {
   }
 }
 
+/**
+ * Reads a YAML or JSON file as strict UTF-8 (YAML 1.2 is Unicode text): bytes that are not UTF-8
+ * are a problem at their line and column, not silently replaced by U+FFFD.
+ */
+export function readSourceFile(file: string): SourceDocument | Diagnostic {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { file, line: 1, col: 1, message: `cannot read the file: ${code}` };
+  }
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) {
+    const before = bytes.subarray(0, decoded.offset);
+    const lineStart = before.lastIndexOf(0x0a) + 1;
+    let line = 1;
+    for (const byte of before) if (byte === 0x0a) line += 1;
+    return {
+      file,
+      line,
+      col: Buffer.from(before.subarray(lineStart)).toString('utf8').length + 1,
+      message: `the file is not valid UTF-8 (byte ${decoded.offset + 1} cannot be decoded); save it as UTF-8`,
+    };
+  }
+  return new SourceDocument(file, decoded.text);
+}
+
 function unescapeToken(token: string): string {
   return token.replaceAll('~1', '/').replaceAll('~0', '~');
+}
+
+/** Names the repeated key: YAML, like JSON.parse, would otherwise keep only one of them. */
+function duplicateKeyMessage(text: string, offset: number): string {
+  const key = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(offset, offset + 300))?.[1];
+  return `${key === undefined ? 'a key' : `the key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}`} appears twice in one map; map keys must be unique`;
 }
 
 /** The parser's first line, without the position it repeats ("... at line 2, column 1:"). */

@@ -23,8 +23,24 @@ export function registerDriftCommand(program: Command): void {
       }
       const payloads: unknown[] = [];
       for (const file of files) {
-        const parsed = parseDocuments(readFileSync(file, 'utf8'));
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(file);
+        } catch (error) {
+          throw new UsageError(
+            `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          );
+        }
+        const parsed = parseDocuments(bytes);
         if ('problem' in parsed) throw new UsageError(`${file}: ${parsed.problem}`);
+        parsed.documents.forEach((document, index) => {
+          if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+            const which = parsed.documents.length > 1 ? `document ${index + 1}` : 'the document';
+            throw new UsageError(
+              `${file}: ${which} is not a JSON object; a captured payload is the AppointmentData object a flow received.`,
+            );
+          }
+        });
         payloads.push(...parsed.documents);
       }
       if (payloads.length === 0) throw new UsageError(`no captured payloads (*.json) in ${dir}.`);

@@ -27,7 +27,7 @@ export function registerValidateCommand(program: Command): void {
       if (!names.includes(flags.schema)) {
         throw new UsageError(`unknown schema "${flags.schema}"; use one of ${names.join(', ')}.`);
       }
-      const stdin = () => readFileSync(0, 'utf8');
+      const stdin = () => readFileSync(0);
       const verdicts = paths.flatMap((path) => validatePath(path, flags.schema, stdin));
       if (verdicts.length === 0) throw new UsageError(`no JSON files found in ${paths.join(', ')}.`);
       process.stdout.write(

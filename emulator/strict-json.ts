@@ -1,0 +1,221 @@
+import { isUtf8 } from 'node:buffer';
+
+/**
+ * How deep objects and arrays may nest in a body or file. Every real document is far shallower
+ * (a seed is about 8 levels); deeper ones only exist to exhaust a recursive reader's stack.
+ */
+export const maxNestingDepth = 64;
+
+export type StrictJsonResult =
+  | { ok: true; value: unknown }
+  | {
+      ok: false;
+      problem: string;
+      /** JSON pointer of the offending member, when there is one. */
+      pointer?: string;
+    };
+
+/** 0-based offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8Offset(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index] ?? 0;
+    const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead < 0xe0 ? 2 : lead >= 0xe0 && lead < 0xf0 ? 3 : 4;
+    if (lead >= 0xf5 || (lead >= 0x80 && lead < 0xc2)) return index;
+    if (!isUtf8(bytes.subarray(index, index + length))) return index;
+    index += length;
+  }
+  return -1;
+}
+
+/** Decodes UTF-8 strictly (RFC 8259 §8.1); a leading byte-order mark is dropped. */
+export function decodeUtf8(
+  bytes: Uint8Array,
+): { ok: true; text: string } | { ok: false; offset: number; problem: string } {
+  if (!isUtf8(bytes)) {
+    const offset = firstInvalidUtf8Offset(bytes);
+    return { ok: false, offset, problem: `it is not valid UTF-8 (first bad byte at offset ${offset})` };
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return { ok: true, text: text.startsWith('\uFEFF') ? text.slice(1) : text };
+}
+
+/** Whether objects and arrays in a parsed value nest deeper than `limit`; iterative, so any depth is safe. */
+export function nestingDepthExceeds(value: unknown, limit: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (!next || next.value === null || typeof next.value !== 'object') continue;
+    const depth = next.depth + 1;
+    if (depth > limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
+  }
+  return false;
+}
+
+function escapePointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+interface Frame {
+  kind: 'object' | 'array';
+  keys: Set<string>;
+  index: number;
+  /** The pointer of this container. */
+  pointer: string;
+  /** Inside an object: the next string is a key. */
+  expectKey: boolean;
+}
+
+/**
+ * Walks syntactically valid JSON text once, finding what JSON.parse lets through silently:
+ * duplicate member names (it keeps the last one), prototype-poisoning keys, and nesting past
+ * `maxNestingDepth`.
+ */
+function structuralProblem(text: string): { problem: string; pointer: string } | undefined {
+  const stack: Frame[] = [];
+  let lastKey = '';
+  const childPointer = (frame: Frame | undefined) => {
+    if (!frame) return '';
+    return `${frame.pointer}/${frame.kind === 'object' ? escapePointerToken(lastKey) : frame.index}`;
+  };
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    const top = stack.at(-1);
+    if (char === '"') {
+      let end = at + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (top?.kind === 'object' && top.expectKey) {
+        const key = JSON.parse(text.slice(at, end + 1)) as string;
+        lastKey = key;
+        const pointer = childPointer(top);
+        if (top.keys.has(key)) {
+          return {
+            problem: `the key "${key}" appears twice in one object at ${pointer}; JSON.parse would silently keep the last one, so send each key once`,
+            pointer,
+          };
+        }
+        if (key === '__proto__') {
+          return { problem: `the key "__proto__" (at ${pointer}) is not allowed`, pointer };
+        }
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      at = end;
+    } else if (char === '{' || char === '[') {
+      const pointer = childPointer(top);
+      if (stack.length >= maxNestingDepth) {
+        return {
+          problem: `objects and arrays nest deeper than ${maxNestingDepth} levels`,
+          pointer,
+        };
+      }
+      stack.push({
+        kind: char === '{' ? 'object' : 'array',
+        keys: new Set(),
+        index: 0,
+        pointer,
+        expectKey: true,
+      });
+    } else if (char === '}' || char === ']') {
+      stack.pop();
+    } else if (char === ',' && top) {
+      if (top.kind === 'object') top.expectKey = true;
+      else top.index += 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * JSON as an interoperable peer would read it (I-JSON, RFC 7493): UTF-8 only, each member name
+ * once per object, no `__proto__` keys, at most `maxNestingDepth` levels. Text input skips the
+ * UTF-8 check (it is already decoded).
+ */
+export function parseStrictJson(input: Uint8Array | string): StrictJsonResult {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input.startsWith('\uFEFF') ? input.slice(1) : input;
+  } else {
+    const decoded = decodeUtf8(input);
+    if (!decoded.ok) return { ok: false, problem: decoded.problem };
+    text = decoded.text;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, problem: (error as Error).message };
+  }
+  const found = structuralProblem(text);
+  if (found) return { ok: false, ...found };
+  return { ok: true, value };
+}
+
+function endOfDoubleQuoted(text: string, at: number): number {
+  let end = at + 1;
+  while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+  return end;
+}
+
+function endOfSingleQuoted(text: string, at: number): number {
+  let end = at + 1;
+  // '' inside single quotes is an escaped quote.
+  while (end < text.length && !(text[end] === "'" && text[end + 1] !== "'")) end += text[end] === "'" ? 2 : 1;
+  return end;
+}
+
+/**
+ * The deepest nesting of flow collections (`[` and `{`) in YAML text, skipping quoted scalars and
+ * comments, with the 1-based line and column where `maxNestingDepth` is first passed. The YAML
+ * parser recurses per level, and a few thousand levels exhaust its stack or memory, so this runs
+ * before it.
+ */
+export function yamlFlowNestingProblem(
+  text: string,
+): { line: number; col: number; problem: string } | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  // The last character on this line that was not a space: a quote opens a quoted scalar only
+  // where a scalar can start (in `don't` it is plain text).
+  let previous = '';
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at] ?? '';
+    if (char === '\n') {
+      line += 1;
+      lineStart = at + 1;
+      previous = '';
+      continue;
+    }
+    if (char === ' ' || char === '\t') continue;
+    if (char === '#' && (at === lineStart || /\s/.test(text[at - 1] ?? ''))) {
+      while (at + 1 < text.length && text[at + 1] !== '\n') at++;
+      continue;
+    }
+    if ((char === '"' || char === "'") && (previous === '' || '[{,:-?'.includes(previous))) {
+      const end = char === '"' ? endOfDoubleQuoted(text, at) : endOfSingleQuoted(text, at);
+      // A quoted scalar may run over several lines.
+      for (let inside = at; inside < end; inside++) {
+        if (text[inside] === '\n') {
+          line += 1;
+          lineStart = inside + 1;
+        }
+      }
+      at = end;
+    } else if (char === '[' || char === '{') {
+      depth += 1;
+      if (depth > maxNestingDepth) {
+        return {
+          line,
+          col: at - lineStart + 1,
+          problem: `lists and maps nest deeper than ${maxNestingDepth} levels`,
+        };
+      }
+    } else if ((char === ']' || char === '}') && depth > 0) {
+      depth -= 1;
+    }
+    previous = char;
+  }
+  return undefined;
+}
