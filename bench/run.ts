@@ -2,9 +2,9 @@
  * `npm run bench`: each figure beside a baseline measured in the same run, on loopback, bounded in
  * time. Prints one table and writes bench/RESULTS.md. Targets are checked here, never in tests.
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -13,10 +13,12 @@ import { request } from 'undici';
 import { buildApp } from '../emulator/app.js';
 import { fakeAppointmentData } from '../emulator/fakes/appointment-data.js';
 import { loadSchemaDocument } from '../emulator/fakes/schema-documents.js';
+import type { Delivery } from '../emulator/generated/schema-types.js';
 import { packageRoot } from '../emulator/paths.js';
 import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 import { startEmulator } from '../emulator/start.js';
 import { load } from './lib/load.js';
+import { watchPeakRss } from './lib/process-memory.js';
 import { startCountingReceiver } from './lib/receiver.js';
 import { median, percentile, ratePerSecond } from './lib/stats.js';
 
@@ -32,6 +34,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
+const mib = (bytes: number) => `${fmt(bytes / 2 ** 20)} MiB`;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const admin = { authorization: 'Bearer admin-token', 'content-type': 'application/json' };
 const cli = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');
@@ -44,10 +47,9 @@ const appointment = (hour: number) => ({
   customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
 });
 
-/** Milliseconds from spawning `args` until GET /_emulator/health answers. */
-async function timeToHealthy(args: string[]): Promise<number> {
-  const started = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Spawns a server process and resolves with its URL once it prints "listening on URL". */
+async function spawnServer(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -57,15 +59,26 @@ async function timeToHealthy(args: string[]): Promise<number> {
     });
     child.on('close', (code) => reject(new Error(`exited ${code}: ${output}`)));
   });
+  return { url, child };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.on('close', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** Milliseconds from spawning `args` until GET /_emulator/health answers. */
+async function timeToHealthy(args: string[]): Promise<number> {
+  const started = performance.now();
+  const { url, child } = await spawnServer(args);
   for (;;) {
     try {
       if ((await request(`${url}/_emulator/health`)).statusCode === 200) break;
     } catch {}
   }
   const elapsed = performance.now() - started;
-  const exited = new Promise((resolve) => child.on('close', resolve));
-  child.kill('SIGKILL');
-  await exited;
+  await kill(child);
   return elapsed;
 }
 
@@ -148,7 +161,21 @@ async function rawPostsPerSecond(url: string, payload: string, count: number): P
   return count / ((performance.now() - started) / 1000);
 }
 
-async function deliveryThroughput(flows: number, changes: number): Promise<void> {
+/** Settled deliveries already in the journal before a throughput run, each a full copy of a real one. */
+function prefillJournal(
+  app: Awaited<ReturnType<typeof buildApp>>,
+  template: Delivery,
+  entries: number,
+): void {
+  for (let i = 0; i < entries; i++) {
+    const copy = structuredClone(template);
+    copy.deliveryId = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    copy.appointmentId = `prefilled-${i}`;
+    app.emulator.store.deliveries.insert(copy);
+  }
+}
+
+async function deliveryThroughput(flows: number, changes: number, journalEntries = 0): Promise<void> {
   const receiver = await startCountingReceiver();
   const app = await buildApp({ maxPendingDeliveries: 1_000_000, perOriginConcurrency: 32 });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -166,6 +193,21 @@ async function deliveryThroughput(flows: number, changes: number): Promise<void>
       },
     });
   }
+  let rssGrowth = 0;
+  if (journalEntries > 0) {
+    await app.inject({
+      method: 'POST',
+      url: '/v1.0/solutions/bookingBusinesses/lunch@contoso.example/appointments',
+      payload: appointment(-1),
+    });
+    await receiver.waitFor(flows);
+    const [template] = app.emulator.store.deliveries.list();
+    if (!template) throw new Error('no delivery to copy into the journal');
+    const before = process.memoryUsage().rss;
+    prefillJournal(app, template, journalEntries);
+    rssGrowth = process.memoryUsage().rss - before;
+  }
+  const already = receiver.count();
   const started = performance.now();
   for (let i = 0; i < changes; i++) {
     await app.inject({
@@ -174,7 +216,7 @@ async function deliveryThroughput(flows: number, changes: number): Promise<void>
       payload: appointment(i),
     });
   }
-  await receiver.waitFor(changes * flows);
+  await receiver.waitFor(already + changes * flows);
   const ours = (changes * flows) / ((performance.now() - started) / 1000);
   const sample = app.emulator.store.deliveries.list()[0]?.attempts[0]?.requestBody ?? '{}';
   await app.close();
@@ -182,8 +224,10 @@ async function deliveryThroughput(flows: number, changes: number): Promise<void>
   await receiver.close();
   const ratio = ours / bare;
   rows.push({
-    figure: `deliveries per second, ${flows} flow(s), ${fmt(changes)} changes`,
-    value: fmt(ours),
+    figure: `deliveries per second, ${flows} flow(s), ${fmt(changes)} changes${
+      journalEntries > 0 ? `, ${fmt(journalEntries)} already in the journal` : ''
+    }`,
+    value: journalEntries > 0 ? `${fmt(ours)} (journal: +${mib(rssGrowth)} RSS)` : fmt(ours),
     baseline: `${fmt(bare)} (raw undici POSTs)`,
     ratio,
     target: '≥ 0.5x',
@@ -289,14 +333,123 @@ async function fakes(): Promise<void> {
   });
 }
 
+const scenarioRounds = 2_500;
+
+/** The 10,000-step scenario: 2,500 × create, update, cancel, expect, plus the subscribe. */
+function tenThousandStepScenario(): string {
+  return [
+    'name: ten-thousand',
+    'flows:',
+    '  - { name: all, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: [created, updated, cancelled], url: "inbox:all" }',
+    'steps:',
+    '  - subscribe: { flow: all }',
+    '  - repeat:',
+    `      times: ${scenarioRounds}`,
+    '      steps:',
+    '        - create: { ref: "a${i}", service: svc1, start: +1d, customer: { name: "C ${i}", email: c@example.com } }',
+    '        - update: { ref: "a${i}", notes: "n${i}" }',
+    '        - cancel: { ref: "a${i}", reason: r }',
+    '        - expect: { flow: all, ref: "a${i}", count: 3, order: [created, updated, cancelled], payload: { AdditionalInfo: "n${i}" } }',
+    '',
+  ].join('\n');
+}
+
+/** The same steps as raw HTTP calls from undici against `bookings-emulator start`: the baseline. */
+async function rawScenarioSteps(url: string): Promise<void> {
+  const json = { 'content-type': 'application/json' };
+  const call = async (method: 'GET' | 'POST' | 'PATCH', path: string, body?: object, headers = json) => {
+    const response = await request(`${url}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.body.text();
+    if (response.statusCode >= 300) throw new Error(`${method} ${path}: ${response.statusCode} ${text}`);
+    return text;
+  };
+  await call(
+    'POST',
+    '/BookingsService/api/V1/bookingBusinesses/lunch%40contoso.example/webhook/AppointmentCreated',
+    {
+      webhook: {
+        notification_url: `${url}/_emulator/inbox/all`,
+        resource: 'Appointments',
+        change_type: ['Created', 'Updated', 'Deleted'],
+      },
+    },
+    admin,
+  );
+  const appointments = '/v1.0/solutions/bookingBusinesses/lunch@contoso.example/appointments';
+  for (let i = 0; i < scenarioRounds; i++) {
+    const created = JSON.parse(
+      await call('POST', appointments, {
+        serviceId: 'svc1',
+        startDateTime: { dateTime: new Date(Date.now() + 86_400_000).toISOString(), timeZone: 'UTC' },
+        customers: [{ name: `C ${i}`, emailAddress: 'c@example.com' }],
+      }),
+    ) as { id: string };
+    const id = encodeURIComponent(created.id);
+    await call('PATCH', `${appointments}/${id}`, { additionalInformation: `n${i}` });
+    await call('POST', `${appointments}/${id}/cancel`, { cancellationMessage: 'r' });
+    // The expectation: poll the journal until the three deliveries have landed.
+    for (;;) {
+      const list = JSON.parse(
+        await call('GET', `/_emulator/deliveries?appointmentId=${id}&status=delivered`),
+      ) as {
+        deliveries: unknown[];
+      };
+      if (list.deliveries.length === 3) break;
+    }
+  }
+}
+
+async function scenarioRun(): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'bench-scenario-'));
+  const file = join(folder, 'ten-thousand.yaml');
+  writeFileSync(file, tenThousandStepScenario());
+  const started = performance.now();
+  const child = spawn(process.execPath, [cli, 'run', file, '--reporter', 'json'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const memory = watchPeakRss(child.pid ?? 0);
+  let report = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    report += chunk;
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const peak = memory.stop();
+  const ours = performance.now() - started;
+  rmSync(folder, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`the scenario did not pass (exit ${code}): ${report.slice(0, 2_000)}`);
+
+  const baselineStarted = performance.now();
+  const server = await spawnServer([cli, 'start', '--port', '0', '--quiet']);
+  const serverMemory = watchPeakRss(server.child.pid ?? 0);
+  await rawScenarioSteps(server.url);
+  const serverPeak = serverMemory.stop();
+  const bare = performance.now() - baselineStarted;
+  await kill(server.child);
+  const ratio = ours / bare;
+  rows.push({
+    figure: '10,000-step scenario (`run`): wall time / peak RSS',
+    value: `${fmt(ours / 1000, 1)} s / ${mib(peak)}`,
+    baseline: `${fmt(bare / 1000, 1)} s / ${mib(serverPeak)} (raw HTTP calls; emulator's peak)`,
+    ratio,
+    target: '≤ 2x time; peak < 150 MiB',
+    met: ratio <= 2 && peak < 150 * 2 ** 20,
+  });
+}
+
 const figures: Array<[string, () => Promise<void>]> = [
   ['startup', startup],
   ['subscribe', subscribeThroughput],
   ['delivery-1', () => deliveryThroughput(1, 2_000)],
   ['delivery-5', () => deliveryThroughput(5, 1_000)],
+  ['delivery-journal-100k', () => deliveryThroughput(1, 2_000, 100_000)],
   ['latency', latency],
   ['validation', validation],
   ['fake', fakes],
+  ['scenario', scenarioRun],
 ];
 
 const only = process.argv.slice(2);
