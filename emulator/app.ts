@@ -2,7 +2,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ConfigError } from './config/config-error.js';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
+import { installControlTokenGuard } from './http/control-token.js';
 import { installErrorHandling } from './http/error-handler.js';
+import { loggerOptions } from './http/log-redaction.js';
 import { controlRoutes } from './routes/control.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
@@ -41,7 +43,7 @@ async function openSqliteStore(dataDir: string) {
 export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): Promise<FastifyInstance> {
   const config = isResolved(options) ? options : resolveConfig(options);
   const app = Fastify({
-    logger: config.logLevel ? { level: config.logLevel, redact: ['req.headers.authorization'] } : false,
+    logger: loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimitBytes,
     // Long flow callback URLs travel in bodies, not paths; 8 KiB paths are plenty.
     routerOptions: { maxParamLength: 2048 },
@@ -54,6 +56,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   // Bodies are JSON; Fastify's default text/plain parser would turn a mislabelled body into a string.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app, config.bodyLimitBytes);
+  installControlTokenGuard(app, config.controlToken);
 
   await app.register(triggerApiRoutes, { prefix: triggerApiBase });
   await app.register(triggerApiRoutes, { prefix: `/:connectionId${triggerApiBase}` });

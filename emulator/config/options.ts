@@ -37,6 +37,11 @@ export interface EmulatorOptions {
   maxPendingDeliveries?: number;
   /** pino level for the app's own log, or false for none. */
   logLevel?: false | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /**
+   * When set, every /_emulator/ route but health and the inbox's POST asks for it in the
+   * X-Emulator-Control-Token header (decision 011). The trigger API and Graph actions are unaffected.
+   */
+  controlToken?: string;
 }
 
 export interface ResolvedConfig {
@@ -56,11 +61,22 @@ export interface ResolvedConfig {
   readonly perOriginConcurrency: number;
   readonly maxPendingDeliveries: number;
   readonly logLevel: EmulatorOptions['logLevel'];
+  readonly controlToken: string | undefined;
 }
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1)
     throw new ConfigError(`${name} must be a whole number of at least 1, got ${value}.`);
+  return value;
+}
+
+/** A header value: visible ASCII, no spaces, so it survives every HTTP client and shell. */
+function controlToken(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{8,512}$/.test(value))
+    throw new ConfigError(
+      'The control token must be 8 to 512 visible ASCII characters with no spaces (it travels in the X-Emulator-Control-Token header).',
+    );
   return value;
 }
 
@@ -112,5 +128,6 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
     perOriginConcurrency: positiveInteger(options.perOriginConcurrency ?? 8, 'perOriginConcurrency'),
     maxPendingDeliveries: positiveInteger(options.maxPendingDeliveries ?? 10_000, 'maxPendingDeliveries'),
     logLevel: options.logLevel ?? false,
+    controlToken: controlToken(options.controlToken),
   });
 }

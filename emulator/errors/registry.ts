@@ -31,6 +31,7 @@ export const errorDefinitions = {
   InvalidAppointment: { status: 400, source: 'policy' },
   InvalidControlRequest: { status: 400, source: 'policy' },
   RouteNotFound: { status: 404, source: 'policy' },
+  ControlTokenRequired: { status: 401, source: 'policy' },
 } as const satisfies Record<ErrorCode, ErrorDefinition>;
 
 export class EmulatorError extends Error {
@@ -185,5 +186,11 @@ export const errors = {
     new EmulatorError(
       'RouteNotFound',
       `No route ${method} ${url}. The trigger API lives under /BookingsService/api/V1 (optionally after /{connectionId}), Graph actions under /v1.0/solutions/bookingBusinesses, the emulator's own API under /_emulator (see /_emulator/openapi.json).`,
+    ),
+  controlTokenRequired: (why: string) =>
+    new EmulatorError(
+      'ControlTokenRequired',
+      `${why} This emulator was started with a control token (--control-token or BOOKINGS_EMULATOR_CONTROL_TOKEN): send it in the X-Emulator-Control-Token header (run --emulator takes --control-token), or open /_emulator/ui?token=TOKEN once in a browser.`,
+      { target: 'header:X-Emulator-Control-Token' },
     ),
 } as const;

@@ -85,7 +85,6 @@ export type ErrorCode =
   | 'InvalidAppointment'
   | 'InvalidControlRequest'
   | 'RouteNotFound'
-  | 'InvalidPath'
   | 'ControlTokenRequired';
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema

@@ -2,6 +2,7 @@ import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, 
 import { unsignedJwt } from '../cli/demo-credentials.js';
 import { loadBuiltInSeed, loadSeedFile, validateSeed } from '../config/seed-loader.js';
 import type { QuirkName, Seed } from '../generated/schema-types.js';
+import { controlTokenHeader } from '../http/control-token.js';
 
 export const defaultImage = 'localhost/bookings-emulator:dev';
 const port = 4780;
@@ -14,6 +15,7 @@ const seedPath = '/config/seed.json';
 export class BookingsEmulatorContainer extends GenericContainer {
   private seed: Seed = loadBuiltInSeed();
   private readonly quirks = new Map<QuirkName, boolean>();
+  private controlToken: string | undefined;
 
   constructor(image = defaultImage) {
     super(image);
@@ -38,8 +40,15 @@ export class BookingsEmulatorContainer extends GenericContainer {
     return this;
   }
 
+  /** Guards the control API (/_emulator/) with this token; the started container hands it back. */
+  withControlToken(token: string): this {
+    this.controlToken = token;
+    this.withEnvironment({ BOOKINGS_EMULATOR_CONTROL_TOKEN: token });
+    return this;
+  }
+
   override async start(): Promise<StartedBookingsEmulatorContainer> {
-    return new StartedBookingsEmulatorContainer(await super.start(), this.seed);
+    return new StartedBookingsEmulatorContainer(await super.start(), this.seed, this.controlToken);
   }
 }
 
@@ -47,7 +56,12 @@ export class StartedBookingsEmulatorContainer extends AbstractStartedContainer {
   /** Bearer tokens by UPN, as the seed gives them (or unsigned JWTs for users without one). */
   readonly tokens: Readonly<Record<string, string>>;
 
-  constructor(container: StartedTestContainer, seed: Seed) {
+  constructor(
+    container: StartedTestContainer,
+    seed: Seed,
+    /** Send it as X-Emulator-Control-Token on /_emulator/ calls (`controlHeaders()`); undefined when the control API is open. */
+    readonly controlToken?: string,
+  ) {
     super(container);
     this.tokens = Object.fromEntries(
       (seed.users ?? []).map((user) => [user.upn, user.token ?? unsignedJwt(user.upn)]),
@@ -56,5 +70,10 @@ export class StartedBookingsEmulatorContainer extends AbstractStartedContainer {
 
   getUrl(): string {
     return `http://${this.getHost()}:${this.getMappedPort(port)}`;
+  }
+
+  /** Headers for the control API: the control token when there is one, nothing otherwise. */
+  controlHeaders(): Record<string, string> {
+    return this.controlToken === undefined ? {} : { [controlTokenHeader]: this.controlToken };
   }
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { expandPaths } from '../../scenarios/files.js';
 import { type LoadedScenario, loadScenarioFile } from '../../scenarios/load.js';
 import { jsonReport } from '../../scenarios/reporters/json.js';
@@ -19,6 +19,7 @@ interface RunFlags {
   out?: string;
   seed?: number;
   flowUrl: string[];
+  controlToken?: string;
 }
 
 const reporters: Record<Reporter, typeof prettyReport> = {
@@ -60,6 +61,12 @@ export function registerRunCommand(program: Command): void {
     )
     .argument('<scenario...>', 'scenario files (YAML or JSON), or folders of them')
     .option('--emulator <url>', 'run against this running emulator instead of one started per scenario')
+    .addOption(
+      new Option(
+        '--control-token <token>',
+        "with --emulator: the emulator's control token (header X-Emulator-Control-Token)",
+      ).env('BOOKINGS_EMULATOR_CONTROL_TOKEN'),
+    )
     .option(
       '--reporter <name>',
       'pretty, json or junit',
@@ -102,6 +109,7 @@ export function registerRunCommand(program: Command): void {
       const onProgress = progressPrinter();
       const options: RunOptions = { flowUrls, ...(onProgress ? { onProgress } : {}) };
       if (flags.emulator !== undefined) options.emulatorUrl = flags.emulator;
+      if (flags.controlToken !== undefined) options.controlToken = flags.controlToken;
       if (flags.seed !== undefined) options.seed = flags.seed;
       const results: ScenarioResult[] = [];
       for (const scenario of loaded) {

@@ -3,9 +3,11 @@ import type { EmulatorOptions } from '../../config/options.js';
 import { parseQuirkSetting, quirkNames } from '../../config/quirks.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
 import type { QuirkName } from '../../generated/schema-types.js';
+import { maskUrlSecrets } from '../../http/log-redaction.js';
 import { triggerApiBase } from '../../routes/trigger-api.js';
 import { type RunningEmulator, startEmulator } from '../../start.js';
 import { bannerCredentials } from '../demo-credentials.js';
+import { exposureWarning } from '../exposure.js';
 import { parseChoice, parsePort } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -19,6 +21,7 @@ interface StartFlags {
   retryPolicy?: string;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   quiet?: boolean;
+  controlToken?: string;
 }
 
 function collectCommaSeparated(value: string, previous: string[] = []): string[] {
@@ -66,6 +69,14 @@ function banner(running: RunningEmulator): string {
       `and read what the flow received at ${running.url}/_emulator/inbox/demo (journal: ${running.url}/_emulator/deliveries)`,
     );
   }
+  // The seed's tokens above are printed whole for the curl line; the control token, which the user chose, never is.
+  if (running.context.config.controlToken !== undefined) {
+    lines.push(
+      '',
+      'the control API (/_emulator/) asks for your control token in the X-Emulator-Control-Token header;',
+      `open the dashboard once with ${running.url}/_emulator/ui?token=YOUR_CONTROL_TOKEN`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -87,6 +98,7 @@ function toOptions(flags: StartFlags): EmulatorOptions {
   if (flags.seed !== undefined) options.seed = flags.seed;
   if (flags.dataDir !== undefined) options.dataDir = flags.dataDir;
   if (flags.retryPolicy !== undefined) options.retryPolicy = flags.retryPolicy;
+  if (flags.controlToken !== undefined) options.controlToken = flags.controlToken;
   return options;
 }
 
@@ -95,7 +107,7 @@ function narrateDeliveries(running: RunningEmulator): void {
   running.context.events.on('delivery:attempt', (delivery, attempt) => {
     const answer = attempt.responseStatus !== undefined ? `HTTP ${attempt.responseStatus}` : attempt.error;
     process.stdout.write(
-      `delivery ${delivery.deliveryId} ${delivery.changeType} -> ${delivery.url}: ${answer} (attempt ${attempt.attempt}, ${attempt.outcome})\n`,
+      `delivery ${delivery.deliveryId} ${delivery.changeType} -> ${maskUrlSecrets(delivery.url)}: ${answer} (attempt ${attempt.attempt}, ${attempt.outcome})\n`,
     );
   });
 }
@@ -152,10 +164,18 @@ export function registerStartCommand(program: Command): void {
         .argParser(parseChoice(['silent', 'error', 'warn', 'info', 'debug'] as const))
         .default('warn'),
     )
+    .addOption(
+      new Option(
+        '--control-token <token>',
+        'require this token (header X-Emulator-Control-Token) on the control API; prefer the variable, which ps does not show',
+      ).env('BOOKINGS_EMULATOR_CONTROL_TOKEN'),
+    )
     .option('--quiet', 'print only the listening line')
     .action(async (flags: StartFlags) => {
       const options = toOptions(flags);
       const running = await startEmulator({ ...options, port: flags.port, host: flags.host });
+      const warning = exposureWarning(flags.host, flags.controlToken !== undefined);
+      if (warning) process.stderr.write(warning);
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) return;

@@ -38,6 +38,12 @@ export class RemoteTarget implements ScenarioTarget {
     const reset = await target.call('POST', '/_emulator/reset', {
       body: { seed: setup.seed, quirks: setup.quirks, idSeed: setup.idSeed },
     });
+    if (reset.status === 401) {
+      const message = (reset.body as { error?: { message?: string } } | undefined)?.error?.message;
+      throw new RemoteTargetError(
+        `cannot reach the control API of the emulator at ${url}: ${message ?? 'it answered 401'} (run takes --control-token or BOOKINGS_EMULATOR_CONTROL_TOKEN)`,
+      );
+    }
     const info = await target.call('GET', '/_emulator/info');
     if (info.status === 200) target.baseUrl = (info.body as Info).selfUrl;
     if (reset.status !== 204) {
