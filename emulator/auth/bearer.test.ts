@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Directory } from '../domain/directory.js';
+import { base64url as b64url, unsignedJwt as jwt } from '../testing/jwt.js';
 import { testSeed } from '../testing/seed.js';
 import { type AuthResult, authenticate } from './bearer.js';
 
@@ -7,15 +8,6 @@ const directory = new Directory(testSeed);
 /** A fixed "now": 2026-01-05T09:00:00Z. */
 const nowMs = Date.UTC(2026, 0, 5, 9, 0, 0);
 const nowSeconds = nowMs / 1000;
-
-function b64url(value: unknown): string {
-  return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
-}
-
-/** An unsigned JWT (alg none, empty signature segment). */
-function jwt(claims: unknown, header: unknown = { alg: 'none', typ: 'JWT' }): string {
-  return `${b64url(header)}.${b64url(claims)}.`;
-}
 
 function bearer(token: string): string {
   return `Bearer ${token}`;
