@@ -102,9 +102,9 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   } catch (error) {
     return { ...result, status: 'error', error: (error as Error).message };
   }
-  const run = new ScenarioRun(loaded, target, createSeededFaker(seed), options, result);
+  const vars = new Map([...Object.entries(scenario.vars ?? {}), ...(options.vars ?? [])]);
+  const run = new ScenarioRun(loaded, target, createSeededFaker(seed), options, result, vars);
   try {
-    const vars = new Map([...Object.entries(scenario.vars ?? {}), ...(options.vars ?? [])]);
     await run.steps(scenario.steps, '/steps', vars);
     await target.settle();
     const journal = await target.deliveries({});
@@ -133,6 +133,8 @@ class ScenarioRun {
     private readonly faker: Faker,
     private readonly options: RunOptions,
     private readonly result: ScenarioResult,
+    /** The scenario's vars (and the run's): flow URLs may use them. */
+    private readonly vars: ReadonlyMap<string, string | number | boolean>,
   ) {
     for (const flow of loaded.scenario.flows ?? []) this.flows.set(flow.name, { flow, webhookIds: [] });
     this.businesses = new Map(
@@ -242,7 +244,8 @@ class ScenarioRun {
   }
 
   private flowUrl(flow: Flow): string {
-    const url = this.options.flowUrls?.get(flow.name) ?? flow.url;
+    const url =
+      this.options.flowUrls?.get(flow.name) ?? expand(flow.url, { vars: this.vars, faker: this.faker });
     return url.startsWith('inbox:')
       ? `${this.target.baseUrl}/_emulator/inbox/${encodeURIComponent(url.slice(6))}`
       : url;

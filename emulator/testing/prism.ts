@@ -26,21 +26,23 @@ export interface PrismProxy {
  * Prism in validation-proxy mode (`--errors`) in front of `upstream`: a response that breaks
  * schemas/openapi.yaml comes back as 500 application/problem+json listing the violations.
  */
-export async function startPrismProxy(upstream: string, timeoutMs = 30_000): Promise<PrismProxy> {
+export function startPrismProxy(upstream: string, timeoutMs = 30_000): Promise<PrismProxy> {
+  return startPrism(['proxy', join(schemasDir, 'openapi.yaml'), upstream], timeoutMs);
+}
+
+/**
+ * Prism mocking `document` (`--errors`): a request that breaks the document is refused (4xx with
+ * `sl-violations`); a valid one gets the document's example. Used by the example flows' stand-ins.
+ */
+export function startPrismMock(document: string, timeoutMs = 30_000): Promise<PrismProxy> {
+  return startPrism(['mock', document], timeoutMs);
+}
+
+async function startPrism(modeArgs: string[], timeoutMs: number): Promise<PrismProxy> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      prismCli,
-      'proxy',
-      join(schemasDir, 'openapi.yaml'),
-      upstream,
-      '--errors',
-      '--port',
-      String(port),
-      '--host',
-      '127.0.0.1',
-    ],
+    [prismCli, ...modeArgs, '--errors', '--port', String(port), '--host', '127.0.0.1'],
     { cwd: packageRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
