@@ -5,6 +5,8 @@ import { createEmulatorContext, type EmulatorContext } from './context.js';
 import { installControlTokenGuard } from './http/control-token.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { loggerOptions } from './http/log-redaction.js';
+import { installStrictJsonParser } from './http/json-body.js';
+import { rejectControlCharactersInPath, sendFrameworkError } from './http/path-guard.js';
 import { controlRoutes } from './routes/control.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
@@ -47,6 +49,8 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
     bodyLimit: config.bodyLimitBytes,
     // Long flow callback URLs travel in bodies, not paths; 8 KiB paths are plenty.
     routerOptions: { maxParamLength: 2048 },
+    // Bad percent-encoding and overlong segments answer in the error envelope, not Fastify's own.
+    frameworkErrors: sendFrameworkError,
   });
   // better-sqlite3 is loaded only when asked for: in-memory runs start faster without it.
   const store = config.dataDir ? await openSqliteStore(config.dataDir) : createMemoryStore();
@@ -55,8 +59,10 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   app.setValidatorCompiler(({ schema }) => compileOnFirstUse(() => context.schemas.validator(schema)));
   // Bodies are JSON; Fastify's default text/plain parser would turn a mislabelled body into a string.
   app.removeContentTypeParser('text/plain');
+  installStrictJsonParser(app);
   installErrorHandling(app, config.bodyLimitBytes);
   installControlTokenGuard(app, config.controlToken);
+  app.addHook('onRequest', rejectControlCharactersInPath);
 
   await app.register(triggerApiRoutes, { prefix: triggerApiBase });
   await app.register(triggerApiRoutes, { prefix: `/:connectionId${triggerApiBase}` });

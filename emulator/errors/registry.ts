@@ -31,6 +31,7 @@ export const errorDefinitions = {
   InvalidAppointment: { status: 400, source: 'policy' },
   InvalidControlRequest: { status: 400, source: 'policy' },
   RouteNotFound: { status: 404, source: 'policy' },
+  InvalidPath: { status: 400, source: 'policy' },
   ControlTokenRequired: { status: 401, source: 'policy' },
 } as const satisfies Record<ErrorCode, ErrorDefinition>;
 
@@ -118,15 +119,16 @@ export const errors = {
       `The request body is invalid: ${pointer || '(the body)'} ${problem}. It must match schemas/${schemaName}.schema.json.`,
       { target: pointer },
     ),
-  malformedJson: (detail: string) =>
+  malformedJson: (detail: string, pointer?: string) =>
     new EmulatorError(
       'MalformedJson',
       `The request body is not valid JSON (${detail}). Send a JSON document with Content-Type: application/json.`,
+      pointer === undefined ? {} : { target: pointer },
     ),
   unsupportedMediaType: (contentType: string | undefined) =>
     new EmulatorError(
       'UnsupportedMediaType',
-      `Content-Type ${contentType ? `"${contentType}"` : '(none)'} is not supported. Send the body as JSON with Content-Type: application/json.`,
+      `Content-Type ${contentType ? `"${contentType}"` : '(none)'} is not supported. Send the body as UTF-8 JSON with Content-Type: application/json.`,
       { target: 'header:Content-Type' },
     ),
   payloadTooLarge: (limitBytes: number) =>
@@ -182,6 +184,12 @@ export const errors = {
     }),
   invalidControlRequest: (problem: string, target?: string) =>
     new EmulatorError('InvalidControlRequest', `${problem}`, target === undefined ? {} : { target }),
+  invalidPath: (problem: string, target?: string) =>
+    new EmulatorError(
+      'InvalidPath',
+      `The request path is invalid: ${problem}. Percent-encode each path segment (encodeURIComponent) and leave out control characters.`,
+      target === undefined ? {} : { target },
+    ),
   routeNotFound: (method: string, url: string) =>
     new EmulatorError(
       'RouteNotFound',

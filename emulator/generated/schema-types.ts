@@ -85,6 +85,7 @@ export type ErrorCode =
   | 'InvalidAppointment'
   | 'InvalidControlRequest'
   | 'RouteNotFound'
+  | 'InvalidPath'
   | 'ControlTokenRequired';
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema

@@ -56,6 +56,14 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/deliveries',
     async (request): Promise<DeliveryList> => {
+      for (const [name, value] of Object.entries(request.query)) {
+        if (Array.isArray(value)) {
+          throw errors.invalidControlRequest(
+            `The query parameter "${name}" is given ${value.length} times; give it once.`,
+            `query:${name}`,
+          );
+        }
+      }
       const { webhookId, mailbox, status, appointmentId } = request.query;
       if (status !== undefined && !deliveryStatuses.has(status)) {
         throw errors.invalidControlRequest(
