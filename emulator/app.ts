@@ -4,8 +4,8 @@ import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './conf
 import { createEmulatorContext, type EmulatorContext } from './context.js';
 import { installControlTokenGuard } from './http/control-token.js';
 import { installErrorHandling } from './http/error-handler.js';
-import { loggerOptions } from './http/log-redaction.js';
 import { installStrictJsonParser } from './http/json-body.js';
+import { loggerOptions } from './http/log-redaction.js';
 import { rejectControlCharactersInPath, sendFrameworkError } from './http/path-guard.js';
 import { controlRoutes } from './routes/control.js';
 import { dashboardRoutes } from './routes/dashboard.js';
