@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFlowApp } from '../shared/flow-app.js';
+import { type StandIn, startStandIn } from '../shared/stand-in.js';
+import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
+import { DynamicsApiError, DynamicsClient, odataKey } from './dynamics-client.js';
+import { crmUploadFlow } from './flow.js';
+
+/** The CRM upload example (README "Example flows"): scenarios/examples/crm-upload.yaml against the flow and Prism. */
+
+let crm: StandIn;
+let flow: FastifyInstance;
+let flowUrl = '';
+
+beforeAll(async () => {
+  crm = await startStandIn('dynamics-contacts.openapi.yaml');
+  flow = buildFlowApp(crmUploadFlow({ orgUrl: crm.url, token: 'test-token' }));
+  flowUrl = await listenOnLoopback(flow);
+}, 60_000);
+
+afterAll(async () => {
+  await flow?.close();
+  await crm?.close();
+});
+
+describe('the CRM upload example flow', () => {
+  it('upserts each contact once when a delivery is duplicated or retried, again when the booking changes', async () => {
+    const { result, report } = await runExampleScenario('crm-upload.yaml', { flow: flowUrl, crm: crm.url });
+    expect(result.status, report).toBe('passed');
+    const writes = (await crm.calls({ method: 'PATCH' })).map((call) => `${call.path} ${call.status}`);
+    expect(writes).toEqual([
+      "/api/data/v9.2/contacts(emailaddress1='jordan@example.com') 204",
+      "/api/data/v9.2/contacts(emailaddress1='jordan@example.com') 204",
+      "/api/data/v9.2/contacts(emailaddress1='bea@example.com') 204",
+      "/api/data/v9.2/contacts(emailaddress1='cal@example.com') 412",
+      "/api/data/v9.2/contacts(emailaddress1='cal@example.com') 204",
+    ]);
+  });
+
+  it('runs again from a clean state (the scenario resets the recorder and the flow first)', async () => {
+    const { result, report } = await runExampleScenario('crm-upload.yaml', { flow: flowUrl, crm: crm.url });
+    expect(result.status, report).toBe('passed');
+  });
+
+  it('a call the Web API would refuse fails: a read-only field and no last name', async () => {
+    const client = new DynamicsClient({ orgUrl: crm.url, token: 'test-token' });
+    const error = await client
+      .upsertContactByEmail('jo@example.com', { fullname: 'Jo' } as never)
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DynamicsApiError);
+    expect((error as DynamicsApiError).status).toBe(400);
+    const [refused] = await crm.calls({ path: 'jo@example.com' });
+    expect(JSON.stringify(refused?.violations)).toContain("found 'fullname'");
+  });
+
+  it('writes the alternate key as an OData string literal', () => {
+    expect(odataKey("o'brien@example.com")).toBe("'o''brien%40example.com'");
+  });
+});

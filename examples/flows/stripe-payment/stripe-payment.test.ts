@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFlowApp } from '../shared/flow-app.js';
+import { type StandIn, startStandIn } from '../shared/stand-in.js';
+import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
+import { stripePaymentFlow } from './flow.js';
+
+/** The Stripe payment example (README "Example flows"): scenarios/examples/stripe-payment.yaml against the flow and Prism. */
+
+let stripe: StandIn;
+let flow: FastifyInstance;
+let flowUrl = '';
+
+beforeAll(async () => {
+  stripe = await startStandIn('stripe-payments.openapi.yaml');
+  flow = buildFlowApp(
+    stripePaymentFlow({
+      secretKey: 'sk_test_stand_in',
+      apiUrl: stripe.url,
+      prices: { svc1: { amount: 5000, currency: 'eur' } },
+    }),
+  );
+  flowUrl = await listenOnLoopback(flow);
+}, 60_000);
+
+afterAll(async () => {
+  await flow?.close();
+  await stripe?.close();
+});
+
+describe('the Stripe payment example flow', () => {
+  it('asks once for payment (even when the delivery is duplicated); cancels unpaid, refunds paid', async () => {
+    const { result, report } = await runExampleScenario('stripe-payment.yaml', {
+      flow: flowUrl,
+      stripe: stripe.url,
+    });
+    expect(result.status, report).toBe('passed');
+    const calls = (await stripe.calls()).map(
+      (call) => `${call.method} ${call.path.split('?')[0]} ${call.status}`,
+    );
+    expect(calls).toEqual([
+      'POST /v1/payment_intents 200',
+      'GET /v1/payment_intents/pi_3Example00000000000000 200',
+      'POST /v1/payment_intents/pi_3Example00000000000000/cancel 200',
+      'POST /v1/payment_intents 200',
+      'GET /v1/payment_intents/pi_3Example00000000000000 200',
+      'POST /v1/refunds 200',
+    ]);
+    const [first] = await stripe.calls({ method: 'POST', path: '/v1/payment_intents' });
+    expect(first?.headers['idempotency-key']).toMatch(/^booking-.+-jordan@example\.com$/);
+  });
+
+  it('the official client pointed at the stand-in fails on a request Stripe would refuse', async () => {
+    const client = new Stripe('sk_test_stand_in', {
+      host: '127.0.0.1',
+      port: Number(new URL(stripe.url).port),
+      protocol: 'http',
+      maxNetworkRetries: 0,
+    });
+    const error = await client.paymentIntents
+      .create({ amount: 49.5, currency: 'EURO' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeError);
+    expect((error as Stripe.errors.StripeError).statusCode).toBe(422);
+    const [refused] = await stripe
+      .calls({ path: '/v1/payment_intents' })
+      .then((calls) => calls.filter((call) => call.status === 422));
+    expect(JSON.stringify(refused?.violations)).toContain('amount must be integer');
+  });
+});
