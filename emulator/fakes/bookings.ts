@@ -48,6 +48,55 @@ const timeZones = [
   'Pacific Standard Time',
 ];
 
+interface FakeBusiness {
+  seed: Seed;
+  business: SeedBusiness;
+  service: SeedService;
+  bookingsLeft: number;
+}
+
+const maxGeneratedLength = 40;
+
+/**
+ * The schema with every `maxLength` above 40 lowered to 40. json-schema-faker builds a string up to
+ * the schema's own maxLength before its `maxLength` option cuts it, so the 10,000-character limits
+ * made each string 50 times slower to fake. Shorter strings are still valid against the original.
+ */
+function capStringLengths(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(capStringLengths);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] =
+      key === 'maxLength' && typeof value === 'number'
+        ? Math.min(value, maxGeneratedLength)
+        : capStringLengths(value);
+  }
+  return out;
+}
+
+/**
+ * Only the `$defs` that `definition` refers to, directly or through others: json-schema-faker walks
+ * every definition it is given on each call, and most of a document's are unrelated.
+ */
+function reachableDefinitions(
+  definitions: Record<string, unknown>,
+  definition: string,
+): Record<string, unknown> {
+  const reached: Record<string, unknown> = {};
+  const pending = [definition];
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (name in reached || !(name in definitions)) continue;
+    reached[name] = definitions[name];
+    for (const match of JSON.stringify(definitions[name]).matchAll(/"#\/\$defs\/([^"/]+)"/g)) {
+      if (match[1]) pending.push(match[1]);
+    }
+  }
+  return reached;
+}
+
+const generationSchemas = new Map<string, JsonSchema>();
+
 /**
  * Seeds and appointments from the schemas themselves (json-schema-faker on seed.schema.json and
  * the Graph schema), with faker for realistic names and a share of odd strings. One instance, one
@@ -55,15 +104,25 @@ const timeZones = [
  */
 export class FakeBookings {
   readonly faker: Faker;
-  private counter = 0;
+  private businessCounter = 0;
+  private readonly businesses = new Map<BookingKind, FakeBusiness>();
 
   constructor(readonly seed: number) {
     this.faker = createSeededFaker(seed);
   }
 
   private schema(name: string, definition: string): JsonSchema {
-    const document = loadSchemaDocument(name);
-    return { ...(document.$defs[definition] as object), $defs: document.$defs } as JsonSchema;
+    const key = `${name}#${definition}`;
+    let schema = generationSchemas.get(key);
+    if (!schema) {
+      const document = loadSchemaDocument(name);
+      schema = capStringLengths({
+        ...(document.$defs[definition] as object),
+        $defs: reachableDefinitions(document.$defs, definition),
+      }) as JsonSchema;
+      generationSchemas.set(key, schema);
+    }
+    return schema;
   }
 
   private generate<T>(name: string, definition: string, options: { maxItems?: number } = {}): T {
@@ -110,7 +169,7 @@ export class FakeBookings {
       };
     });
     const service: SeedService = {
-      id: `svc-${this.counter}`,
+      id: `svc-${this.businessCounter}`,
       displayName: this.text(() => this.faker.commerce.productName()),
       durationMinutes: this.faker.number.int({ min: 5, max: 480 }),
       maxAttendees: kind === 'one-to-one' ? 1 : this.faker.number.int({ min: 2, max: 50 }),
@@ -161,21 +220,37 @@ export class FakeBookings {
     return customer;
   }
 
-  /** One fake booking of the given kind (random when absent), with or without answers. */
-  next(options: { kind?: BookingKind; withAnswers?: boolean } = {}): FakeCase {
-    this.counter += 1;
-    const kind = options.kind ?? this.faker.helpers.arrayElement<BookingKind>(['one-to-one', 'group']);
-    const withAnswers = options.withAnswers ?? this.faker.datatype.boolean({ probability: 0.7 });
+  /** A business with staff and one service of `kind`, kept for a few bookings (businesses take many). */
+  private business(kind: BookingKind): FakeBusiness {
+    const current = this.businesses.get(kind);
+    if (current && current.bookingsLeft > 0) {
+      current.bookingsLeft -= 1;
+      return current;
+    }
+    this.businessCounter += 1;
     const staff = this.staff(this.faker.number.int({ min: 1, max: 3 }));
     const service = this.service(kind, staff);
     const business: SeedBusiness = {
-      email: `bookings-${this.counter}@${this.faker.internet.domainWord()}.example`,
+      email: `bookings-${this.businessCounter}@${this.faker.internet.domainWord()}.example`,
       displayName: this.text(() => this.faker.company.name(), { nonEmpty: true }),
       staff,
       services: [service],
     };
     const upn = staff[0]?.emailAddress ?? 'admin@example.com';
-    const seed: Seed = { users: [{ upn, token: `token-${this.counter}-fake` }], businesses: [business] };
+    const seed: Seed = {
+      users: [{ upn, token: `token-${this.businessCounter}-fake` }],
+      businesses: [business],
+    };
+    const fresh = { seed, business, service, bookingsLeft: this.faker.number.int({ min: 0, max: 5 }) };
+    this.businesses.set(kind, fresh);
+    return fresh;
+  }
+
+  /** One fake booking of the given kind (random when absent), with or without answers. */
+  next(options: { kind?: BookingKind; withAnswers?: boolean } = {}): FakeCase {
+    const kind = options.kind ?? this.faker.helpers.arrayElement<BookingKind>(['one-to-one', 'group']);
+    const withAnswers = options.withAnswers ?? this.faker.datatype.boolean({ probability: 0.7 });
+    const { seed, business, service } = this.business(kind);
     const capacity = service.maxAttendees ?? 1;
     const customers = Array.from(
       { length: kind === 'one-to-one' ? 1 : this.faker.number.int({ min: 1, max: Math.min(capacity, 6) }) },
