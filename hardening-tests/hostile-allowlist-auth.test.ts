@@ -23,7 +23,7 @@ import {
 } from '../emulator/testing/http.js';
 import { bearerHeader, unsignedJwt } from '../emulator/testing/jwt.js';
 import { TestReceiver } from '../emulator/testing/receiver.js';
-import { clinic, lunch } from '../emulator/testing/seed.js';
+import { clinic, lunch, testSeed } from '../emulator/testing/seed.js';
 
 const clockStart = '2026-01-05T08:00:00Z';
 const nowSeconds = Date.parse(clockStart) / 1000;
@@ -211,6 +211,42 @@ describe('tricky spellings of an allowed host are accepted and delivered to that
     const received = await receiver.waitFor(before + 1);
     const { pathname, search } = new URL(target);
     expect(received.at(-1)?.path).toBe(`${pathname}${search}`);
+  });
+});
+
+describe("a seed's own allowlist with an IDN host (reset through the control API)", () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await buildTestApp({ clock: { virtualStart: clockStart } });
+    const reset = await app.inject({
+      method: 'POST',
+      url: '/_emulator/reset',
+      payload: { seed: { ...testSeed, allowlist: [domainToASCII('bücher.example'), '*.corp.example'] } },
+    });
+    expect(reset.statusCode, reset.body).toBe(204);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each([
+    ['the punycode host', 'https://xn--bcher-kva.example/hook', 200],
+    ['the punycode host in upper case with a trailing dot', 'https://XN--BCHER-KVA.EXAMPLE./hook', 200],
+    ['a subdomain of a wildcard', 'https://flows.corp.example/hook', 200],
+    [
+      'the same host written in Unicode (decision 005: write it in punycode)',
+      'https://bücher.example/hook',
+      403,
+    ],
+    ['the punycode host as a prefix of an evil one', 'https://xn--bcher-kva.example.evil.example/', 403],
+    ['a punycode look-alike', `https://${domainToASCII('bũcher.example')}/hook`, 403],
+    ['the apex of the wildcard', 'https://corp.example/hook', 403],
+    ['localhost, no longer on the list', 'http://localhost:7071/hook', 403],
+    ['127.0.0.1, no longer on the list', 'http://127.0.0.1:7071/hook', 403],
+  ])('%s: %j answers %i', async (_name, url, status) => {
+    const response = await subscribe(app, url);
+    if (status === 403) expectError(response, 403, 'NotificationUrlNotAllowlisted');
+    else expect(response.statusCode, response.body).toBe(status);
   });
 });
 
