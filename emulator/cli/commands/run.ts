@@ -19,6 +19,7 @@ interface RunFlags {
   out?: string;
   seed?: number;
   flowUrl: string[];
+  var: string[];
   controlToken?: string;
 }
 
@@ -43,6 +44,17 @@ function parseFlowUrls(settings: string[]): Map<string, string> {
     urls.set(match[1], match[2]);
   }
   return urls;
+}
+
+function parseVars(settings: string[]): Map<string, string> {
+  const vars = new Map<string, string>();
+  for (const setting of settings) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(setting);
+    if (!match?.[1])
+      throw new UsageError(`--var takes NAME=VALUE (NAME of letters, digits and _), got "${setting}".`);
+    vars.set(match[1], match[2] ?? '');
+  }
+  return vars;
 }
 
 /** Progress on a terminal only: CI logs stay quiet. */
@@ -81,8 +93,15 @@ export function registerRunCommand(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--var <name=value>',
+      "set a scenario variable, replacing the scenario's own (repeatable)",
+      collect,
+      [],
+    )
     .action(async (paths: string[], flags: RunFlags) => {
       const flowUrls = parseFlowUrls(flags.flowUrl);
+      const vars = parseVars(flags.var);
       const files = expandPaths(paths);
       if (files.length === 0) throw new UsageError(`no scenario files found in ${paths.join(', ')}.`);
       const loaded: LoadedScenario[] = [];
@@ -107,7 +126,7 @@ export function registerRunCommand(program: Command): void {
       // Loaded here, not at start-up: the runner brings faker and the whole emulator with it.
       const { runScenario } = await import('../../scenarios/runner.js');
       const onProgress = progressPrinter();
-      const options: RunOptions = { flowUrls, ...(onProgress ? { onProgress } : {}) };
+      const options: RunOptions = { flowUrls, vars, ...(onProgress ? { onProgress } : {}) };
       if (flags.emulator !== undefined) options.emulatorUrl = flags.emulator;
       if (flags.controlToken !== undefined) options.controlToken = flags.controlToken;
       if (flags.seed !== undefined) options.seed = flags.seed;
