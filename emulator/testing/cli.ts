@@ -20,7 +20,7 @@ export interface CliResult {
 export function runCli(
   args: string[],
   timeoutMs = 20_000,
-  options: { stdin?: string } = {},
+  options: { stdin?: string | Uint8Array } = {},
 ): Promise<CliResult> {
   requireBuiltCli();
   return new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll } from 'vitest';
  * removed after them. Call at the top level of a test file.
  */
 export function useScenarioFolder(prefix: string): {
-  write(text: string, name?: string): string;
+  write(text: string | Uint8Array, name?: string): string;
   path(): string;
 } {
   let dir = '';

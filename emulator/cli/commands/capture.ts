@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parsePort } from '../flags.js';
+import { UsageError } from '../usage-error.js';
 
 interface CaptureFlags {
   port: number;
@@ -21,11 +22,19 @@ export function registerCaptureCommand(program: Command): void {
     )
     .action(async (flags: CaptureFlags) => {
       const { buildCaptureServer } = await import('../../contract/capture.js');
-      const app = await buildCaptureServer({
-        outDir: flags.out,
-        redact: flags.redact ?? false,
-        onStored: (file, bytes) => process.stdout.write(`stored ${file} (${bytes} bytes)\n`),
-      });
+      let app: Awaited<ReturnType<typeof buildCaptureServer>>;
+      try {
+        app = await buildCaptureServer({
+          outDir: flags.out,
+          redact: flags.redact ?? false,
+          onStored: (file, bytes) => process.stdout.write(`stored ${file} (${bytes} bytes)\n`),
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        throw new UsageError(
+          `cannot store fixtures in --out ${flags.out}: ${code}. Choose a folder you can write.`,
+        );
+      }
       await app.listen({ port: flags.port, host: flags.host });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : flags.port;
