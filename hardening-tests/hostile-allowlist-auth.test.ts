@@ -369,6 +369,47 @@ describe('redelivery to another URL passes the same allowlist', () => {
   });
 });
 
+describe("flows pointed at the emulator's own API (127.0.0.1 is allowlisted) change nothing", () => {
+  it('each delivery is refused with a 4xx, journaled as failed, and no state moves', async () => {
+    const app = await buildTestApp({ clock: { virtualStart: clockStart }, webhookLimit: 6 });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const self = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      const appointment = (await createAppointment(app, oneToOneAppointment())).json() as { id: string };
+      const graph = `${self}/v1.0/solutions/bookingBusinesses/${encodeURIComponent(lunch)}/appointments`;
+      const targets: Array<[string, number]> = [
+        [`${self}/_emulator/reset`, 400],
+        [`${self}/_emulator/deliveries/redeliver`, 400],
+        [`${self}/_emulator/faults`, 400],
+        [graph, 400],
+        [`${graph}/${appointment.id}/cancel`, 400],
+        [`${self}${triggerBase}/bookingBusinesses/${encodeURIComponent(lunch)}/webhook/`, 401],
+      ];
+      for (const [url] of targets) {
+        expect((await subscribe(app, url, { changeType: 'Updated' })).statusCode).toBe(201);
+      }
+      const patched = await app.inject({
+        method: 'PATCH',
+        url: `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(lunch)}/appointments/${appointment.id}`,
+        payload: { additionalInformation: 'Loop?' },
+      });
+      expect(patched.statusCode).toBe(200);
+      const settled = await waitForSettled(app, targets.length);
+      for (const [url, status] of targets) {
+        const delivery = settled.find((candidate) => candidate.url === url);
+        expect(delivery?.status, url).toBe('failed');
+        expect(delivery?.attempts.map((attempt) => attempt.responseStatus)).toEqual([status]);
+      }
+      expect(await flowCount(app)).toBe(targets.length);
+      expect(app.emulator.faults.list()).toEqual([]);
+      expect(app.emulator.store.appointments.listByBusiness(lunch)).toHaveLength(1);
+      expect(await journal(app)).toHaveLength(targets.length);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe('the allowlist is applied again at delivery time', () => {
   it('a flow kept in a data dir is not sent to once the emulator reopens it under the strict profile', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookings-hostile-'));
