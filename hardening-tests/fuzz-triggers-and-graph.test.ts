@@ -2,7 +2,7 @@
  * Issue 8, point 2: model-based fuzzing of the trigger API and the Graph-shaped actions. fast-check
  * generates command sequences (subscribe on every path form, with every kind of caller and URL,
  * concurrent bursts, unsubscribe, the mailbox list, appointment create / update / cancel / delete,
- * clock moves, resets); each runs through `inject()` against a fresh emulator on a virtual clock,
+ * redelivery to the same or another URL, clock moves, resets); each runs through `inject()` against a fresh emulator on a virtual clock,
  * its answer is compared with the model's, and after EVERY command the invariants are checked:
  * at most five flows per mailbox, each made by an administrator of its business, and every
  * delivery journaled goes to an allowlisted host of a flow that was live when the change happened
@@ -22,6 +22,7 @@ import { buildTestApp } from '../emulator/testing/http.js';
 import { TestReceiver } from '../emulator/testing/receiver.js';
 import { clinic, lunch } from '../emulator/testing/seed.js';
 import type { FuzzCommand, Target } from './fuzz/command.js';
+import { AdvanceClock, Redeliver, Reset } from './fuzz/control-commands.js';
 import {
   ChangeAppointment,
   CreateAppointment,
@@ -29,11 +30,9 @@ import {
   serviceChoices,
 } from './fuzz/graph-commands.js';
 import {
-  AdvanceClock,
   type BodyShape,
   bodyShapes,
   ListMailboxes,
-  Reset,
   type Route,
   Subscribe,
   SubscribeBurst,
@@ -143,6 +142,9 @@ const commandArbitraries: Array<fc.Arbitrary<FuzzCommand>> = [
   createAppointment,
   changeAppointment,
   changeAppointment,
+  fc
+    .tuple(targetChoice, fc.option(urlChoice, { nil: null }))
+    .map(([target, url]) => new Redeliver(target, url)),
   fc.integer({ min: 1, max: 90 }).map((minutes) => new AdvanceClock(minutes)),
   fc.constant(new Reset()),
 ];

@@ -1,4 +1,4 @@
-/** Fuzz commands on the Bookings trigger API (CONTRACT.md §1-§2) and the emulator's clock and reset. */
+/** Fuzz commands on the Bookings trigger API (CONTRACT.md §1-§2). */
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { ChangeType } from '../../emulator/generated/schema-types.js';
@@ -233,38 +233,5 @@ export class ListMailboxes extends FuzzCommand {
 
   toString(): string {
     return `ListMailboxes(${this.caller.name}, header: ${this.withHeader})`;
-  }
-}
-
-/** Moves the virtual clock: JWT lifetimes are judged on it. */
-export class AdvanceClock extends FuzzCommand {
-  constructor(readonly minutes: number) {
-    super();
-  }
-
-  protected async act(model: FuzzModel, real: FuzzReal): Promise<void> {
-    const byMs = this.minutes * 60_000;
-    expectStatus(await send(real, { method: 'POST', url: '/_emulator/clock', payload: { byMs } }), 200);
-    model.nowMs += byMs;
-  }
-
-  toString(): string {
-    return `AdvanceClock(${this.minutes} min)`;
-  }
-}
-
-/** Back to the seed; deliveries already owed are let out first so none is cut off by the reset. */
-export class Reset extends FuzzCommand {
-  protected async act(model: FuzzModel, real: FuzzReal): Promise<void> {
-    await real.app.emulator.deliveries.drain();
-    expectStatus(await send(real, { method: 'POST', url: '/_emulator/reset' }), 204);
-    model.goneWebhookIds.push(...model.flows.map((flow) => flow.webhookId));
-    model.flows = [];
-    model.goneAppointments.push(...model.appointments);
-    model.appointments = [];
-  }
-
-  toString(): string {
-    return 'Reset()';
   }
 }
