@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ConfigError } from './config/config-error.js';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
+import { answerClientError } from './http/client-error.js';
 import { installControlTokenGuard } from './http/control-token.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installStrictJsonParser } from './http/json-body.js';
@@ -51,6 +52,8 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
     routerOptions: { maxParamLength: 2048 },
     // Bad percent-encoding and overlong segments answer in the error envelope, not Fastify's own.
     frameworkErrors: sendFrameworkError,
+    // Requests Node's HTTP parser refuses answer in the envelope too.
+    clientErrorHandler: answerClientError,
   });
   // better-sqlite3 is loaded only when asked for: in-memory runs start faster without it.
   const store = config.dataDir ? await openSqliteStore(config.dataDir) : createMemoryStore();

@@ -32,6 +32,9 @@ export const errorDefinitions = {
   InvalidControlRequest: { status: 400, source: 'policy' },
   RouteNotFound: { status: 404, source: 'policy' },
   InvalidPath: { status: 400, source: 'policy' },
+  MalformedHttpRequest: { status: 400, source: 'policy' },
+  RequestHeadersTooLarge: { status: 431, source: 'policy' },
+  RequestTimeout: { status: 408, source: 'policy' },
   ControlTokenRequired: { status: 401, source: 'policy' },
 } as const satisfies Record<ErrorCode, ErrorDefinition>;
 
@@ -189,6 +192,21 @@ export const errors = {
       'InvalidPath',
       `The request path is invalid: ${problem}. Percent-encode each path segment (encodeURIComponent) and leave out control characters.`,
       target === undefined ? {} : { target },
+    ),
+  malformedHttpRequest: (reason: string, parserCode: string | undefined) =>
+    new EmulatorError(
+      'MalformedHttpRequest',
+      `The HTTP request cannot be parsed: ${reason}${parserCode ? ` (${parserCode})` : ''}. Check the request line (no raw spaces or control characters in the path) and that the body matches its Content-Length or chunked framing.`,
+    ),
+  requestHeadersTooLarge: () =>
+    new EmulatorError(
+      'RequestHeadersTooLarge',
+      'The request headers are larger than 16 KiB. Send fewer or shorter headers (a bearer token is far smaller than this).',
+    ),
+  requestTimeout: () =>
+    new EmulatorError(
+      'RequestTimeout',
+      'The request did not arrive in time (the connection sent its headers or body too slowly). Send the whole request at once.',
     ),
   routeNotFound: (method: string, url: string) =>
     new EmulatorError(

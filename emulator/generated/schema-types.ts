@@ -86,6 +86,9 @@ export type ErrorCode =
   | 'InvalidControlRequest'
   | 'RouteNotFound'
   | 'InvalidPath'
+  | 'MalformedHttpRequest'
+  | 'RequestHeadersTooLarge'
+  | 'RequestTimeout'
   | 'ControlTokenRequired';
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
