@@ -112,6 +112,13 @@ const invalidUtf8 = Buffer.concat([
   Buffer.from('","resource":"Appointments","change_type":["Created"]}}'),
 ]);
 
+const unsupportedMediaType = (message: RegExp): Expected => ({
+  status: 415,
+  code: 'UnsupportedMediaType',
+  message,
+  target: 'header:Content-Type',
+});
+
 interface BodyCase {
   name: string;
   headers: Record<string, string>;
@@ -192,48 +199,28 @@ const bodyCases: BodyCase[] = [
     name: 'text/plain',
     headers: { 'content-type': 'text/plain' },
     payload: '{}',
-    expected: {
-      status: 415,
-      code: 'UnsupportedMediaType',
-      message: /"text\/plain" is not supported.*Content-Type: application\/json/,
-      target: 'header:Content-Type',
-    },
+    expected: unsupportedMediaType(/"text\/plain" is not supported.*Content-Type: application\/json/),
     appliesTo: (route) => !route.acceptsAnyContentType,
   },
   {
     name: 'a form body',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: 'webhook=1',
-    expected: {
-      status: 415,
-      code: 'UnsupportedMediaType',
-      message: /x-www-form-urlencoded/,
-      target: 'header:Content-Type',
-    },
+    expected: unsupportedMediaType(/x-www-form-urlencoded/),
     appliesTo: (route) => !route.acceptsAnyContentType,
   },
   {
     name: 'a body with no Content-Type',
     headers: {},
     payload: '{}',
-    expected: {
-      status: 415,
-      code: 'UnsupportedMediaType',
-      message: /Content-Type \(none\)/,
-      target: 'header:Content-Type',
-    },
+    expected: unsupportedMediaType(/Content-Type \(none\)/),
     appliesTo: (route) => !route.acceptsAnyContentType,
   },
   {
     name: 'JSON in another charset',
     headers: { 'content-type': 'application/json; charset=iso-8859-1' },
     payload: '{}',
-    expected: {
-      status: 415,
-      code: 'UnsupportedMediaType',
-      message: /charset=iso-8859-1.*UTF-8 JSON/,
-      target: 'header:Content-Type',
-    },
+    expected: unsupportedMediaType(/charset=iso-8859-1.*UTF-8 JSON/),
   },
   {
     name: 'an empty body',

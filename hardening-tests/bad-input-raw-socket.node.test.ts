@@ -58,6 +58,11 @@ function rawRequest(
   });
 }
 
+function expectRefused(answer: RawExchange, status: number, code: string): void {
+  expect(answer.status, answer.response).toBe(status);
+  expect(answer.body?.error?.code).toBe(code);
+}
+
 function request(lines: string[], body: string | Buffer = ''): Buffer {
   return Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), Buffer.from(body)]);
 }
@@ -88,6 +93,12 @@ describe('the real process against raw-socket bad input', () => {
     if (cli && cli.child.exitCode === null) await cli.stop('SIGKILL');
   });
 
+  const chunkedInboxPost = [
+    'POST /_emulator/inbox/raw HTTP/1.1',
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    'Transfer-Encoding: chunked',
+  ];
   const postHeaders = (path: string, length: number | string, extra: string[] = []) => [
     `POST ${path} HTTP/1.1`,
     'Host: 127.0.0.1',
@@ -104,8 +115,7 @@ describe('the real process against raw-socket bad input', () => {
       Buffer.from('","resource":"Appointments","change_type":["Created"]}}'),
     ]);
     const answer = await rawRequest(cli.url, request(postHeaders(subscribePath, body.length), body));
-    expect(answer.status, answer.response).toBe(400);
-    expect(answer.body?.error?.code).toBe('MalformedJson');
+    expectRefused(answer, 400, 'MalformedJson');
     expect(answer.body?.error?.message).toMatch(/not valid UTF-8/);
   });
 
@@ -114,43 +124,18 @@ describe('the real process against raw-socket bad input', () => {
       cli.url,
       request(postHeaders(subscribePath, 5 * 1024 * 1024), '{"webhook":'),
     );
-    expect(answer.status, answer.response).toBe(413);
-    expect(answer.body?.error?.code).toBe('PayloadTooLarge');
+    expectRefused(answer, 413, 'PayloadTooLarge');
   });
 
   it('a chunked body that grows past 1 MiB: 413', async () => {
     const chunk = `100000\r\n${'x'.repeat(0x100000)}\r\n`;
-    const answer = await rawRequest(
-      cli.url,
-      request(
-        [
-          'POST /_emulator/inbox/raw HTTP/1.1',
-          'Host: 127.0.0.1',
-          'Content-Type: application/json',
-          'Transfer-Encoding: chunked',
-        ],
-        `${chunk}${chunk}0\r\n\r\n`,
-      ),
-    );
-    expect(answer.status, answer.response).toBe(413);
-    expect(answer.body?.error?.code).toBe('PayloadTooLarge');
+    const answer = await rawRequest(cli.url, request(chunkedInboxPost, `${chunk}${chunk}0\r\n\r\n`));
+    expectRefused(answer, 413, 'PayloadTooLarge');
   });
 
   it('a truncated chunked body: 400 MalformedHttpRequest when the client stops sending', async () => {
-    const answer = await rawRequest(
-      cli.url,
-      request(
-        [
-          'POST /_emulator/inbox/raw HTTP/1.1',
-          'Host: 127.0.0.1',
-          'Content-Type: application/json',
-          'Transfer-Encoding: chunked',
-        ],
-        '20\r\n{"half": "a body',
-      ),
-    );
-    expect(answer.status, answer.response).toBe(400);
-    expect(answer.body?.error?.code).toBe('MalformedHttpRequest');
+    const answer = await rawRequest(cli.url, request(chunkedInboxPost, '20\r\n{"half": "a body'));
+    expectRefused(answer, 400, 'MalformedHttpRequest');
     expect(answer.body?.error?.message).toMatch(/cannot be parsed/);
   });
 
@@ -164,8 +149,7 @@ describe('the real process against raw-socket bad input', () => {
 
   it('a Content-Length larger than the body, then end of input: 400 MalformedHttpRequest', async () => {
     const answer = await rawRequest(cli.url, request(postHeaders('/_emulator/inbox/raw', 500), '{"a": 1}'));
-    expect(answer.status, answer.response).toBe(400);
-    expect(answer.body?.error?.code).toBe('MalformedHttpRequest');
+    expectRefused(answer, 400, 'MalformedHttpRequest');
   });
 
   it('a Content-Length smaller than the body: the rest is not a request (400)', async () => {
@@ -188,8 +172,7 @@ describe('the real process against raw-socket bad input', () => {
       cli.url,
       'GET /_emulator/inbox/a\u0000b HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
     );
-    expect(answer.status, answer.response).toBe(400);
-    expect(answer.body?.error?.code).toBe('MalformedHttpRequest');
+    expectRefused(answer, 400, 'MalformedHttpRequest');
     expect(answer.body?.error?.message).toMatch(/Invalid char in url path/);
   });
 
@@ -203,8 +186,7 @@ describe('the real process against raw-socket bad input', () => {
         'Connection: close',
       ]),
     );
-    expect(answer.status, answer.response).toBe(400);
-    expect(answer.body?.error?.code).toBe('InvalidPath');
+    expectRefused(answer, 400, 'InvalidPath');
   });
 
   it('a raw .. as {SMTPAddress} is a mailbox that does not exist (404), not a way to another path', async () => {
@@ -218,8 +200,7 @@ describe('the real process against raw-socket bad input', () => {
         body,
       ),
     );
-    expect(answer.status, answer.response).toBe(404);
-    expect(answer.body?.error?.code).toBe('MailboxNotFound');
+    expectRefused(answer, 404, 'MailboxNotFound');
   });
 
   it('headers over 16 KiB: 431 RequestHeadersTooLarge', async () => {
@@ -227,8 +208,7 @@ describe('the real process against raw-socket bad input', () => {
       cli.url,
       request(['GET /_emulator/health HTTP/1.1', 'Host: 127.0.0.1', `X-Padding: ${'a'.repeat(20_000)}`]),
     );
-    expect(answer.status, answer.response).toBe(431);
-    expect(answer.body?.error?.code).toBe('RequestHeadersTooLarge');
+    expectRefused(answer, 431, 'RequestHeadersTooLarge');
   });
 
   it('a TLS handshake on the plain-HTTP port: 400 MalformedHttpRequest', async () => {
@@ -236,8 +216,7 @@ describe('the real process against raw-socket bad input', () => {
       cli.url,
       Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00, 0x00, 0xa1, 0x03, 0x03]),
     );
-    expect(answer.status, answer.response).toBe(400);
-    expect(answer.body?.error?.code).toBe('MalformedHttpRequest');
+    expectRefused(answer, 400, 'MalformedHttpRequest');
   });
 
   it('afterwards: healthy, state unchanged, SIGTERM exits 0, and no crash or stack trace was printed', async () => {
