@@ -424,7 +424,7 @@ describe("flows pointed at the emulator's own API (127.0.0.1 is allowlisted) cha
 });
 
 describe('the allowlist is applied again at delivery time', () => {
-  it('a flow kept in a data dir is not sent to once the emulator reopens it under the strict profile', async () => {
+  it('a flow kept in a data dir is not sent to once the emulator reopens it under the strict profile, and the journal says why', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookings-hostile-'));
     const receiver = await new TestReceiver().start();
     try {
@@ -437,7 +437,13 @@ describe('the allowlist is applied again at delivery time', () => {
         expect(await flowCount(strict)).toBe(1);
         expect((await createAppointment(strict, oneToOneAppointment())).statusCode).toBe(201);
         await strict.emulator.deliveries.drain();
-        expect(await journal(strict)).toEqual([]);
+        const [refused, ...others] = await journal(strict);
+        expect(others).toEqual([]);
+        expect(refused?.status).toBe('failed');
+        expect(refused?.attempts).toEqual([]);
+        expect(refused?.refused).toMatch(
+          /^not sent: the flow URL is no longer allowlisted \(.+\); unsubscribe/,
+        );
         expect(receiver.received).toEqual([]);
       } finally {
         await strict.close();

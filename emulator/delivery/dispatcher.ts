@@ -39,20 +39,33 @@ export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChan
     const payload = toAppointmentData(change.record, change.business, change, format);
     const allowlist = deps.allowlist();
     for (const subscription of targets) {
+      const changeType = subscription.changeTypes.includes(change.changeType) ? change.changeType : 'Updated';
+      const appointmentId = change.record.appointment.id;
       // Checked again at delivery time: a subscription kept in a data dir may predate a stricter
-      // allowlist (--profile strict, a seed's own list), and must not be sent past it.
+      // allowlist (--profile strict, a seed's own list), and must not be sent past it. The refusal
+      // is journaled, so the flow's owner sees why nothing arrived.
       const verdict = allowlist.check(subscription.notificationUrl);
       if (!verdict.allowed) {
         deps.log.warn(
           { webhookId: subscription.webhookId, mailbox: subscription.mailbox, reason: verdict.reason },
           'not delivered: the flow URL is no longer allowlisted; unsubscribe it or allow its host',
         );
+        deps.engine.enqueue({
+          subscription,
+          changeType,
+          appointmentId,
+          payload,
+          refused: `not sent: the flow URL is no longer allowlisted (${verdict.reason}); unsubscribe the flow or allow its host`,
+        });
         continue;
       }
       deps.engine.enqueue({
-        subscription: { ...subscription, notificationUrl: verdict.url },
-        changeType: subscription.changeTypes.includes(change.changeType) ? change.changeType : 'Updated',
-        appointmentId: change.record.appointment.id,
+        subscription:
+          verdict.url === subscription.notificationUrl
+            ? subscription
+            : { ...subscription, notificationUrl: verdict.url },
+        changeType,
+        appointmentId,
         payload,
       });
     }

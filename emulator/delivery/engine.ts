@@ -52,6 +52,8 @@ export interface DeliveryRequest {
   changeType: ChangeType;
   appointmentId: string;
   payload: AppointmentData;
+  /** Set when the delivery must not be sent (its URL is no longer allowed): journaled as failed with this reason. */
+  refused?: string;
 }
 
 type AttemptResult = Pick<DeliveryAttempt, 'responseStatus' | 'responseBodyExcerpt' | 'error'> & {
@@ -118,7 +120,10 @@ export class DeliveryEngine {
       attempts: [],
       payload: input.payload,
     };
-    if (this.unsettled.size >= this.deps.limits.maxPending) {
+    if (input.refused !== undefined) {
+      delivery.status = 'failed';
+      delivery.refused = input.refused;
+    } else if (this.unsettled.size >= this.deps.limits.maxPending) {
       delivery.status = 'failed';
       delivery.refused = this.queueFullReason();
     }
