@@ -692,6 +692,32 @@ const pathCases: RouteCase[] = [
     },
   },
   {
+    name: '{connectionId} with NUL',
+    request: () => ({
+      ...subscribeWith(validSubscribe()),
+      url: `/conn%00ection${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/AppointmentCreated`,
+    }),
+    expected: {
+      status: 400,
+      code: 'InvalidPath',
+      message: /\{connectionId\} contains a control character/,
+      target: 'path:connectionId',
+    },
+  },
+  {
+    name: 'Graph GET of an appointment in a business that does not exist',
+    request: () => ({
+      method: 'GET',
+      url: `/v1.0/solutions/bookingBusinesses/nobody/appointments/${baseline.appointmentId}`,
+    }),
+    expected: { status: 404, code: 'MailboxNotFound', message: /"nobody"/, target: 'path:SMTPAddress' },
+  },
+  {
+    name: 'reset with PUT',
+    request: () => ({ ...post('/_emulator/reset', {}), method: 'PUT' }),
+    expected: { status: 404, code: 'RouteNotFound', message: /No route PUT \/_emulator\/reset/ },
+  },
+  {
     name: 'the events stream with POST',
     request: () => post('/_emulator/events', {}),
     expected: { status: 404, code: 'RouteNotFound', message: /No route POST \/_emulator\/events/ },
