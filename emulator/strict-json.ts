@@ -57,6 +57,9 @@ function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
+const surrogateEscape = /\\u[dD][89a-fA-F]/;
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 interface Frame {
   kind: 'object' | 'array';
   keys: Set<string>;
@@ -85,9 +88,20 @@ function structuralProblem(text: string): { problem: string; pointer: string } |
     if (char === '"') {
       let end = at + 1;
       while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      if (top?.kind === 'object' && top.expectKey) {
-        const key = JSON.parse(text.slice(at, end + 1)) as string;
-        lastKey = key;
+      const token = text.slice(at, end + 1);
+      const isKey = top?.kind === 'object' && top.expectKey;
+      if (isKey) lastKey = JSON.parse(token) as string;
+      // A lone UTF-16 surrogate can only arrive escaped (\ud800); I-JSON forbids it, and a
+      // receiver that re-encodes the string as UTF-8 would see U+FFFD instead.
+      if (surrogateEscape.test(token) && loneSurrogate.test(JSON.parse(token) as string)) {
+        const pointer = childPointer(top);
+        return {
+          problem: `the string at ${pointer || '/'} holds an unpaired UTF-16 surrogate escape`,
+          pointer,
+        };
+      }
+      if (top && isKey) {
+        const key = lastKey;
         const pointer = childPointer(top);
         if (top.keys.has(key)) {
           return {

@@ -173,6 +173,17 @@ const bodyCases: BodyCase[] = [
     expected: { status: 400, code: 'MalformedJson', message: /the key "a" appears twice/, target: '/a' },
   },
   {
+    name: 'an unpaired surrogate escape',
+    headers: json,
+    payload: '{"webhook": {"notification_url": "http://127.0.0.1/\\ud800"}}',
+    expected: {
+      status: 400,
+      code: 'MalformedJson',
+      message: /the string at \/webhook\/notification_url holds an unpaired UTF-16 surrogate/,
+      target: '/webhook/notification_url',
+    },
+  },
+  {
     name: 'a __proto__ key',
     headers: json,
     payload: '{"__proto__": {"polluted": true}}',
@@ -806,12 +817,14 @@ describe('bad input on every HTTP route', () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it('a body with a BOM and a UTF-8 charset is still accepted (the check is not a blanket refusal)', async () => {
+  it('a body with a BOM, a UTF-8 charset and an escaped emoji is still accepted (the checks are not a blanket refusal)', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/_emulator/faults',
       headers: { 'content-type': 'application/json; charset=UTF-8' },
-      payload: `\uFEFF${JSON.stringify({ target: 'inbox', inbox: 'nobody-uses-this', status: 500, count: 1 })}`,
+      // A BOM and an escaped surrogate pair (an emoji). (The same key in two different objects, such
+      // as questionId in each answer, was accepted when the baseline appointment was created.)
+      payload: `\uFEFF{"target": "inbox", "inbox": "nobody-\\ud83d\\ude00", "status": 500, "count": 1}`,
     });
     expect(response.statusCode, response.body).toBe(201);
     expect((await app.inject({ method: 'DELETE', url: '/_emulator/faults' })).statusCode).toBe(204);
