@@ -79,7 +79,8 @@ describe('the real process against raw-socket bad input', () => {
   };
 
   beforeAll(async () => {
-    cli = await startCli(['--port', '0']);
+    // Request logs on, so an error answer or a crash would show in the output.
+    cli = await startCli(['--port', '0', '--log-level', 'info']);
     const subscribed = await fetch(`${cli.url}${subscribePath}`, {
       method: 'POST',
       headers: { authorization: 'Bearer admin-token', 'content-type': 'application/json' },
@@ -228,5 +229,8 @@ describe('the real process against raw-socket bad input', () => {
     expect(output).not.toMatch(/unhandled|uncaught|ERR_UNHANDLED_REJECTION/i);
     expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
     expect(output).not.toMatch(/"level":(50|60)/);
+    const answered = [...output.matchAll(/"statusCode":(\d{3})/g)].map((match) => Number(match[1]));
+    expect(answered.length).toBeGreaterThan(5);
+    expect(answered.filter((status) => status >= 500)).toEqual([]);
   });
 });
