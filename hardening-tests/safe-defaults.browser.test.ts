@@ -62,7 +62,7 @@ describe('the dashboard behind a control token, in headless Chromium', { timeout
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('delivered');
 
     // The cookie is the browser's alone: a script on the page cannot read it.
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.evaluate('document.cookie')).toBe('');
     const received = await fetch(inbox, { headers: { [controlTokenHeader]: controlToken } });
     expect(((await received.json()) as { messages: unknown[] }).messages).toHaveLength(1);
   });

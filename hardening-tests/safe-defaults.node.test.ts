@@ -5,6 +5,7 @@ import { unsignedJwt } from '../emulator/cli/demo-credentials.js';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
 import { packageRoot } from '../emulator/paths.js';
 import { runCli, type StartedCli, startCli } from '../emulator/testing/cli.js';
+import { useScenarioFolder } from '../emulator/testing/scenario-files.js';
 import { subscribeBody } from '../emulator/testing/http.js';
 
 /** The built CLI, as a user runs it (npm test builds dist/ first). */
@@ -145,5 +146,29 @@ describe('run --emulator against a guarded emulator', { timeout: 90_000 }, () =>
       60_000,
     );
     expect(withToken.code, withToken.stdout + withToken.stderr).toBe(0);
+  });
+});
+
+describe('scenario reports never print a whole callback secret', { timeout: 60_000 }, () => {
+  const folder = useScenarioFolder('safe-defaults-');
+
+  it.each(['pretty', 'json', 'junit'])('masks sig and code in the %s report', async (reporter) => {
+    const file = folder.write(
+      [
+        'name: refused-with-secrets',
+        'flows:',
+        '  - { name: f, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: created,',
+        '      url: "https://prod-1.westus.example/workflows/x/invoke?sig=SIGsecret0123456789&code=KEYsecret0123456789" }',
+        'steps:',
+        '  - subscribe: { flow: f }',
+        '',
+      ].join('\n'),
+    );
+    const result = await runCli(['run', file, '--reporter', reporter]);
+    expect(result.code, result.stderr).toBe(1);
+    const report = result.stdout + result.stderr;
+    expect(report).toContain('sig=SIGs…');
+    expect(report).not.toContain('SIGsecret0123456789');
+    expect(report).not.toContain('KEYsecret0123456789');
   });
 });

@@ -17,6 +17,7 @@ import type {
   SeedBusiness,
   Step,
 } from '../generated/schema-types.js';
+import { maskUrlSecrets } from '../http/log-redaction.js';
 import { triggerApiBase } from '../routes/trigger-api.js';
 import { evaluate, type FieldDiff } from './expectations.js';
 import { callHttp, httpDiffs, httpUrlProblem } from './http-step.js';
@@ -194,7 +195,8 @@ class ScenarioRun {
         step: this.result.steps,
         verb,
         ...position,
-        message: iteration ? `${error.message} (${iteration})` : error.message,
+        // Reports end up in CI logs: a callback URL's signature or key never appears whole.
+        message: maskUrlSecrets(iteration ? `${error.message} (${iteration})` : error.message),
         ...(error instanceof StepFailed && error.diffs ? { diffs: error.diffs } : {}),
       };
       if (this.result.failures.length < keptFailures) this.result.failures.push(failure);
