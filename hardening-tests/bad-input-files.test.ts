@@ -173,6 +173,19 @@ const badScenarios: BadFile[] = [
     problem: /deep-scenario\.yaml:2:72 lists and maps nest deeper than 64 levels/,
   },
   {
+    name: 'nested repeats that unroll to a trillion steps',
+    file: 'step-bomb.yaml',
+    content: [
+      'name: step-bomb',
+      'steps:',
+      '  - repeat:',
+      '      times: 1000000',
+      '      steps: [{ repeat: { times: 1000000, steps: [{ advance: { by: 1s } }] } }]',
+      '',
+    ].join('\n'),
+    problem: /step-bomb\.yaml:4:14 the steps expand to 1,000,000,000,000 steps .*at most 1,000,000/,
+  },
+  {
     name: 'invalid UTF-8',
     file: 'latin1-scenario.yaml',
     content: Buffer.concat([Buffer.from(`name: caf`), Buffer.from([0xe9]), Buffer.from(`\nsteps: []\n`)]),

@@ -84,6 +84,34 @@ function* walkSteps(steps: readonly Step[], pointer: string): Generator<StepVisi
   }
 }
 
+/**
+ * How many steps a scenario runs once every repeat is unrolled. Nested repeats multiply, so two
+ * `times: 1000000` one inside the other would run for days: a bomb made of steps, not aliases.
+ */
+export const maxExpandedSteps = 1_000_000;
+
+function expandedStepCount(steps: readonly Step[]): number {
+  return steps.reduce(
+    (total, step) => total + (step.repeat ? step.repeat.times * expandedStepCount(step.repeat.steps) : 1),
+    0,
+  );
+}
+
+function stepCountDiagnostic(source: SourceDocument, scenario: Scenario): Diagnostic[] {
+  const total = expandedStepCount(scenario.steps);
+  if (total <= maxExpandedSteps) return [];
+  // Point at the first repeat that is too big by itself, or else at the step list.
+  const culprit = [...walkSteps(scenario.steps, '/steps')].find(
+    ({ step }) => step.repeat && step.repeat.times * expandedStepCount(step.repeat.steps) > maxExpandedSteps,
+  );
+  return [
+    source.diagnosticAt(
+      culprit ? `${culprit.pointer}/repeat/times` : '/steps',
+      `the steps expand to ${total.toLocaleString('en-US')} steps with every repeat unrolled (at most ${maxExpandedSteps.toLocaleString('en-US')}); lower the repeat counts or split the scenario`,
+    ),
+  ];
+}
+
 /** References a schema cannot check: flows, users, mailboxes, services and refs that must exist. */
 function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: Seed): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -180,7 +208,7 @@ function loadScenarioSource(source: SourceDocument): LoadResult {
   const scenario = source.value as Scenario;
   const { seed, diagnostics } = resolveSeed(source, scenario);
   if (!seed) return { ok: false, diagnostics };
-  const semantic = semanticDiagnostics(source, scenario, seed);
+  const semantic = [...stepCountDiagnostic(source, scenario), ...semanticDiagnostics(source, scenario, seed)];
   if (semantic.length > 0) return { ok: false, diagnostics: semantic };
   return { ok: true, loaded: { file, scenario, seed, source } };
 }
