@@ -843,6 +843,16 @@ describe('bad input on every HTTP route', () => {
     await receiver.waitFor(2);
   });
 
+  it('DELETE with Content-Type: application/json and no body unsubscribes (some HTTP clients always send the header)', async () => {
+    const response = await app.inject({
+      method: 'DELETE',
+      url: `${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/${baseline.webhookId}`,
+      headers: { ...adminAuth, ...json },
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/_emulator/flows' })).json().flows).toEqual([]);
+  });
+
   it('after every rejection the emulator is healthy and logged no unhandled rejection', async () => {
     const health = await app.inject({ method: 'GET', url: '/_emulator/health' });
     expect(health.json()).toEqual({ status: 'ok' });
