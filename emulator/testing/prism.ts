@@ -5,7 +5,8 @@ import { packageRoot, schemasDir } from '../paths.js';
 
 const prismCli = join(packageRoot, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
 
-async function freePort(): Promise<number> {
+/** A port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

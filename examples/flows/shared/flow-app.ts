@@ -1,5 +1,5 @@
 import { type AppointmentData, getSchemaRegistry, schemaId } from 'bookings-emulator';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 
 export type Trigger = 'created' | 'updated' | 'cancelled';
 
@@ -13,6 +13,12 @@ export interface FlowDefinition {
   reset(): void;
 }
 
+/** The error and, for a network failure ("fetch failed"), its cause. */
+function describe(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: Error };
+  return cause?.message ? `${message}: ${cause.message}` : message;
+}
+
 /**
  * A flow service: Fastify standing where the Power Automate flow would, with one endpoint per
  * trigger (`POST /created`, `/updated`, `/cancelled`) to subscribe as the flow's callback URL.
@@ -21,7 +27,11 @@ export interface FlowDefinition {
  * `DELETE /state` forgets what the flow remembers, so a test or scenario starts clean.
  */
 export function buildFlowApp(flow: FlowDefinition, options: { logger?: boolean } = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  // One line per call is logged by the handlers; Fastify's request lines would drown it.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   const registry = getSchemaRegistry();
   app.setValidatorCompiler(({ schema }) => registry.validator(schema));
   const body = { $ref: schemaId('appointment-data') };
@@ -34,7 +44,7 @@ export function buildFlowApp(flow: FlowDefinition, options: { logger?: boolean }
         return reply.code(502).send({
           error: {
             code: 'DownstreamFailed',
-            message: `${(error as Error).message}. The delivery fails so that it is retried; fix the call or the stand-in.`,
+            message: `${describe(error)}. The delivery fails so that it is retried; fix the call or start the service.`,
           },
         });
       }

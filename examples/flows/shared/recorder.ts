@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { request as upstreamRequest } from 'undici';
 
 /** One call that went through the recorder, with the stand-in's answer. */
@@ -68,7 +68,11 @@ export interface PreferRule {
  * PaymentIntent: `example=paid`) or an error (`code=412`); `DELETE /_recorder/prefer` clears them.
  */
 export function buildRecorder(upstream: string, options: { logger?: boolean } = {}): FastifyInstance {
-  const app = Fastify({ logger: options.logger ?? false });
+  // One line per call is logged by the handlers; Fastify's request lines would drown it.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   const calls: RecordedCall[] = [];
   const preferRules: PreferRule[] = [];
   const matches = (
@@ -140,7 +144,7 @@ export function buildRecorder(upstream: string, options: { logger?: boolean } = 
     };
     if (typeof violations === 'string') call.violations = decodeBody('json', Buffer.from(violations));
     calls.push(call);
-    request.log.info({ call }, 'recorded');
+    request.log.info({ method: call.method, path: call.path, status: call.status }, 'recorded');
     return reply
       .code(answer.statusCode)
       .headers(singleValued(answer.headers))
