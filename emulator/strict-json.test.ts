@@ -61,6 +61,10 @@ describe('yamlFlowNestingProblem', () => {
     expect(yamlFlowNestingProblem(`a: don't\nb: ${deep}`)).toMatchObject({ line: 2 });
   });
 
+  it('does not let an unclosed quote (in a block scalar) hide the rest of the file', () => {
+    expect(yamlFlowNestingProblem(`notes: |\n  "unclosed\nb: ${deep}`)).toMatchObject({ line: 3 });
+  });
+
   it('counts lines inside multi-line quoted scalars', () => {
     expect(yamlFlowNestingProblem(`a: "one\ntwo"\nb: ${deep}`)).toMatchObject({ line: 3 });
   });

@@ -166,17 +166,22 @@ export function parseStrictJson(input: Uint8Array | string): StrictJsonResult {
   return { ok: true, value };
 }
 
-function endOfDoubleQuoted(text: string, at: number): number {
+/**
+ * Where a quoted scalar ends, as far as this scan cares: at its closing quote or at the end of the
+ * line. Stopping at the line end means an unclosed quote (say, in a block scalar) cannot hide the
+ * rest of the file from the scan; a multi-line quoted scalar is only scanned as plain text after
+ * its first line, which can only over-count.
+ */
+function endOfQuoted(text: string, at: number): number {
+  const quote = text[at];
   let end = at + 1;
-  while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-  return end;
-}
-
-function endOfSingleQuoted(text: string, at: number): number {
-  let end = at + 1;
-  // '' inside single quotes is an escaped quote.
-  while (end < text.length && !(text[end] === "'" && text[end + 1] !== "'")) end += text[end] === "'" ? 2 : 1;
-  return end;
+  while (end < text.length && text[end] !== '\n') {
+    if (quote === '"' && text[end] === '\\' && text[end + 1] !== '\n') end += 2;
+    else if (text[end] === quote && quote === "'" && text[end + 1] === "'") end += 2;
+    else if (text[end] === quote) return end;
+    else end += 1;
+  }
+  return end - 1;
 }
 
 /**
@@ -208,15 +213,7 @@ export function yamlFlowNestingProblem(
       continue;
     }
     if ((char === '"' || char === "'") && (previous === '' || '[{,:-?'.includes(previous))) {
-      const end = char === '"' ? endOfDoubleQuoted(text, at) : endOfSingleQuoted(text, at);
-      // A quoted scalar may run over several lines.
-      for (let inside = at; inside < end; inside++) {
-        if (text[inside] === '\n') {
-          line += 1;
-          lineStart = inside + 1;
-        }
-      }
-      at = end;
+      at = endOfQuoted(text, at);
     } else if (char === '[' || char === '{') {
       depth += 1;
       if (depth > maxNestingDepth) {
