@@ -3,6 +3,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
 import { type RunningEmulator, startEmulator } from '../emulator/start.js';
+import { demoAppointment } from '../emulator/testing/seed.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(chromiumPath);
@@ -46,17 +47,7 @@ describe('the dashboard behind a control token, in headless Chromium', { timeout
 
     const inbox = `${emulator.url}/_emulator/inbox/guarded`;
     expect((await emulator.subscribe({ url: inbox, trigger: 'created' })).status).toBe(200);
-    await emulator.createAppointment({
-      serviceId: 'svc1',
-      startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-      customers: [
-        {
-          name: 'Jordan Miller',
-          emailAddress: 'jordan@example.com',
-          customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
-        },
-      ],
-    });
+    await emulator.createAppointment(demoAppointment);
     const row = page.locator('#journal li').first();
     await row.waitFor({ timeout: 10_000 });
     await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('delivered');

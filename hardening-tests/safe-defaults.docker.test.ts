@@ -1,25 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BookingsEmulatorContainer,
   defaultImage,
   type StartedBookingsEmulatorContainer,
 } from '../emulator/testcontainers/bookings-emulator-container.js';
+import { dockerEngineStatus } from '../emulator/testing/docker.js';
 
-/** As the container test: a Docker engine with the image .ci/run builds, or a reason to skip. */
-function engineStatus(): string | undefined {
-  const socket = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
-  if (!existsSync(socket)) return `no Docker engine at ${socket} (set DOCKER_HOST; .ci/run starts dockerd)`;
-  try {
-    execFileSync('docker', ['image', 'inspect', defaultImage], { stdio: 'ignore' });
-  } catch {
-    return `the image ${defaultImage} is missing: run docker/build-image.sh`;
-  }
-  return undefined;
-}
-
-const missing = engineStatus();
+const missing = dockerEngineStatus(defaultImage);
 if (missing && !process.env.CI) console.warn(`control-token container test skipped: ${missing}`);
 const runIt = missing && !process.env.CI ? it.skip : it;
 const controlToken = 'container-7e2d9a0c';

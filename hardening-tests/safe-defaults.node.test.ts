@@ -5,8 +5,9 @@ import { unsignedJwt } from '../emulator/cli/demo-credentials.js';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
 import { packageRoot } from '../emulator/paths.js';
 import { runCli, type StartedCli, startCli } from '../emulator/testing/cli.js';
-import { useScenarioFolder } from '../emulator/testing/scenario-files.js';
 import { subscribeBody } from '../emulator/testing/http.js';
+import { useScenarioFolder } from '../emulator/testing/scenario-files.js';
+import { demoAppointment } from '../emulator/testing/seed.js';
 
 /** The built CLI, as a user runs it (npm test builds dist/ first). */
 const controlToken = 'ctl-9d4be0a17f3c';
@@ -104,17 +105,7 @@ describe('logs never print a whole credential', { timeout: 60_000 }, () => {
       {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          serviceId: 'svc1',
-          startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-          customers: [
-            {
-              name: 'Jordan Miller',
-              emailAddress: 'jordan@example.com',
-              customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
-            },
-          ],
-        }),
+        body: JSON.stringify(demoAppointment),
       },
     );
     expect(created.status).toBe(201);

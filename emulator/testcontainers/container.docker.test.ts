@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../paths.js';
 import { loadScenarioFile } from '../scenarios/load.js';
 import { runScenario } from '../scenarios/runner.js';
+import { dockerEngineStatus } from '../testing/docker.js';
 import { testSeed } from '../testing/seed.js';
 import {
   BookingsEmulatorContainer,
@@ -12,19 +11,7 @@ import {
   type StartedBookingsEmulatorContainer,
 } from './bookings-emulator-container.js';
 
-/** Whether a Docker engine answers, and has the image .ci/run builds (docker/build-image.sh). */
-function engineStatus(): string | undefined {
-  const socket = process.env.DOCKER_HOST?.replace(/^unix:\/\//, '') ?? '/var/run/docker.sock';
-  if (!existsSync(socket)) return `no Docker engine at ${socket} (set DOCKER_HOST; .ci/run starts dockerd)`;
-  try {
-    execFileSync('docker', ['image', 'inspect', defaultImage], { stdio: 'ignore' });
-  } catch {
-    return `the image ${defaultImage} is missing: run docker/build-image.sh`;
-  }
-  return undefined;
-}
-
-const missing = engineStatus();
+const missing = dockerEngineStatus(defaultImage);
 if (missing && !process.env.CI) console.warn(`container test skipped: ${missing}`);
 // In CI a missing engine fails the test; on a developer's machine it says why it skipped.
 const runIt = missing && !process.env.CI ? it.skip : it;

@@ -107,3 +107,16 @@ export const testSeed: Seed = {
 export const lunch = 'lunch@contoso.example';
 export const clinic = 'clinic@fabrikam.example';
 export const adminAuth = { authorization: 'Bearer admin-token-0001' };
+
+/** Graph body for a 1:1 appointment on the built-in demo seed (Contoso Lunch, svc1, q1 answered). */
+export const demoAppointment = {
+  serviceId: 'svc1',
+  startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
+  customers: [
+    {
+      name: 'Jordan Miller',
+      emailAddress: 'jordan@example.com',
+      customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
+    },
+  ],
+};
