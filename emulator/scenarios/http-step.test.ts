@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../testing/cli.js';
 import { positionIn, useScenarioFolder } from '../testing/scenario-files.js';
 import { httpUrlProblem } from './http-step.js';
 import { lintFile, loadScenarioFile } from './load.js';
@@ -123,6 +124,45 @@ describe('the http step', () => {
     const { result } = await run(['  - http: { url: "${down}/calls" }']);
     expect(result.status).toBe('failed');
     expect(result.failures[0]?.message).toContain('http://127.0.0.1:1/calls');
+  });
+});
+
+describe('vars in flow URLs and from the command line', () => {
+  it('a flow URL may use vars', async () => {
+    const text = [
+      'name: flow-url-vars',
+      'vars: { box: templated }',
+      'flows: [{ name: f, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: created, url: "inbox:${box}" }]',
+      'steps:',
+      '  - subscribe: { flow: f }',
+      '  - create: { ref: a1, service: svc1, start: 2026-01-06T09:00:00Z, customer: { name: Jo, email: jo@example.com, answers: { q1: Tax } } }',
+      '  - expect: { flow: f, count: 1 }',
+      '  - http: { url: /_emulator/inbox/templated, expect: { json: { messages: [{ body: { CustomerName: Jo } }] } } }',
+      '',
+    ].join('\n');
+    const loaded = loadScenarioFile(folder.write(text));
+    if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
+    const result = await runScenario(loaded.loaded);
+    expect(result.failures).toEqual([]);
+    expect(result.status).toBe('passed');
+  });
+
+  it('run --var NAME=VALUE replaces a scenario var; a bad setting exits 2 and says the form', async () => {
+    const file = folder.write(
+      [
+        'name: cli-var',
+        'vars: { down: "http://127.0.0.1:1" }',
+        'steps:',
+        '  - http: { url: "${down}/calls" }',
+        '',
+      ].join('\n'),
+    );
+    const passed = await runCli(['run', file, '--var', `down=${downstreamUrl}`]);
+    expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+    expect(passed.stdout).toContain('1 passed, 0 failed');
+    const bad = await runCli(['run', file, '--var', '1down=x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--var takes NAME=VALUE');
   });
 });
 

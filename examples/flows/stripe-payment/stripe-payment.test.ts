@@ -51,6 +51,44 @@ describe('the Stripe payment example flow', () => {
     expect(first?.headers['idempotency-key']).toMatch(/^booking-.+-jordan@example\.com$/);
   });
 
+  it('a service without a price asks for nothing; a group booking asks each customer', async () => {
+    const before = (await stripe.calls()).length;
+    const free = await flow.inject({
+      method: 'POST',
+      url: '/created',
+      payload: {
+        SelfServiceAppointmentId: 'free-1',
+        ServiceId: 'checkup',
+        StartTime: '2026-01-06T09:00:00Z',
+        CustomerEmail: 'jo@example.com',
+      },
+    });
+    expect(free.statusCode, free.body).toBe(200);
+    expect((await stripe.calls()).length).toBe(before);
+    const group = await flow.inject({
+      method: 'POST',
+      url: '/created',
+      payload: {
+        SelfServiceAppointmentId: 'group-1',
+        ServiceId: 'svc1',
+        ServiceName: 'Consultation',
+        StartTime: '2026-01-06T09:00:00Z',
+        Customers: [
+          { Name: 'Bea Baker', Email: 'bea@example.com' },
+          { Name: 'Cal Cook', Email: 'cal@example.com' },
+        ],
+      },
+    });
+    expect(group.statusCode, group.body).toBe(200);
+    const asked = (await stripe.calls({ method: 'POST' })).filter((call) =>
+      String(call.headers['idempotency-key']).includes('group-1'),
+    );
+    expect(asked.map((call) => (call.body as Record<string, string>).receipt_email)).toEqual([
+      'bea@example.com',
+      'cal@example.com',
+    ]);
+  });
+
   it('the official client pointed at the stand-in fails on a request Stripe would refuse', async () => {
     const client = new Stripe('sk_test_stand_in', {
       host: '127.0.0.1',

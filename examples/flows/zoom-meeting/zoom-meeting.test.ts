@@ -66,6 +66,38 @@ describe('the Zoom meeting example flow', () => {
     expect(JSON.stringify(refused[0]?.violations)).toContain("must have required property 'duration'");
   });
 
+  it('an Updated for an appointment it has no meeting for (the reschedule-new-id quirk) creates one', async () => {
+    const app = buildFlowApp(zoomMeetingFlow({ baseUrl: zoom.url, token: 'test-token', hostUserId: 'me' }));
+    apps.push(app);
+    const before = (await zoom.calls({ method: 'POST' })).length;
+    const moved = {
+      SelfServiceAppointmentId: 'new-id-after-move',
+      ServiceName: 'Consultation',
+      StartTime: '2026-01-06T11:00:00.0000000Z',
+      Duration: 45,
+      Customers: [{ Name: 'Jordan Miller', Email: 'jordan@example.com' }],
+    };
+    const response = await app.inject({ method: 'POST', url: '/updated', payload: moved });
+    expect(response.statusCode, response.body).toBe(200);
+    const created = (await zoom.calls({ method: 'POST' })).slice(before);
+    expect(created.map((call) => call.body)).toEqual([
+      {
+        topic: 'Consultation with Jordan Miller',
+        type: 2,
+        start_time: '2026-01-06T11:00:00Z',
+        duration: 45,
+        timezone: 'UTC',
+      },
+    ]);
+    const cancelledUnknown = await app.inject({
+      method: 'POST',
+      url: '/cancelled',
+      payload: { SelfServiceAppointmentId: 'never-seen' },
+    });
+    expect(cancelledUnknown.statusCode).toBe(200);
+    expect(await zoom.calls({ method: 'DELETE', path: 'never' })).toEqual([]);
+  });
+
   it('the client reports what Prism refused', async () => {
     const client = new ZoomClient({ baseUrl: zoom.url, token: 'test-token' });
     const error = await client
