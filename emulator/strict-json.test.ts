@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  maxNestingDepth,
-  nestingDepthExceeds,
-  parseStrictJson,
-  yamlFlowNestingProblem,
-} from './strict-json.js';
+import { maxNestingDepth, nestingDepthExceeds, parseStrictJson, yamlNestingProblem } from './strict-json.js';
 
 describe('parseStrictJson', () => {
   it('names a repeated key by its JSON pointer, through arrays and escaped names', () => {
@@ -46,27 +41,34 @@ describe('parseStrictJson', () => {
   });
 });
 
-describe('yamlFlowNestingProblem', () => {
+describe('yamlNestingProblem', () => {
   const deep = '['.repeat(maxNestingDepth + 1);
 
   it('finds deep flow nesting at its line and column', () => {
-    expect(yamlFlowNestingProblem(`a: 1\nb: ${deep}`)).toMatchObject({ line: 2, col: 4 + maxNestingDepth });
+    expect(yamlNestingProblem(`a: 1\nb: ${deep}`)).toMatchObject({ line: 2, col: 4 + maxNestingDepth });
   });
 
   it('ignores brackets in comments and quoted scalars', () => {
-    expect(yamlFlowNestingProblem(`a: "${deep}"\nb: '${deep}' # ${deep}\n`)).toBeUndefined();
+    expect(yamlNestingProblem(`a: "${deep}"\nb: '${deep}' # ${deep}\n`)).toBeUndefined();
   });
 
   it('is not fooled by an apostrophe inside a plain scalar', () => {
-    expect(yamlFlowNestingProblem(`a: don't\nb: ${deep}`)).toMatchObject({ line: 2 });
+    expect(yamlNestingProblem(`a: don't\nb: ${deep}`)).toMatchObject({ line: 2 });
   });
 
   it('does not let an unclosed quote (in a block scalar) hide the rest of the file', () => {
-    expect(yamlFlowNestingProblem(`notes: |\n  "unclosed\nb: ${deep}`)).toMatchObject({ line: 3 });
+    expect(yamlNestingProblem(`notes: |\n  "unclosed\nb: ${deep}`)).toMatchObject({ line: 3 });
+  });
+
+  it('bounds block nesting too: compact indicators on one line, and indentation', () => {
+    expect(yamlNestingProblem(`a:\n  ${'- '.repeat(20_000)}x\n`)).toMatchObject({ line: 2, col: 1 });
+    expect(yamlNestingProblem(`a:\n  ${'- '.repeat(10)}x\n`)).toBeUndefined();
+    const indented = Array.from({ length: 300 }, (_, level) => `${' '.repeat(level)}a:`).join('\n');
+    expect(yamlNestingProblem(indented)).toMatchObject({ problem: expect.stringMatching(/far deeper/) });
   });
 
   it('counts lines inside multi-line quoted scalars', () => {
-    expect(yamlFlowNestingProblem(`a: "one\ntwo"\nb: ${deep}`)).toMatchObject({ line: 3 });
+    expect(yamlNestingProblem(`a: "one\ntwo"\nb: ${deep}`)).toMatchObject({ line: 3 });
   });
 });
 

@@ -185,14 +185,21 @@ function endOfQuoted(text: string, at: number): number {
 }
 
 /**
- * The deepest nesting of flow collections (`[` and `{`) in YAML text, skipping quoted scalars and
- * comments, with the 1-based line and column where `maxNestingDepth` is first passed. The YAML
- * parser recurses per level, and a few thousand levels exhaust its stack or memory, so this runs
- * before it.
+ * Block structure (indentation and `- `, `? `, `: ` indicators) is bounded more loosely, on the
+ * text: it only has to keep the parser well inside its stack (which fails near 900 levels) and
+ * its time (500 nested `? ` keys take it a minute; 256 under a second). The parsed value is then
+ * held to `maxNestingDepth` like any other.
  */
-export function yamlFlowNestingProblem(
-  text: string,
-): { line: number; col: number; problem: string } | undefined {
+const maxBlockNestingBound = 4 * maxNestingDepth;
+
+/**
+ * Checks YAML text, before it is parsed, for nesting deep enough to exhaust the parser's stack or
+ * memory (a few thousand levels of `[`, or of `- ` on one line, crash it): flow collections (`[`,
+ * `{`) may nest `maxNestingDepth` levels, skipping quoted scalars and comments; a line's
+ * indentation plus its leading block indicators plus the open flow collections may not pass
+ * `maxBlockNestingBound`. Returns the 1-based line and column of the first excess.
+ */
+export function yamlNestingProblem(text: string): { line: number; col: number; problem: string } | undefined {
   let depth = 0;
   let line = 1;
   let lineStart = 0;
@@ -201,6 +208,16 @@ export function yamlFlowNestingProblem(
   let previous = '';
   for (let at = 0; at < text.length; at++) {
     const char = text[at] ?? '';
+    if (at === lineStart) {
+      const block = /^( *)((?:[-?:](?: +|$))*)/.exec(text.slice(at, at + 4 * maxBlockNestingBound));
+      const indicators = (block?.[2] ?? '').replace(/ +/g, '').length;
+      if (
+        indicators > maxNestingDepth ||
+        (block?.[1]?.length ?? 0) + indicators + depth > maxBlockNestingBound
+      ) {
+        return { line, col: 1, problem: `lists and maps nest far deeper than ${maxNestingDepth} levels` };
+      }
+    }
     if (char === '\n') {
       line += 1;
       lineStart = at + 1;

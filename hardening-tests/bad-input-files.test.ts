@@ -65,6 +65,12 @@ const badSeeds: BadFile[] = [
     problem: /1.*77.*nest deeper than 64 levels/,
   },
   {
+    name: 'a block sequence nested 20,000 deep on one line',
+    file: 'deep-dashes.yaml',
+    content: `businesses:\n  ${'- '.repeat(20_000)}x\n`,
+    problem: /(line 2, column 1|:2:1).*nest far deeper than 64 levels/,
+  },
+  {
     name: 'a JSON seed nested 20,000 deep',
     file: 'deep.json',
     content: `{"businesses": ${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,

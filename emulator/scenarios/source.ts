@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import { decodeUtf8, maxNestingDepth, nestingDepthExceeds, yamlFlowNestingProblem } from '../strict-json.js';
+import { decodeUtf8, maxNestingDepth, nestingDepthExceeds, yamlNestingProblem } from '../strict-json.js';
 
 export interface Position {
   line: number;
@@ -37,7 +37,7 @@ export class SourceDocument {
     text: string,
   ) {
     // Checked before parsing: the parser recurses per level and a deep enough file exhausts it.
-    const tooDeep = yamlFlowNestingProblem(text);
+    const tooDeep = yamlNestingProblem(text);
     if (tooDeep) {
       this.root = null;
       this.syntaxErrors = [{ file, line: tooDeep.line, col: tooDeep.col, message: tooDeep.problem }];
