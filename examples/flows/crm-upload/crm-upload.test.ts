@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFlowApp } from '../shared/flow-app.js';
 import { type StandIn, startStandIn } from '../shared/stand-in.js';
 import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
-import { DynamicsApiError, DynamicsClient, odataKey } from './dynamics-client.js';
+import { type ContactFields, DynamicsApiError, DynamicsClient, odataKey } from './dynamics-client.js';
 import { crmUploadFlow } from './flow.js';
 
 /** The CRM upload example (README "Example flows"): scenarios/examples/crm-upload.yaml against the flow and Prism. */
@@ -41,6 +41,32 @@ describe('the CRM upload example flow', () => {
     const { result, report } = await runExampleScenario('crm-upload.yaml', { flow: flowUrl, crm: crm.url });
     expect(result.status, report).toBe('passed');
   });
+
+  it('fails its scenario when the flow writes a field the Web API refuses', async () => {
+    class WritesFullName extends DynamicsClient {
+      override upsertContactByEmail(email: string, fields: ContactFields) {
+        return super.upsertContactByEmail(email, { ...fields, fullname: 'read-only' } as ContactFields);
+      }
+    }
+    const broken = buildFlowApp(
+      crmUploadFlow(
+        { orgUrl: crm.url, token: 'test-token' },
+        new WritesFullName({ orgUrl: crm.url, token: 'test-token' }),
+      ),
+    );
+    try {
+      const { result } = await runExampleScenario('crm-upload.yaml', {
+        flow: await listenOnLoopback(broken),
+        crm: crm.url,
+      });
+      expect(result.status).toBe('failed');
+      expect(result.failures[0]?.message).toMatch(/flow "crm-created": expectation not met/);
+      const [refused] = await crm.calls({ method: 'PATCH' });
+      expect(refused?.status).toBe(400);
+    } finally {
+      await broken.close();
+    }
+  }, 90_000);
 
   it('a call the Web API would refuse fails: a read-only field and no last name', async () => {
     const client = new DynamicsClient({ orgUrl: crm.url, token: 'test-token' });

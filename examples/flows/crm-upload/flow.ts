@@ -24,8 +24,10 @@ export function contactFields(appointment: AppointmentData, customer: BookedCust
  * again; an Updated that changes what the contact would hold (a new time, a new phone) writes; a
  * retry after a partial failure writes only the customers that were not written yet.
  */
-export function crmUploadFlow(options: DynamicsClientOptions): FlowDefinition {
-  const dynamics = new DynamicsClient(options);
+export function crmUploadFlow(
+  options: DynamicsClientOptions,
+  dynamics = new DynamicsClient(options),
+): FlowDefinition {
   const written = new Once<void>();
   const upsertAll = async (appointment: AppointmentData) => {
     for (const customer of customersOf(appointment)) {

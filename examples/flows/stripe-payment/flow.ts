@@ -21,7 +21,7 @@ export interface StripePaymentOptions {
   apiUrl?: string;
 }
 
-function stripeClient(options: StripePaymentOptions): Stripe {
+export function stripeClient(options: StripePaymentOptions): Stripe {
   const config: Stripe.StripeConfig = { maxNetworkRetries: 0, telemetry: false, timeout: 10_000 };
   if (options.apiUrl !== undefined) {
     const url = new URL(options.apiUrl);
@@ -38,8 +38,10 @@ function stripeClient(options: StripePaymentOptions): Stripe {
  * (`booking-<appointment id>-<customer e-mail>`) makes a retried or duplicated delivery charge
  * nobody twice, even across restarts of the flow; the flow also remembers each intent's id.
  */
-export function stripePaymentFlow(options: StripePaymentOptions): FlowDefinition {
-  const stripe = stripeClient(options);
+export function stripePaymentFlow(
+  options: StripePaymentOptions,
+  stripe = stripeClient(options),
+): FlowDefinition {
   const intents = new Once<string>();
   const settled = new Once<void>();
   const keyOf = (appointment: AppointmentData, email: string) =>

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFlowApp } from '../shared/flow-app.js';
 import { type StandIn, startStandIn } from '../shared/stand-in.js';
 import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
-import { stripePaymentFlow } from './flow.js';
+import { type StripePaymentOptions, stripeClient, stripePaymentFlow } from './flow.js';
 
 /** The Stripe payment example (README "Example flows"): scenarios/examples/stripe-payment.yaml against the flow and Prism. */
 
@@ -50,6 +50,31 @@ describe('the Stripe payment example flow', () => {
     const [first] = await stripe.calls({ method: 'POST', path: '/v1/payment_intents' });
     expect(first?.headers['idempotency-key']).toMatch(/^booking-.+-jordan@example\.com$/);
   });
+
+  it('fails its scenario when the flow sends an amount Stripe refuses (not in the smallest unit)', async () => {
+    const options: StripePaymentOptions = {
+      secretKey: 'sk_test_stand_in',
+      apiUrl: stripe.url,
+      prices: { svc1: { amount: 5000, currency: 'eur' } },
+    };
+    const client = stripeClient(options);
+    const create = client.paymentIntents.create.bind(client.paymentIntents);
+    client.paymentIntents.create = (params, requestOptions) =>
+      create({ ...params, amount: 50.0001 }, requestOptions);
+    const broken = buildFlowApp(stripePaymentFlow(options, client));
+    try {
+      const { result } = await runExampleScenario('stripe-payment.yaml', {
+        flow: await listenOnLoopback(broken),
+        stripe: stripe.url,
+      });
+      expect(result.status).toBe('failed');
+      expect(result.failures[0]?.message).toMatch(/flow "pay-created": expectation not met/);
+      const [refused] = await stripe.calls({ method: 'POST', path: '/v1/payment_intents' });
+      expect(refused?.status).toBe(422);
+    } finally {
+      await broken.close();
+    }
+  }, 90_000);
 
   it('a service without a price asks for nothing; a group booking asks each customer', async () => {
     const before = (await stripe.calls()).length;

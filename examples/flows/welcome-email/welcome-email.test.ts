@@ -66,7 +66,7 @@ describe('the welcome e-mail example flow', () => {
     });
     expect(result.status).toBe('failed');
     expect(result.failures[0]?.message).toMatch(/flow "welcome": expectation not met/);
-  });
+  }, 90_000);
 
   it('reads quoted-printable and encoded-word mail', () => {
     const raw = [

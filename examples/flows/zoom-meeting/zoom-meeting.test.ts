@@ -64,7 +64,7 @@ describe('the Zoom meeting example flow', () => {
     const refused = await zoom.calls({ method: 'POST' });
     expect(refused[0]?.status).toBe(400);
     expect(JSON.stringify(refused[0]?.violations)).toContain("must have required property 'duration'");
-  });
+  }, 90_000);
 
   it('an Updated for an appointment it has no meeting for (the reschedule-new-id quirk) creates one', async () => {
     const app = buildFlowApp(zoomMeetingFlow({ baseUrl: zoom.url, token: 'test-token', hostUserId: 'me' }));
