@@ -87,13 +87,22 @@ function structuralProblem(text: string): { problem: string; pointer: string } |
     const top = stack.at(-1);
     if (char === '"') {
       let end = at + 1;
-      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      const token = text.slice(at, end + 1);
+      // Only strings with an escape need decoding; the rest are read as they are.
+      let escaped = false;
+      while (text[end] !== '"') {
+        if (text[end] === '\\') {
+          escaped = true;
+          end += 2;
+        } else {
+          end += 1;
+        }
+      }
       const isKey = top?.kind === 'object' && top.expectKey;
-      if (isKey) lastKey = JSON.parse(token) as string;
+      const token = isKey || escaped ? text.slice(at, end + 1) : '';
+      if (isKey) lastKey = escaped ? (JSON.parse(token) as string) : token.slice(1, -1);
       // A lone UTF-16 surrogate can only arrive escaped (\ud800); I-JSON forbids it, and a
       // receiver that re-encodes the string as UTF-8 would see U+FFFD instead.
-      if (surrogateEscape.test(token) && loneSurrogate.test(JSON.parse(token) as string)) {
+      if (escaped && surrogateEscape.test(token) && loneSurrogate.test(JSON.parse(token) as string)) {
         const pointer = childPointer(top);
         return {
           problem: `the string at ${pointer || '/'} holds an unpaired UTF-16 surrogate escape`,
