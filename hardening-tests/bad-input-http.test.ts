@@ -338,6 +338,16 @@ const routeCases: RouteCase[] = [
     }),
     expected: invalidBody('/webhook/a', /\/webhook\/a is not a property/),
   },
+  {
+    name: 'subscribe: a malformed body without credentials is judged on credentials first',
+    request: () => ({ method: 'POST', url: subscribeUrl, headers: json, payload: '{"webhook":' }),
+    expected: {
+      status: 401,
+      code: 'Unauthenticated',
+      message: /Authorization: Bearer/,
+      target: 'header:Authorization',
+    },
+  },
   // Graph bodies.
   {
     name: 'Graph create: serviceId is a number',
