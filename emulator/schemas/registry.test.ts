@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { loadSchemaDocument } from '../fakes/schema-documents.js';
 import { compileOnFirstUse, getSchemaRegistry, schemaId } from './registry.js';
@@ -40,5 +41,22 @@ describe('the schemas routes refer to', () => {
     }
     expect(refs.length).toBeGreaterThan(30);
     for (const ref of refs) expect(() => registry.validator(ref), ref).not.toThrow();
+  });
+});
+
+describe('the schema files', () => {
+  it('each is a valid JSON Schema 2020-12 document (the registry skips this check at start-up)', () => {
+    const meta = new Ajv2020({ strict: false });
+    const registry = getSchemaRegistry();
+    for (const name of registry.names) {
+      expect(meta.validateSchema(loadSchemaDocument(name) as object), `${name}: ${meta.errorsText()}`).toBe(
+        true,
+      );
+    }
+  });
+
+  it('a schema that breaks the meta-schema is caught by that check', () => {
+    const meta = new Ajv2020({ strict: false });
+    expect(meta.validateSchema({ type: 'object', properties: { name: { type: 'text' } } })).toBe(false);
   });
 });
