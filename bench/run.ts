@@ -2,7 +2,7 @@
  * `npm run bench`: each figure beside a baseline measured in the same run, on loopback, bounded in
  * time. Prints one table and writes bench/RESULTS.md. Targets are checked here, never in tests.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -435,12 +435,20 @@ async function scenarioRun(): Promise<void> {
   await kill(server.child);
   const ratio = ours / bare;
   rows.push({
-    figure: '10,000-step scenario (`run`): wall time / peak RSS',
-    value: `${fmt(ours / 1000, 1)} s / ${mib(peak)}`,
-    baseline: `${fmt(bare / 1000, 1)} s / ${mib(serverPeak)} (raw HTTP calls; emulator's peak)`,
+    figure: '10,000-step scenario (`run`): wall time',
+    value: `${fmt(ours / 1000, 1)} s`,
+    baseline: `${fmt(bare / 1000, 1)} s (the same steps as raw HTTP calls)`,
     ratio,
-    target: '≤ 2x time; peak < 150 MiB',
-    met: ratio <= 2 && peak < 150 * 2 ** 20,
+    target: '≤ 2x',
+    met: ratio <= 2,
+  });
+  rows.push({
+    figure: '10,000-step scenario (`run`): peak RSS',
+    value: mib(peak),
+    baseline: `${mib(serverPeak)} (the emulator's peak under the raw calls)`,
+    ratio: peak / serverPeak,
+    target: '< 150 MiB',
+    met: peak < 150 * 2 ** 20,
   });
 }
 
@@ -482,5 +490,18 @@ if (only.length === 0) {
   writeFileSync(
     resultsPath,
     marked.test(previous) ? previous.replace(marked, () => latest) : `# Benchmark results\n\n${latest}\n`,
+  );
+  // The project's formatter pads the table, so `npm test`'s lint accepts the file as written.
+  spawnSync(
+    process.execPath,
+    [
+      join(packageRoot, 'node_modules', '@biomejs', 'biome', 'bin', 'biome'),
+      'format',
+      '--write',
+      resultsPath,
+    ],
+    {
+      stdio: 'ignore',
+    },
   );
 }
