@@ -292,3 +292,28 @@ describe('policy beyond CONTRACT.md (docs/decisions/005)', () => {
     expectRefused(defaults.check('https:///prod.logic.azure.com/x'));
   });
 });
+
+describe('remembered verdicts', () => {
+  it('a URL asked about again gets the same verdict, also after more than 1,024 other URLs', () => {
+    const allowlist = createHostAllowlist(['127.0.0.1', '*.logic.azure.com']);
+    const hostile = 'http://127.0.0.1.evil.example/flow';
+    const fine = 'http://127.0.0.1:7071/flow';
+    const first = [allowlist.check(hostile), allowlist.check(fine)];
+    expect(first[0]).toMatchObject({ allowed: false });
+    expect(first[1]).toEqual({ allowed: true, host: '127.0.0.1', url: fine });
+    for (let i = 0; i < 1_100; i++) {
+      expect(allowlist.check(`https://flow-${i}.logic.azure.com/x`).allowed).toBe(true);
+      expect(allowlist.check(`https://flow-${i}.logic.azure.com.evil.example/x`).allowed).toBe(false);
+    }
+    expect([allowlist.check(hostile), allowlist.check(fine)]).toEqual(first);
+  });
+
+  it('a verdict handed out cannot be changed by the caller', () => {
+    const allowlist = createHostAllowlist(['127.0.0.1']);
+    const verdict = allowlist.check('http://127.0.0.1/flow') as { allowed: boolean };
+    expect(() => {
+      verdict.allowed = false;
+    }).toThrow(TypeError);
+    expect(allowlist.check('http://127.0.0.1/flow').allowed).toBe(true);
+  });
+});
