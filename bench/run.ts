@@ -20,7 +20,7 @@ import { startEmulator } from '../emulator/start.js';
 import { load } from './lib/load.js';
 import { watchPeakRss } from './lib/process-memory.js';
 import { startCountingReceiver } from './lib/receiver.js';
-import { median, percentile, ratePerSecond } from './lib/stats.js';
+import { inTurns, median, percentile, ratePerSecond } from './lib/stats.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
@@ -34,6 +34,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** Each throughput figure is measured this many times in turns with its baseline. */
+const rounds = 3;
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20)} MiB`;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const admin = { authorization: 'Bearer admin-token', 'content-type': 'application/json' };
@@ -102,6 +104,9 @@ async function startup(): Promise<void> {
 
 async function subscribeThroughput(): Promise<void> {
   const emulator = await startEmulator({ webhookLimit: 1_000_000_000 });
+  const bareApp = (await import('fastify')).default();
+  bareApp.post('/subscribe', async () => ({ webhookId: '00000000-0000-4000-8000-000000000000' }));
+  const bareUrl = await bareApp.listen({ port: 0, host: '127.0.0.1' });
   const body = JSON.stringify({
     webhook: {
       notification_url: 'http://127.0.0.1:9/flow',
@@ -109,36 +114,37 @@ async function subscribeThroughput(): Promise<void> {
       change_type: ['Created'],
     },
   });
-  const ours = await load({
-    origin: emulator.url,
-    connections: 32,
-    durationMs: 5_000,
-    request: () => ({
-      method: 'POST',
-      path: '/BookingsService/api/V1/bookingBusinesses/lunch%40contoso.example/webhook/AppointmentCreated',
-      headers: admin,
-      body,
-    }),
-  });
+  const path = '/BookingsService/api/V1/bookingBusinesses/lunch%40contoso.example/webhook/AppointmentCreated';
+  const result = await inTurns(
+    rounds,
+    async () =>
+      (
+        await load({
+          origin: emulator.url,
+          connections: 32,
+          durationMs: 2_000,
+          request: () => ({ method: 'POST', path, headers: admin, body }),
+        })
+      ).perSecond,
+    async () =>
+      (
+        await load({
+          origin: bareUrl,
+          connections: 32,
+          durationMs: 2_000,
+          request: () => ({ method: 'POST', path: '/subscribe', headers: admin, body }),
+        })
+      ).perSecond,
+  );
   await emulator.close();
-  const bareApp = (await import('fastify')).default();
-  bareApp.post('/subscribe', async () => ({ webhookId: '00000000-0000-4000-8000-000000000000' }));
-  const bareUrl = await bareApp.listen({ port: 0, host: '127.0.0.1' });
-  const bare = await load({
-    origin: bareUrl,
-    connections: 32,
-    durationMs: 5_000,
-    request: () => ({ method: 'POST', path: '/subscribe', headers: admin, body }),
-  });
   await bareApp.close();
-  const ratio = ours.perSecond / bare.perSecond;
   rows.push({
     figure: 'subscribe calls per second (32 connections)',
-    value: fmt(ours.perSecond),
-    baseline: `${fmt(bare.perSecond)} (bare Fastify route)`,
-    ratio,
+    value: fmt(result.ours),
+    baseline: `${fmt(result.baseline)} (bare Fastify route)`,
+    ratio: result.ratio,
     target: '≥ 0.6x',
-    met: ratio >= 0.6,
+    met: result.ratio >= 0.6,
   });
 }
 
@@ -207,31 +213,38 @@ async function deliveryThroughput(flows: number, changes: number, journalEntries
     prefillJournal(app, template, journalEntries);
     rssGrowth = process.memoryUsage().rss - before;
   }
-  const already = receiver.count();
-  const started = performance.now();
-  for (let i = 0; i < changes; i++) {
-    await app.inject({
-      method: 'POST',
-      url: '/v1.0/solutions/bookingBusinesses/lunch@contoso.example/appointments',
-      payload: appointment(i),
-    });
-  }
-  await receiver.waitFor(already + changes * flows);
-  const ours = (changes * flows) / ((performance.now() - started) / 1000);
+  const sendChanges = async (round: number): Promise<number> => {
+    const already = receiver.count();
+    const started = performance.now();
+    for (let i = 0; i < changes; i++) {
+      await app.inject({
+        method: 'POST',
+        url: '/v1.0/solutions/bookingBusinesses/lunch@contoso.example/appointments',
+        payload: appointment(round * changes + i),
+      });
+    }
+    await receiver.waitFor(already + changes * flows);
+    return (changes * flows) / ((performance.now() - started) / 1000);
+  };
+  await sendChanges(0); // warm-up: JIT, connections, validators compiled on first use
   const sample = app.emulator.store.deliveries.list()[0]?.attempts[0]?.requestBody ?? '{}';
+  let round = 0;
+  const result = await inTurns(
+    rounds,
+    () => sendChanges(++round),
+    () => rawPostsPerSecond(`${receiver.url}/raw`, sample, changes * flows),
+  );
   await app.close();
-  const bare = await rawPostsPerSecond(`${receiver.url}/raw`, sample, changes * flows);
   await receiver.close();
-  const ratio = ours / bare;
   rows.push({
     figure: `deliveries per second, ${flows} flow(s), ${fmt(changes)} changes${
       journalEntries > 0 ? `, ${fmt(journalEntries)} already in the journal` : ''
     }`,
-    value: journalEntries > 0 ? `${fmt(ours)} (journal: +${mib(rssGrowth)} RSS)` : fmt(ours),
-    baseline: `${fmt(bare)} (raw undici POSTs)`,
-    ratio,
+    value: journalEntries > 0 ? `${fmt(result.ours)} (journal: +${mib(rssGrowth)} RSS)` : fmt(result.ours),
+    baseline: `${fmt(result.baseline)} (raw undici POSTs)`,
+    ratio: result.ratio,
     target: '≥ 0.5x',
-    met: ratio >= 0.5,
+    met: result.ratio >= 0.5,
   });
 }
 
@@ -294,46 +307,54 @@ async function latency(): Promise<void> {
 async function validation(): Promise<void> {
   const payload = fakeAppointmentData({ seed: 1 }).next().value;
   const registry = getSchemaRegistry();
-  const ours = await ratePerSecond(2_000, () => {
-    registry.check(schemaId('appointment-data.emulator'), payload);
-  });
   // The same options the registry uses, so the ratio is the registry's own overhead.
   const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
   addFormats(ajv);
   ajv.addSchema(loadSchemaDocument('appointment-data') as object);
   const validate = ajv.compile(loadSchemaDocument('appointment-data.emulator') as object);
-  const bare = await ratePerSecond(2_000, () => {
-    validate(payload);
-  });
-  const ratio = ours / bare;
+  const result = await inTurns(
+    rounds,
+    () =>
+      ratePerSecond(1_000, () => {
+        registry.check(schemaId('appointment-data.emulator'), payload);
+      }),
+    () =>
+      ratePerSecond(1_000, () => {
+        validate(payload);
+      }),
+  );
   rows.push({
     figure: 'payload validations per second (emulator profile)',
-    value: fmt(ours),
-    baseline: `${fmt(bare)} (ajv on the same schema)`,
-    ratio,
+    value: fmt(result.ours),
+    baseline: `${fmt(result.baseline)} (ajv on the same schema)`,
+    ratio: result.ratio,
     target: '≥ 0.9x',
-    met: ratio >= 0.9,
+    met: result.ratio >= 0.9,
   });
 }
 
 async function fakes(): Promise<void> {
   const generator = fakeAppointmentData({ seed: 1 });
-  const ours = await ratePerSecond(2_000, () => {
-    generator.next();
-  });
   const document = loadSchemaDocument('appointment-data');
   let seed = 1;
-  const bare = await ratePerSecond(2_000, () => {
-    generateSync(document as Parameters<typeof generateSync>[0], { seed: seed++ });
-  });
-  const ratio = ours / bare;
+  const result = await inTurns(
+    rounds,
+    () =>
+      ratePerSecond(1_500, () => {
+        generator.next();
+      }),
+    () =>
+      ratePerSecond(1_500, () => {
+        generateSync(document as Parameters<typeof generateSync>[0], { seed: seed++ });
+      }),
+  );
   rows.push({
     figure: 'fake payloads per second',
-    value: fmt(ours),
-    baseline: `${fmt(bare)} (json-schema-faker alone)`,
-    ratio,
+    value: fmt(result.ours),
+    baseline: `${fmt(result.baseline)} (json-schema-faker alone)`,
+    ratio: result.ratio,
     target: '≥ 0.8x',
-    met: ratio >= 0.8,
+    met: result.ratio >= 0.8,
   });
 }
 

@@ -17,3 +17,21 @@ export async function ratePerSecond(ms: number, task: () => Promise<void> | void
   }
   return count / ((performance.now() - start) / 1000);
 }
+
+/**
+ * Measures `ours` and `baseline` in turns, `rounds` times, so that a slow spell of a shared machine
+ * falls on both; returns the median of each and the median of the per-round ratios.
+ */
+export async function inTurns(
+  rounds: number,
+  ours: () => Promise<number>,
+  baseline: () => Promise<number>,
+): Promise<{ ours: number; baseline: number; ratio: number }> {
+  const pairs: Array<[number, number]> = [];
+  for (let round = 0; round < rounds; round++) pairs.push([await ours(), await baseline()]);
+  return {
+    ours: median(pairs.map(([value]) => value)),
+    baseline: median(pairs.map(([, value]) => value)),
+    ratio: median(pairs.map(([value, base]) => value / base)),
+  };
+}
