@@ -60,6 +60,11 @@ type AttemptResult = Pick<DeliveryAttempt, 'responseStatus' | 'responseBodyExcer
   retryAfterMs?: number;
 };
 
+interface HttpClient {
+  agent: Agent;
+  request: typeof import('undici').request;
+}
+
 interface OriginQueue {
   running: number;
   waiting: string[];
@@ -77,7 +82,7 @@ const isSettled = (delivery: Delivery) => delivery.status === 'delivered' || del
  */
 export class DeliveryEngine {
   /** undici is loaded with the first attempt: it is a tenth of the start-up time, and many runs send nothing. */
-  private http: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined;
+  private http: Promise<HttpClient> | undefined;
   private readonly timers = new Map<string, TimerHandle>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly origins = new Map<string, OriginQueue>();
@@ -507,7 +512,7 @@ export class DeliveryEngine {
     this.deps.store.save(delivery);
   }
 
-  private loadHttp(): Promise<{ agent: Agent; request: typeof import('undici').request }> {
+  private loadHttp(): Promise<HttpClient> {
     this.http ??= import('undici').then(({ Agent, request }) => ({
       // Timeouts live on the agent, not in a per-request AbortSignal: two signals and a timer for
       // every attempt cost more than the POST itself (bench: deliveries per second).
