@@ -19,6 +19,8 @@ function findPackageRoot(): string {
 export const packageRoot = findPackageRoot();
 export const schemasDir = join(packageRoot, 'schemas');
 export const builtInSeedPath = join(packageRoot, 'fixtures', 'seeds', 'demo.yaml');
+/** A JSON copy of the demo seed written by `npm run build` (see loadShippedSeed). */
+export const builtInSeedCopyPath = join(packageRoot, 'dist', 'fixtures', 'demo.seed.json');
 export const packageVersion: string = JSON.parse(
   readFileSync(join(packageRoot, 'package.json'), 'utf8'),
 ).version;

@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Seed } from '../generated/schema-types.js';
-import { builtInSeedPath } from '../paths.js';
+import { builtInSeedCopyPath, builtInSeedPath } from '../paths.js';
 import { readSourceFile, SourceDocument } from '../scenarios/source.js';
 import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { ConfigError } from './config-error.js';
@@ -126,6 +129,36 @@ export function loadSeedFile(path: string, options: { shipped?: boolean } = {}):
   return options.shipped ? (document.value as Seed) : validateSeed(document.value, path);
 }
 
+interface SeedCopy {
+  /** SHA-256 of the YAML text the copy was made from. */
+  sourceSha256: string;
+  seed: Seed;
+}
+
+const sha256 = (text: Buffer) => createHash('sha256').update(text).digest('hex');
+
+/** Writes a checked JSON copy of a shipped YAML seed (`npm run build` does it for the demo seed). */
+export function writeSeedCopy(yamlPath: string, copyPath: string): void {
+  const copy: SeedCopy = { sourceSha256: sha256(readFileSync(yamlPath)), seed: loadSeedFile(yamlPath) };
+  mkdirSync(dirname(copyPath), { recursive: true });
+  writeFileSync(copyPath, `${JSON.stringify(copy)}\n`);
+}
+
+/**
+ * A shipped seed, from its JSON copy when the copy was made from this very YAML text: reading it
+ * needs no YAML parser, a tenth of `start`'s time to healthy. Otherwise (no build yet, or the
+ * YAML changed since) the YAML itself.
+ */
+export function loadShippedSeed(yamlPath: string, copyPath: string): Seed {
+  try {
+    const copy = JSON.parse(readFileSync(copyPath, 'utf8')) as SeedCopy;
+    if (copy.sourceSha256 === sha256(readFileSync(yamlPath))) return copy.seed;
+  } catch {
+    // No copy, or not one we wrote: read the YAML.
+  }
+  return loadSeedFile(yamlPath, { shipped: true });
+}
+
 export function loadBuiltInSeed(): Seed {
-  return loadSeedFile(builtInSeedPath, { shipped: true });
+  return loadShippedSeed(builtInSeedPath, builtInSeedCopyPath);
 }

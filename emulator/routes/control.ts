@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { parse as parseYaml } from 'yaml';
 import { SeedError } from '../config/seed-loader.js';
 import { errors } from '../errors/registry.js';
 import type {
@@ -24,7 +23,8 @@ import type { DeliveryFilter } from '../state/store.js';
 const controlSchema = (definition: string) => ({ $ref: schemaId('control-api', `#/$defs/${definition}`) });
 
 /** openapi.yaml with its file references pointed at /_emulator/schemas/, so a client can follow them. */
-function openApiDocument(): unknown {
+async function openApiDocument(): Promise<unknown> {
+  const { parse: parseYaml } = await import('yaml');
   const text = readFileSync(join(schemasDir, 'openapi.yaml'), 'utf8');
   return JSON.parse(JSON.stringify(parseYaml(text)), (key, value) =>
     key === '$ref' && typeof value === 'string' && value.startsWith('./')
@@ -212,7 +212,7 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
   );
 
   // Built on first request: parsing openapi.yaml is a fifth of the start-up time.
-  let document: unknown;
+  let document: Promise<unknown> | undefined;
   app.get('/openapi.json', async () => {
     document ??= openApiDocument();
     return document;

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { decodeUtf8, maxNestingDepth, nestingDepthExceeds, yamlNestingProblem } from '../strict-json.js';
+
+const require = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+/** yaml loads on first use: `start` on the shipped seed reads its JSON copy and needs none (decision 015). */
+const yaml = (): typeof Yaml => {
+  yamlModule ??= require('yaml') as typeof Yaml;
+  return yamlModule;
+};
 
 export interface Position {
   line: number;
@@ -29,7 +39,7 @@ const maxAliasCount = 1000;
 export class SourceDocument {
   readonly value: unknown;
   readonly syntaxErrors: Diagnostic[];
-  private readonly lines = new LineCounter();
+  private readonly lines = new (yaml().LineCounter)();
   private readonly root: Node | null;
 
   constructor(
@@ -44,7 +54,11 @@ export class SourceDocument {
       this.value = undefined;
       return;
     }
-    const document = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: true });
+    const document = yaml().parseDocument(text, {
+      lineCounter: this.lines,
+      uniqueKeys: true,
+      prettyErrors: true,
+    });
     this.root = document.contents as Node | null;
     this.syntaxErrors = [...document.errors, ...document.warnings].map((error) => {
       const position = error.linePos?.[0] ?? { line: 1, col: 1 };
@@ -98,17 +112,17 @@ export class SourceDocument {
     let found: Node | null = this.root;
     for (const [index, token] of tokens.entries()) {
       const last = index === tokens.length - 1;
-      if (isMap(node)) {
+      if (yaml().isMap(node)) {
         const pair = node.items.find(
-          (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === token,
+          (item) => yaml().isPair(item) && yaml().isScalar(item.key) && String(item.key.value) === token,
         );
         if (!pair) break;
-        if (last && options.key && isScalar(pair.key)) {
+        if (last && options.key && yaml().isScalar(pair.key)) {
           found = pair.key as Node;
           break;
         }
         node = (pair.value as Node | null) ?? (pair.key as Node);
-      } else if (isSeq(node)) {
+      } else if (yaml().isSeq(node)) {
         const item = node.items[Number(token)] as Node | undefined;
         if (!item) break;
         node = item;
