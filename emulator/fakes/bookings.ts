@@ -9,7 +9,7 @@ import type {
   SeedService,
   SeedStaffMember,
 } from '../generated/schema-types.js';
-import { loadSchemaDocument } from './schema-documents.js';
+import { loadSchemaDocument } from '../schemas/documents.js';
 import { createSeededFaker } from './seeded-faker.js';
 
 export type BookingKind = 'one-to-one' | 'group';

@@ -17,6 +17,7 @@ import type {
   ResetRequest,
 } from '../generated/schema-types.js';
 import { packageVersion, schemasDir } from '../paths.js';
+import { loadSchemaDocument } from '../schemas/documents.js';
 import { schemaId } from '../schemas/registry.js';
 import type { DeliveryFilter } from '../state/store.js';
 
@@ -33,7 +34,10 @@ async function openApiDocument(): Promise<unknown> {
   );
 }
 
-const deliveryStatuses = new Set(['pending', 'retrying', 'delivered', 'failed']);
+/** The journal's statuses, as control-api.schema.json's DeliveryStatus lists them. */
+const deliveryStatuses = new Set(
+  (loadSchemaDocument('control-api').$defs.DeliveryStatus as { enum: readonly string[] }).enum,
+);
 
 /** The emulator's own API (DESIGN.md), registered under /_emulator. */
 export async function controlRoutes(app: FastifyInstance): Promise<void> {

@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { loadSchemaDocument } from '../fakes/schema-documents.js';
+import { loadSchemaDocument } from './documents.js';
 import { compileOnFirstUse, getSchemaRegistry, schemaId } from './registry.js';
 
 describe('compileOnFirstUse', () => {

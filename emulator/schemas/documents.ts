@@ -4,7 +4,7 @@ import { schemasDir } from '../paths.js';
 
 const documents = new Map<string, { $defs: Record<string, unknown> }>();
 
-/** A schema file's JSON, read once; generators take their definitions from it. */
+/** A schema file's JSON, read once: for generators and for code that needs a definition's values. */
 export function loadSchemaDocument(name: string): { $defs: Record<string, unknown> } {
   let document = documents.get(name);
   if (!document) {
