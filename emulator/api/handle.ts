@@ -10,6 +10,7 @@ import type {
   ErrorResponse,
   Trigger,
 } from '../generated/schema-types.js';
+import { matchesDeliveryFilter } from '../state/store.js';
 
 export interface SubscribeInput {
   /** The flow's callback URL. */
@@ -82,11 +83,8 @@ export function createHandle(app: FastifyInstance): EmulatorHandle {
       throw new CallFailed(`${what} answered ${response.statusCode}: ${response.body}`);
   };
   const matches = (delivery: Delivery, filter: DeliveryWait) =>
-    (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
-    (filter.mailbox === undefined || delivery.mailbox.toLowerCase() === filter.mailbox.toLowerCase()) &&
-    (filter.appointmentId === undefined || delivery.appointmentId === filter.appointmentId) &&
-    (filter.changeType === undefined || delivery.changeType === filter.changeType) &&
-    (filter.status === undefined || delivery.status === filter.status);
+    matchesDeliveryFilter(delivery, filter) &&
+    (filter.changeType === undefined || delivery.changeType === filter.changeType);
   const settled = (delivery: Delivery) => delivery.status === 'delivered' || delivery.status === 'failed';
 
   return {

@@ -7,6 +7,16 @@ import type {
 
 export type { DeliveryFilter };
 
+/** Whether a delivery passes a journal filter; mailboxes compare without regard to case. */
+export function matchesDeliveryFilter(delivery: Delivery, filter: DeliveryFilter): boolean {
+  return (
+    (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
+    (filter.mailbox === undefined || delivery.mailbox.toLowerCase() === filter.mailbox.toLowerCase()) &&
+    (filter.status === undefined || delivery.status === filter.status) &&
+    (filter.appointmentId === undefined || delivery.appointmentId === filter.appointmentId)
+  );
+}
+
 /**
  * The emulator's mutable state, split by aggregate. Methods are synchronous on purpose: a check
  * and the write that depends on it (the five-flow limit) happen with no await between them, so

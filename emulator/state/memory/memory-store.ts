@@ -7,6 +7,7 @@ import type {
   Store,
   SubscriptionStore,
 } from '../store.js';
+import { matchesDeliveryFilter } from '../store.js';
 
 const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
 
@@ -123,7 +124,6 @@ class MemoryDeliveryStore implements DeliveryStore {
   }
 
   list(filter: DeliveryFilter = {}): Delivery[] {
-    const mailbox = filter.mailbox === undefined ? undefined : mailboxKey(filter.mailbox);
     const candidates =
       filter.appointmentId !== undefined
         ? (this.byAppointment.get(filter.appointmentId) ?? [])
@@ -132,14 +132,7 @@ class MemoryDeliveryStore implements DeliveryStore {
           : this.byId.values();
     const out: Delivery[] = [];
     for (const delivery of candidates) {
-      if (
-        (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
-        (mailbox === undefined || mailboxKey(delivery.mailbox) === mailbox) &&
-        (filter.status === undefined || delivery.status === filter.status) &&
-        (filter.appointmentId === undefined || delivery.appointmentId === filter.appointmentId)
-      ) {
-        out.push(delivery);
-      }
+      if (matchesDeliveryFilter(delivery, filter)) out.push(delivery);
     }
     return out;
   }
