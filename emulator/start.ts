@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createHandle, type EmulatorHandle } from './api/handle.js';
 import { buildApp } from './app.js';
+import { exposureWarning } from './cli/exposure.js';
 import type { EmulatorOptions } from './config/options.js';
 import { resolveConfig } from './config/options.js';
 import type { EmulatorContext } from './context.js';
@@ -10,6 +11,11 @@ export interface StartOptions extends EmulatorOptions {
   port?: number;
   /** 127.0.0.1 unless told otherwise. */
   host?: string;
+  /**
+   * Told what is exposed when `host` is beyond loopback. By default a Node process warning
+   * (stderr, once per process); the CLI prints it its own way.
+   */
+  onExposed?: (warning: string) => void;
 }
 
 export interface RunningEmulator extends EmulatorHandle {
@@ -26,6 +32,9 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+const warnOnce = (warning: string) =>
+  process.emitWarning(warning.trim().replace(/^warning: /, ''), { code: 'BOOKINGS_EMULATOR_EXPOSED' });
+
 /** Builds the app and listens; the CLI and tests share this one path. */
 export async function startEmulator(options: StartOptions = {}): Promise<RunningEmulator> {
   const config = resolveConfig(options);
@@ -37,6 +46,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     await app.close();
     throw error;
   }
+  const warning = exposureWarning(host, config.controlToken !== undefined);
+  if (warning) (options.onExposed ?? warnOnce)(warning);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {

@@ -4,21 +4,31 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { unsignedJwt } from '../emulator/cli/demo-credentials.js';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
 import { packageRoot } from '../emulator/paths.js';
-import { runCli, type StartedCli, startCli } from '../emulator/testing/cli.js';
+import { canIsolateNetwork, runCli, type StartedCli, spawnNode, startCli } from '../emulator/testing/cli.js';
 import { subscribeBody } from '../emulator/testing/http.js';
 import { useScenarioFolder } from '../emulator/testing/scenario-files.js';
 import { demoAppointment } from '../emulator/testing/seed.js';
+
+// Beyond-loopback binds happen only in a network namespace of their own (`unshare --net`, root).
+// Elsewhere those tests skip and say why; in CI they run, and fail if they cannot isolate.
+const itIsolated = canIsolateNetwork || process.env.CI ? it : it.skip;
+if (!canIsolateNetwork && !process.env.CI)
+  console.warn('beyond-loopback tests skipped: `unshare --net` is not available (it needs root)');
 
 /** The built CLI, as a user runs it (npm test builds dist/ first). */
 const controlToken = 'ctl-9d4be0a17f3c';
 const running: StartedCli[] = [];
 
-async function start(args: string[], env: Record<string, string> = {}): Promise<StartedCli> {
+async function start(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { isolatedNetwork?: boolean } = {},
+): Promise<StartedCli> {
   // The child inherits the environment at spawn; set only for that moment.
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const cli = await startCli(['--port', '0', ...args]);
+    const cli = await startCli(['--port', '0', ...args], 20_000, options);
     running.push(cli);
     return cli;
   } finally {
@@ -47,23 +57,69 @@ describe('start: where it listens', { timeout: 60_000 }, () => {
     expect(cli.output()).not.toMatch(/warning/i);
   });
 
-  it('warns on stderr when bound beyond loopback, naming the risk and --control-token', async () => {
-    const cli = await start(['--host', '0.0.0.0', '--quiet']);
-    const output = await untilOutput(cli, /warning:/);
-    expect(output).toContain('warning: listening on 0.0.0.0, beyond loopback');
-    expect(output).toContain('--control-token');
-    expect(output).toContain('BOOKINGS_EMULATOR_CONTROL_TOKEN');
-    // Warned, not refused: the container image binds 0.0.0.0 on purpose.
-    expect((await fetch(`${cli.url}/_emulator/flows`)).status).toBe(200);
-  });
+  // Bound beyond loopback only inside a network namespace of its own (see canIsolateNetwork), so
+  // the test exposes no port; there the URL cannot be reached, only the output read.
+  itIsolated(
+    'warns on stderr when bound beyond loopback, naming the risk and --control-token, and still listens',
+    async () => {
+      // Warned, not refused: the container image binds 0.0.0.0 on purpose.
+      const cli = await start(['--host', '0.0.0.0', '--quiet'], {}, { isolatedNetwork: true });
+      const output = await untilOutput(cli, /warning:/);
+      expect(output).toContain('warning: listening on 0.0.0.0, beyond loopback');
+      expect(output).toMatch(/listening on http:\/\//);
+      expect(output).toContain('--control-token');
+      expect(output).toContain('BOOKINGS_EMULATOR_CONTROL_TOKEN');
+    },
+  );
 
-  it('takes the control token from BOOKINGS_EMULATOR_CONTROL_TOKEN and guards the control API with it', async () => {
-    const cli = await start(['--host', '0.0.0.0', '--quiet'], {
-      BOOKINGS_EMULATOR_CONTROL_TOKEN: controlToken,
-    });
+  itIsolated('with a control token, the warning says the control API asks for it', async () => {
+    const cli = await start(
+      ['--host', '0.0.0.0', '--quiet'],
+      { BOOKINGS_EMULATOR_CONTROL_TOKEN: controlToken },
+      { isolatedNetwork: true },
+    );
     const output = await untilOutput(cli, /warning:/);
     expect(output).toContain('asks for the control token');
     expect(output).not.toContain(controlToken);
+  });
+
+  itIsolated('startEmulator() warns too: to onExposed, or as a process warning by default', async () => {
+    const script = [
+      'const { startEmulator } = await import(process.env.START_MODULE);',
+      'const told = [];',
+      "const exposed = await startEmulator({ host: '0.0.0.0', onExposed: (w) => told.push(w) });",
+      'await exposed.close();',
+      'const quiet = await startEmulator({ onExposed: (w) => told.push(w) });',
+      'await quiet.close();',
+      'process.stdout.write(JSON.stringify(told));',
+      "const guarded = await startEmulator({ host: '0.0.0.0', controlToken: 'a-long-control-token' });",
+      'await guarded.close();',
+    ].join('\n');
+    process.env.START_MODULE = join(packageRoot, 'dist', 'emulator', 'start.js');
+    const child = spawnNode(['--input-type=module', '-e', script], { isolatedNetwork: true });
+    delete process.env.START_MODULE;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    const told = JSON.parse(stdout) as string[];
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain('listening on 0.0.0.0, beyond loopback');
+    expect(told[0]).toContain('--control-token');
+    expect(stderr).toMatch(/\[BOOKINGS_EMULATOR_EXPOSED\] Warning: listening on 0\.0\.0\.0, beyond loopback/);
+    expect(stderr).toContain('asks for the control token');
+    expect(stderr).not.toContain('a-long-control-token');
+  });
+
+  it('takes the control token from BOOKINGS_EMULATOR_CONTROL_TOKEN and guards the control API with it', async () => {
+    const cli = await start(['--quiet'], { BOOKINGS_EMULATOR_CONTROL_TOKEN: controlToken });
+    expect(cli.output()).not.toMatch(/warning/i);
     expect((await fetch(`${cli.url}/_emulator/health`)).status).toBe(200);
     const refused = await fetch(`${cli.url}/_emulator/flows`);
     expect(refused.status).toBe(401);

@@ -1,4 +1,4 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
@@ -54,11 +54,33 @@ export interface StartedCli {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `bookings-emulator start ...` and resolves once it prints its listening line. */
-export function startCli(args: string[], timeoutMs = 20_000): Promise<StartedCli> {
+/**
+ * Whether `unshare --net` works here (it needs root; CI runs as root). A process started that way
+ * has a network namespace of its own whose only interface is a loopback that is down, so a server
+ * it binds to 0.0.0.0 reaches nothing: tests of the beyond-loopback path expose no port.
+ */
+export const canIsolateNetwork = spawnSync('unshare', ['--net', 'true']).status === 0;
+
+/** `node ...args`, in an isolated network namespace when asked (see canIsolateNetwork). */
+export function spawnNode(args: string[], options: { isolatedNetwork?: boolean } = {}) {
+  return options.isolatedNetwork
+    ? spawn('unshare', ['--net', process.execPath, ...args], { cwd: packageRoot })
+    : spawn(process.execPath, args, { cwd: packageRoot });
+}
+
+/**
+ * Starts `bookings-emulator start ...` and resolves once it prints its listening line. With
+ * `isolatedNetwork` it runs in a network namespace of its own: its URL cannot be reached, only
+ * its output read.
+ */
+export function startCli(
+  args: string[],
+  timeoutMs = 20_000,
+  options: { isolatedNetwork?: boolean } = {},
+): Promise<StartedCli> {
   requireBuiltCli();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, 'start', ...args], { cwd: packageRoot });
+    const child = spawnNode([cliPath, 'start', ...args], options);
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const timer = setTimeout(() => {

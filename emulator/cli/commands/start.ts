@@ -7,7 +7,6 @@ import { maskUrlSecrets } from '../../http/log-redaction.js';
 import { triggerApiBase } from '../../routes/trigger-api.js';
 import { type RunningEmulator, startEmulator } from '../../start.js';
 import { bannerCredentials } from '../demo-credentials.js';
-import { exposureWarning } from '../exposure.js';
 import { parseChoice, parsePort } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -173,9 +172,12 @@ export function registerStartCommand(program: Command): void {
     .option('--quiet', 'print only the listening line')
     .action(async (flags: StartFlags) => {
       const options = toOptions(flags);
-      const running = await startEmulator({ ...options, port: flags.port, host: flags.host });
-      const warning = exposureWarning(flags.host, flags.controlToken !== undefined);
-      if (warning) process.stderr.write(warning);
+      const running = await startEmulator({
+        ...options,
+        port: flags.port,
+        host: flags.host,
+        onExposed: (warning) => process.stderr.write(warning),
+      });
       let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
         if (stopping) return;
