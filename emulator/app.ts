@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { ConfigError } from './config/config-error.js';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from './config/options.js';
 import { createEmulatorContext, type EmulatorContext } from './context.js';
+import { notAllowlistedReason } from './delivery/dispatcher.js';
 import { answerClientError } from './http/client-error.js';
 import { installControlTokenGuard } from './http/control-token.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -78,7 +79,10 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   // With a durable store, deliveries a killed emulator left unsettled go out again (at least once).
   if (config.dataDir) {
     app.addHook('onReady', async () => {
-      const resumed = context.deliveries.resumePending();
+      const resumed = context.deliveries.resumePending((url) => {
+        const verdict = context.allowlist.check(url);
+        return verdict.allowed ? undefined : notAllowlistedReason(verdict.reason);
+      });
       if (resumed > 0) app.log.info({ resumed }, 'resuming deliveries left pending');
     });
   }

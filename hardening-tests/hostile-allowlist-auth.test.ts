@@ -455,6 +455,87 @@ describe('the allowlist is applied again at delivery time', () => {
   });
 });
 
+describe('deliveries kept in a data dir, reopened under a stricter allowlist', () => {
+  let dataDir = '';
+  let receiver: TestReceiver;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'bookings-hostile-'));
+    receiver = await new TestReceiver(() => ({ status: 500 })).start();
+  });
+  afterEach(async () => {
+    await receiver.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** One delivery journaled under the default profile; still retrying when `retrying` is set. */
+  async function journaledDelivery(retrying: boolean): Promise<Delivery> {
+    const permissive = await buildTestApp({
+      dataDir,
+      clock: { virtualStart: clockStart },
+      retryPolicy: retrying ? 'logic-apps' : 'none',
+    });
+    try {
+      expect((await subscribe(permissive, `${receiver.url}/kept`)).statusCode).toBe(200);
+      expect((await createAppointment(permissive, oneToOneAppointment())).statusCode).toBe(201);
+      await permissive.emulator.deliveries.drain();
+      const [delivery] = await journal(permissive);
+      expect(delivery?.status).toBe(retrying ? 'retrying' : 'failed');
+      return delivery as Delivery;
+    } finally {
+      await permissive.close();
+    }
+  }
+
+  it('a delivery left retrying is failed at start with the reason, not sent', async () => {
+    const kept = await journaledDelivery(true);
+    const sentBefore = receiver.received.length;
+    const strict = await buildTestApp({ dataDir, profile: 'strict', clock: { virtualStart: clockStart } });
+    try {
+      await strict.emulator.deliveries.drain();
+      await strict.emulator.clock.advanceBy(10 * 60_000);
+      await strict.emulator.deliveries.drain();
+      const [resumed] = await journal(strict);
+      expect(resumed?.deliveryId).toBe(kept.deliveryId);
+      expect(resumed?.status).toBe('failed');
+      expect(resumed?.refused).toMatch(
+        /^not sent: the flow URL is no longer allowlisted \(.+\); unsubscribe/,
+      );
+      expect(resumed).not.toHaveProperty('nextAttemptAt');
+      expect(receiver.received.length).toBe(sentBefore);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it.each([
+    [
+      'one delivery',
+      (id: string) => ({ url: `/_emulator/deliveries/${encodeURIComponent(id)}/redeliver`, payload: {} }),
+    ],
+    [
+      'a filter',
+      () => ({ url: '/_emulator/deliveries/redeliver', payload: { filter: { status: 'failed' } } }),
+    ],
+  ])(
+    'redelivering %s to its original URL is refused with 400 on /url, journal unchanged',
+    async (_name, request) => {
+      const kept = await journaledDelivery(false);
+      const strict = await buildTestApp({ dataDir, profile: 'strict', clock: { virtualStart: clockStart } });
+      try {
+        const before = await journal(strict);
+        const response = await strict.inject({ method: 'POST', ...request(kept.deliveryId) });
+        expectError(response, 400, 'InvalidControlRequest');
+        expect(response.json().error.target).toBe('/url');
+        expect(response.json().error.message).toContain(kept.url);
+        await strict.emulator.deliveries.drain();
+        expect(await journal(strict)).toEqual(before);
+      } finally {
+        await strict.close();
+      }
+    },
+  );
+});
+
 describe('credentials: each hostile caller gets its exact status and code, and subscribes nothing', () => {
   const admin = 'jwt-admin@contoso.example';
   type Case = [name: string, headers: Record<string, string>, status: number, code: ErrorCode | null];

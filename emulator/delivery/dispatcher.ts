@@ -14,6 +14,11 @@ export interface DispatcherDeps {
   log: { warn(object: object, message: string): void };
 }
 
+/** Why a delivery whose flow URL the allowlist now refuses is journaled as failed, unsent. */
+export function notAllowlistedReason(reason: string): string {
+  return `not sent: the flow URL is no longer allowlisted (${reason}); unsubscribe the flow or allow its host`;
+}
+
 /** Which subscriptions an appointment change reaches: the mailbox's, by change_type (source [A]). */
 export function matchingSubscriptions(
   change: AppointmentChange,
@@ -55,7 +60,7 @@ export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChan
           changeType,
           appointmentId,
           payload,
-          refused: `not sent: the flow URL is no longer allowlisted (${verdict.reason}); unsubscribe the flow or allow its host`,
+          refused: notAllowlistedReason(verdict.reason),
         });
         continue;
       }

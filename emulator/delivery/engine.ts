@@ -208,14 +208,27 @@ export class DeliveryEngine {
     return `not sent: ${this.unsettled.size} deliveries are already waiting (the limit is ${this.deps.limits.maxPending}); a receiver is slow or down`;
   }
 
-  /** After a restart on a durable store: every delivery not yet settled goes out again (at least once). */
-  resumePending(): number {
+  /**
+   * After a restart on a durable store: every delivery not yet settled goes out again (at least
+   * once), unless `refusal` names a reason not to send to its URL any more (the allowlist may be
+   * stricter now): then it is failed with that reason.
+   */
+  resumePending(refusal: (url: string) => string | undefined = () => undefined): number {
     const unsettled = [
       ...this.deps.store.list({ status: 'pending' }),
       ...this.deps.store.list({ status: 'retrying' }),
     ];
     unsettled.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const delivery of unsettled) {
+      const refused = refusal(delivery.url);
+      if (refused !== undefined) {
+        delivery.status = 'failed';
+        delivery.refused = refused;
+        delete delivery.nextAttemptAt;
+        this.deps.store.save(delivery);
+        this.deps.events.emit('delivery:settled', delivery);
+        continue;
+      }
       this.track(delivery);
       const due =
         delivery.nextAttemptAt === undefined ? 0 : Date.parse(delivery.nextAttemptAt) - this.deps.clock.now();

@@ -6,6 +6,7 @@ import { errors } from '../errors/registry.js';
 import type {
   ClockAdvance,
   ClockState,
+  Delivery,
   DeliveryList,
   Fault,
   FaultList,
@@ -97,6 +98,19 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     }
     return verdict.url;
   };
+  /** Redelivery to the original URLs: the allowlist may be stricter than when they were subscribed. */
+  const stillAllowed = (selected: readonly Delivery[]): void => {
+    const { allowlist } = app.emulator;
+    for (const delivery of selected) {
+      const verdict = allowlist.check(delivery.url);
+      if (!verdict.allowed) {
+        throw errors.invalidControlRequest(
+          `Cannot redeliver ${delivery.deliveryId} to its URL ${delivery.url}: ${verdict.reason}. Give an allowlisted "url" to send it elsewhere, or leave it out of the filter.`,
+          '/url',
+        );
+      }
+    }
+  };
   const emptyBody = async (request: { body: unknown }) => {
     request.body ??= {};
   };
@@ -106,6 +120,8 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     { schema: { body: controlSchema('RedeliverRequest') }, preValidation: emptyBody },
     async (request, reply) => {
       const url = checkedUrl(request.body.url, '/url');
+      const original = request.server.emulator.store.deliveries.get(request.params.deliveryId);
+      if (url === undefined && original) stillAllowed([original]);
       const delivery = request.server.emulator.deliveries.redeliver(request.params.deliveryId, {
         ...(url === undefined ? {} : { url }),
         renewId: request.body.renewId ?? false,
@@ -121,6 +137,7 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
       const { store, deliveries } = request.server.emulator;
       const url = checkedUrl(request.body.url, '/url');
       const selected = store.deliveries.list(request.body.filter ?? {});
+      if (url === undefined) stillAllowed(selected);
       const redelivered = selected.map((delivery) =>
         deliveries.redeliver(delivery.deliveryId, {
           ...(url === undefined ? {} : { url }),
