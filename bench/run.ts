@@ -13,7 +13,7 @@ import { request } from 'undici';
 import { buildApp } from '../emulator/app.js';
 import { fakeAppointmentData } from '../emulator/fakes/appointment-data.js';
 import type { Delivery } from '../emulator/generated/schema-types.js';
-import { packageRoot } from '../emulator/paths.js';
+import { cliEntryPath, packageRoot } from '../emulator/paths.js';
 import { loadSchemaDocument } from '../emulator/schemas/documents.js';
 import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 import { startEmulator } from '../emulator/start.js';
@@ -41,7 +41,7 @@ const shortRounds = 11;
 const mib = (bytes: number) => `${fmt(bytes / 2 ** 20)} MiB`;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 const admin = { authorization: 'Bearer admin-token', 'content-type': 'application/json' };
-const cli = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');
+const cli = cliEntryPath;
 const appointment = (hour: number) => ({
   serviceId: 'svc1',
   startDateTime: {

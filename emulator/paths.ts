@@ -18,6 +18,8 @@ function findPackageRoot(): string {
 
 export const packageRoot = findPackageRoot();
 export const schemasDir = join(packageRoot, 'schemas');
+/** The built CLI: the package's `bin`. */
+export const cliEntryPath = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');
 export const builtInSeedPath = join(packageRoot, 'fixtures', 'seeds', 'demo.yaml');
 /** A JSON copy of the demo seed written by `npm run build` (see loadShippedSeed). */
 export const builtInSeedCopyPath = join(packageRoot, 'dist', 'fixtures', 'demo.seed.json');

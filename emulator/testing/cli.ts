@@ -1,9 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../paths.js';
+import { cliEntryPath, packageRoot } from '../paths.js';
 
-export const cliPath = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');
+export const cliPath = cliEntryPath;
 
 function requireBuiltCli(): void {
   if (!existsSync(cliPath))
