@@ -1,6 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { cliEntryPath, packageRoot } from '../paths.js';
 
 export const cliPath = cliEntryPath;
