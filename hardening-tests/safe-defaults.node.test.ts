@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { unsignedJwt } from '../emulator/cli/demo-credentials.js';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
 import { packageRoot } from '../emulator/paths.js';
-import { canIsolateNetwork, runCli, type StartedCli, spawnNode, startCli } from '../emulator/testing/cli.js';
+import { canIsolateNetwork, runCli, runNode, type StartedCli, startCli } from '../emulator/testing/cli.js';
 import { subscribeBody } from '../emulator/testing/http.js';
 import { useScenarioFolder } from '../emulator/testing/scenario-files.js';
 import { demoAppointment } from '../emulator/testing/seed.js';
@@ -95,18 +95,10 @@ describe('start: where it listens', { timeout: 60_000 }, () => {
       "const guarded = await startEmulator({ host: '0.0.0.0', controlToken: 'a-long-control-token' });",
       'await guarded.close();',
     ].join('\n');
-    process.env.START_MODULE = join(packageRoot, 'dist', 'emulator', 'start.js');
-    const child = spawnNode(['--input-type=module', '-e', script], { isolatedNetwork: true });
-    delete process.env.START_MODULE;
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
+    const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script], 30_000, {
+      isolatedNetwork: true,
+      env: { START_MODULE: join(packageRoot, 'dist', 'emulator', 'start.js') },
     });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(0);
     const told = JSON.parse(stdout) as string[];
     expect(told).toHaveLength(1);

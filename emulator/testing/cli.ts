@@ -22,8 +22,17 @@ export function runCli(
   options: { stdin?: string | Uint8Array } = {},
 ): Promise<CliResult> {
   requireBuiltCli();
+  return runNode([cliPath, ...args], timeoutMs, options);
+}
+
+/** Runs `node ...args` to completion (in an isolated network when asked) and collects its output. */
+export function runNode(
+  args: string[],
+  timeoutMs = 20_000,
+  options: { stdin?: string | Uint8Array; isolatedNetwork?: boolean; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: packageRoot });
+    const child = spawnNode(args, options);
     child.stdin.end(options.stdin ?? '');
     let stdout = '';
     let stderr = '';
@@ -35,7 +44,7 @@ export function runCli(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`bookings-emulator ${args.join(' ')} did not finish in ${timeoutMs} ms`));
+      reject(new Error(`node ${args.join(' ')} did not finish in ${timeoutMs} ms`));
     }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -61,10 +70,14 @@ export interface StartedCli {
 export const canIsolateNetwork = spawnSync('unshare', ['--net', 'true']).status === 0;
 
 /** `node ...args`, in an isolated network namespace when asked (see canIsolateNetwork). */
-export function spawnNode(args: string[], options: { isolatedNetwork?: boolean } = {}) {
+export function spawnNode(
+  args: string[],
+  options: { isolatedNetwork?: boolean; env?: Record<string, string> } = {},
+) {
+  const spawnOptions = { cwd: packageRoot, env: { ...process.env, ...options.env } };
   return options.isolatedNetwork
-    ? spawn('unshare', ['--net', process.execPath, ...args], { cwd: packageRoot })
-    : spawn(process.execPath, args, { cwd: packageRoot });
+    ? spawn('unshare', ['--net', process.execPath, ...args], spawnOptions)
+    : spawn(process.execPath, args, spawnOptions);
 }
 
 /**
