@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../scenarios/results.js';
-import { type CliResult, cliPath, runCli, type StartedCli, startCli } from '../testing/cli.js';
+import { type CliResult, cliPath, runCli, runProcess, type StartedCli, startCli } from '../testing/cli.js';
 import { TestReceiver } from '../testing/receiver.js';
 import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 
@@ -373,28 +372,13 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
   describe('on a terminal', () => {
     // util-linux `script` gives the CLI a pseudo-terminal, so progress would be shown unless CI is set.
     const hasScript = process.platform === 'linux' && existsSync('/usr/bin/script');
-    const onTerminal = (args: string[], env: NodeJS.ProcessEnv): Promise<string> =>
-      new Promise((resolve, reject) => {
-        const command = [process.execPath, cliPath, ...args].map((arg) => `'${arg}'`).join(' ');
-        const child = spawn('/usr/bin/script', ['-qec', command, '/dev/null'], {
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk;
-        });
-        child.stderr.on('data', (chunk: Buffer) => {
-          output += chunk;
-        });
-        child.on('error', reject);
-        child.on('close', () => resolve(output));
-      });
-    const withoutCi = () => {
-      const env = { ...process.env };
-      delete env.CI;
-      return env;
+    const onTerminal = async (args: string[], env: Record<string, string | undefined>): Promise<string> => {
+      const command = [process.execPath, cliPath, ...args].map((arg) => `'${arg}'`).join(' ');
+      const { stdout, stderr } = await runProcess('/usr/bin/script', ['-qec', command, '/dev/null'], { env });
+      return `${stdout}${stderr}`;
     };
+    // An undefined value leaves the variable out of the child's environment.
+    const withoutCi = () => ({ CI: undefined });
 
     it.skipIf(!hasScript)('shows progress on a terminal when CI is not set', async () => {
       const output = await onTerminal(['run', write(longText)], withoutCi());

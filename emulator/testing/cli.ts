@@ -25,14 +25,20 @@ export function runCli(
   return runNode([cliPath, ...args], timeoutMs, options);
 }
 
-/** Runs `node ...args` to completion (in an isolated network when asked) and collects its output. */
-export function runNode(
-  args: string[],
-  timeoutMs = 20_000,
-  options: { stdin?: string | Uint8Array; isolatedNetwork?: boolean; env?: Record<string, string> } = {},
-): Promise<CliResult> {
+export interface RunOptions {
+  stdin?: string | Uint8Array;
+  /** Added to this process's environment. */
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  /** Sent when the time is up (SIGTERM lets a shell's EXIT trap clean up); the promise rejects. */
+  killSignal?: NodeJS.Signals;
+}
+
+/** Runs a command to completion from the package root and collects its output. */
+export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
+  const timeoutMs = options.timeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
-    const child = spawnNode(args, options);
+    const child = spawn(command, args, { cwd: packageRoot, env: { ...process.env, ...options.env } });
     child.stdin.end(options.stdin ?? '');
     let stdout = '';
     let stderr = '';
@@ -43,14 +49,35 @@ export function runNode(
       stderr += chunk;
     });
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node ${args.join(' ')} did not finish in ${timeoutMs} ms`));
+      child.kill(options.killSignal ?? 'SIGKILL');
+      reject(
+        new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${stdout}${stderr}`),
+      );
     }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `node ...args`, or `unshare --net node ...args` for an isolated network (see canIsolateNetwork). */
+function nodeCommand(args: string[], isolatedNetwork = false): [string, string[]] {
+  return isolatedNetwork ? ['unshare', ['--net', process.execPath, ...args]] : [process.execPath, args];
+}
+
+/** Runs `node ...args` to completion (in an isolated network when asked) and collects its output. */
+export function runNode(
+  args: string[],
+  timeoutMs = 20_000,
+  options: RunOptions & { isolatedNetwork?: boolean } = {},
+): Promise<CliResult> {
+  const [command, argv] = nodeCommand(args, options.isolatedNetwork);
+  return runProcess(command, argv, { ...options, timeoutMs });
 }
 
 export interface StartedCli {
@@ -69,17 +96,6 @@ export interface StartedCli {
  */
 export const canIsolateNetwork = spawnSync('unshare', ['--net', 'true']).status === 0;
 
-/** `node ...args`, in an isolated network namespace when asked (see canIsolateNetwork). */
-export function spawnNode(
-  args: string[],
-  options: { isolatedNetwork?: boolean; env?: Record<string, string> } = {},
-) {
-  const spawnOptions = { cwd: packageRoot, env: { ...process.env, ...options.env } };
-  return options.isolatedNetwork
-    ? spawn('unshare', ['--net', process.execPath, ...args], spawnOptions)
-    : spawn(process.execPath, args, spawnOptions);
-}
-
 /**
  * Starts `bookings-emulator start ...` and resolves once it prints its listening line. With
  * `isolatedNetwork` it runs in a network namespace of its own: its URL cannot be reached, only
@@ -92,7 +108,8 @@ export function startCli(
 ): Promise<StartedCli> {
   requireBuiltCli();
   return new Promise((resolve, reject) => {
-    const child = spawnNode([cliPath, 'start', ...args], options);
+    const [command, argv] = nodeCommand([cliPath, 'start', ...args], options.isolatedNetwork);
+    const child = spawn(command, argv, { cwd: packageRoot });
     let output = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     const timer = setTimeout(() => {

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../emulator/paths.js';
-import { cliPath } from '../../emulator/testing/cli.js';
+import { cliPath, runProcess } from '../../emulator/testing/cli.js';
 import { freePort } from '../../emulator/testing/prism.js';
 
 /**
@@ -42,26 +41,14 @@ async function onFreePorts(script: string): Promise<string> {
   return script.replace(documentedPorts, (port) => String(ports.get(port)));
 }
 
-function bash(script: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', script], {
-      cwd: packageRoot,
-      env: { ...process.env, CI: '1', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
+async function bash(script: string, timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  // SIGTERM on time-out, so the script's EXIT trap stops the services it started.
+  const result = await runProcess('bash', ['-c', script], {
+    env: { CI: '1', NO_COLOR: '1' },
+    timeoutMs,
+    killSignal: 'SIGTERM',
+  }).catch((error: Error) => ({ code: null, stdout: error.message, stderr: '' }));
+  return { code: result.code, output: `${result.stdout}${result.stderr}` };
 }
 
 describe('README "Example flows"', () => {
