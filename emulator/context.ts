@@ -9,7 +9,7 @@ import { AppointmentService } from './domain/appointments.js';
 import { Directory } from './domain/directory.js';
 import { EmulatorEvents } from './events.js';
 import { FaultRegistry } from './faults/fault-registry.js';
-import type { InboxMessage, Quirks, Seed } from './generated/schema-types.js';
+import type { InboxMessage, Policies, Seed } from './generated/schema-types.js';
 import { createIdGenerator, type IdGenerator } from './ids.js';
 import { getSchemaRegistry, type SchemaRegistry } from './schemas/registry.js';
 import type { Store } from './state/store.js';
@@ -27,15 +27,15 @@ export interface EmulatorContext {
   readonly allowlist: HostAllowlist;
   readonly faults: FaultRegistry;
   /** Switchable at run time (control API, dashboard); starts from the config. */
-  readonly quirks: Required<Quirks>;
+  readonly policies: Required<Policies>;
   readonly appointments: AppointmentService;
   readonly deliveries: DeliveryEngine;
   readonly inboxes: Map<string, InboxMessage[]>;
   /**
    * Back to the seed: subscriptions, appointments, journal, inboxes, faults and pending retries
-   * cleared, quirks as configured. With `next`, start again from another seed and quirks instead.
+   * cleared, policies as configured. With `next`, start again from another seed and policies instead.
    */
-  reset(next?: { seed?: Seed; quirks?: Quirks; idSeed?: number }): void;
+  reset(next?: { seed?: Seed; policies?: Policies; idSeed?: number }): void;
   close(): Promise<void>;
 }
 
@@ -50,7 +50,7 @@ export function createEmulatorContext(
   const events = new EmulatorEvents();
   const schemas = getSchemaRegistry();
   const directory = new Directory(config.seed);
-  const quirks: Required<Quirks> = { ...config.quirks };
+  const policies: Required<Policies> = { ...config.policies };
   const faults = new FaultRegistry(config.idSeed);
   const deliveries = new DeliveryEngine({
     faults,
@@ -67,7 +67,7 @@ export function createEmulatorContext(
   const dispatch = createDispatcher({
     subscriptions: store.subscriptions,
     engine: deliveries,
-    format: () => ({ quirks, timeFormat: config.timeFormat, durationUnit: config.durationUnit }),
+    policies: () => policies,
     allowlist: () => allowlist,
     log,
   });
@@ -76,7 +76,7 @@ export function createEmulatorContext(
     store: store.appointments,
     clock,
     ids,
-    rescheduleGivesNewId: () => quirks['reschedule-new-id'],
+    rescheduleGivesNewId: () => policies['reschedule-new-id'] === 'on',
     onChange: (change) => {
       events.emit('appointment:changed', change);
       dispatch(change);
@@ -98,7 +98,7 @@ export function createEmulatorContext(
       return allowlist;
     },
     faults,
-    quirks,
+    policies,
     appointments,
     deliveries,
     inboxes,
@@ -113,7 +113,7 @@ export function createEmulatorContext(
       store.deliveries.clear();
       inboxes.clear();
       faults.clear();
-      Object.assign(quirks, config.quirks, next?.quirks);
+      Object.assign(policies, config.policies, next?.policies);
       events.emit('flows:changed');
       if (next?.idSeed !== undefined) {
         ids.reseed(next.idSeed);

@@ -2,7 +2,16 @@ export type { DeliveryWait, EmulatorHandle, SubscribeInput, SubscribeResult } fr
 export { buildApp } from './app.js';
 export type { EmulatorOptions, ResolvedConfig } from './config/options.js';
 export { resolveConfig } from './config/options.js';
-export { quirkDefaults, quirkNames } from './config/quirks.js';
+export {
+  allowedValues,
+  type PolicySettings,
+  type PolicyVariant,
+  policyDefaults,
+  policyNames,
+  policyTable,
+  policyVariants,
+  quirkNames,
+} from './config/policies.js';
 export type { EmulatorContext } from './context.js';
 export { EmulatorError, errorDefinitions } from './errors/registry.js';
 export type { EmulatorEventMap } from './events.js';

@@ -6,6 +6,7 @@ import { registerCaptureCommand } from './commands/capture.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerFakeCommand } from './commands/fake.js';
 import { registerLintCommand } from './commands/lint.js';
+import { registerPoliciesCommand } from './commands/policies.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerValidateCommand } from './commands/validate.js';
@@ -27,6 +28,7 @@ registerValidateCommand(program);
 registerFakeCommand(program);
 registerCaptureCommand(program);
 registerDriftCommand(program);
+registerPoliciesCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,12 +1,9 @@
 import { type AllowlistProfile, profileAllowlist } from '../allowlist/host-allowlist.js';
 import { defaultRetryPolicyName, type RetryPolicy, resolveRetryPolicy } from '../delivery/retry-policy.js';
-import type { QuirkName, Quirks, Seed } from '../generated/schema-types.js';
+import type { Policies, Quirks, Seed } from '../generated/schema-types.js';
 import { ConfigError } from './config-error.js';
-import { isQuirkName, quirkDefaults } from './quirks.js';
+import { checkPolicies, type PolicySettings, policiesFromQuirks, policyDefaults } from './policies.js';
 import { loadBuiltInSeed, loadSeedFile, validateSeed } from './seed-loader.js';
-
-export type TimeFormat = 'exchange' | 'iso';
-export type DurationUnit = 'minutes' | 'seconds';
 
 /** What a caller may set; everything has a default. The CLI flags map onto these one to one. */
 export interface EmulatorOptions {
@@ -15,7 +12,10 @@ export interface EmulatorOptions {
   /** Keep subscriptions, appointments and the delivery journal in SQLite here; in memory when absent. */
   dataDir?: string;
   profile?: AllowlistProfile;
-  quirks?: Partial<Record<QuirkName, boolean>>;
+  /** Policy settings by name (`bookings-emulator policies` lists them); the rest keep their defaults. */
+  policies?: Policies;
+  /** The quirk policies as booleans, as older callers set them; `policies` wins where both name one. */
+  quirks?: Quirks;
   /** `none`, `logic-apps` (default), `graph`, or delays such as `1s,5s,30s`. */
   retryPolicy?: string;
   /** Flows allowed per mailbox; 5 in the real service. */
@@ -26,9 +26,6 @@ export interface EmulatorOptions {
   clock?: 'real' | { virtualStart?: string };
   /** Seeds the id generator so runs repeat exactly; random ids when absent. */
   idSeed?: number;
-  /** StartTime/EndTime style: Exchange's seven fractional digits (default) or plain ISO with milliseconds. */
-  timeFormat?: TimeFormat;
-  durationUnit?: DurationUnit;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes?: number;
   /** Delivery attempts on the wire at once to one receiver origin; default 8. */
@@ -49,14 +46,12 @@ export interface ResolvedConfig {
   readonly dataDir: string | undefined;
   readonly profile: AllowlistProfile;
   readonly allowlist: readonly string[];
-  readonly quirks: Readonly<Required<Quirks>>;
+  readonly policies: PolicySettings;
   readonly retryPolicy: RetryPolicy;
   readonly webhookLimit: number;
   readonly deliveryTimeoutMs: number;
   readonly clock: { mode: 'real' } | { mode: 'virtual'; startMs: number };
   readonly idSeed: number | undefined;
-  readonly timeFormat: TimeFormat;
-  readonly durationUnit: DurationUnit;
   readonly bodyLimitBytes: number;
   readonly perOriginConcurrency: number;
   readonly maxPendingDeliveries: number;
@@ -102,9 +97,11 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
       );
     clock = { mode: 'virtual', startMs: start };
   }
-  for (const name of Object.keys(options.quirks ?? {})) {
-    if (!isQuirkName(name)) throw new ConfigError(`Unknown quirk "${name}".`);
-  }
+  const policies = Object.freeze({
+    ...policyDefaults,
+    ...policiesFromQuirks(options.quirks ?? {}),
+    ...checkPolicies(options.policies ?? {}),
+  });
   let retryPolicy: RetryPolicy;
   try {
     retryPolicy = resolveRetryPolicy(options.retryPolicy ?? defaultRetryPolicyName);
@@ -116,14 +113,12 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
     dataDir: options.dataDir,
     profile,
     allowlist: Object.freeze(seed.allowlist ?? profileAllowlist(profile)),
-    quirks: Object.freeze({ ...quirkDefaults, ...options.quirks }),
+    policies,
     retryPolicy,
     webhookLimit: positiveInteger(options.webhookLimit ?? 5, 'webhookLimit'),
     deliveryTimeoutMs: positiveInteger(options.deliveryTimeoutMs ?? 10_000, 'deliveryTimeoutMs'),
     clock,
     idSeed: options.idSeed,
-    timeFormat: options.timeFormat ?? 'exchange',
-    durationUnit: options.durationUnit ?? 'minutes',
     bodyLimitBytes: positiveInteger(options.bodyLimitBytes ?? 1024 * 1024, 'bodyLimitBytes'),
     perOriginConcurrency: positiveInteger(options.perOriginConcurrency ?? 8, 'perOriginConcurrency'),
     maxPendingDeliveries: positiveInteger(options.maxPendingDeliveries ?? 10_000, 'maxPendingDeliveries'),

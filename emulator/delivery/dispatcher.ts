@@ -1,14 +1,16 @@
 import type { HostAllowlist } from '../allowlist/host-allowlist.js';
 import type { AppointmentChange } from '../domain/appointments.js';
-import { type PayloadFormat, toAppointmentData } from '../formatters/appointment-data.js';
-import type { Quirks, Subscription } from '../generated/schema-types.js';
+import type { PolicySettings } from '../config/policies.js';
+import { toAppointmentData } from '../formatters/appointment-data.js';
+import type { Subscription } from '../generated/schema-types.js';
 import type { SubscriptionStore } from '../state/store.js';
 import type { DeliveryEngine } from './engine.js';
 
 export interface DispatcherDeps {
   subscriptions: SubscriptionStore;
   engine: DeliveryEngine;
-  format: () => PayloadFormat;
+  /** The policies in force now (the control API may change them). */
+  policies: () => PolicySettings;
   /** The allowlist in force now (a reset may change it). */
   allowlist: () => HostAllowlist;
   log: { warn(object: object, message: string): void };
@@ -23,25 +25,25 @@ export function notAllowlistedReason(reason: string): string {
 export function matchingSubscriptions(
   change: AppointmentChange,
   subscriptions: readonly Subscription[],
-  quirks: Readonly<Required<Quirks>>,
+  policies: PolicySettings,
 ): Subscription[] {
   const wanted = new Set([change.changeType]);
   // Quirk [D] 2023-09: the Updated trigger also fires when an appointment is created.
-  if (change.changeType === 'Created' && quirks['update-fires-on-create']) wanted.add('Updated');
+  if (change.changeType === 'Created' && policies['update-fires-on-create'] === 'on') wanted.add('Updated');
   return subscriptions.filter((subscription) => subscription.changeTypes.some((type) => wanted.has(type)));
 }
 
 /** Turns each appointment change into one delivery per matching subscription, one payload for all. */
 export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChange) => void {
   return (change) => {
-    const format = deps.format();
+    const policies = deps.policies();
     const targets = matchingSubscriptions(
       change,
       deps.subscriptions.listByMailbox(change.business.email),
-      format.quirks,
+      policies,
     );
     if (targets.length === 0) return;
-    const payload = toAppointmentData(change.record, change.business, change, format);
+    const payload = toAppointmentData(change.record, change.business, change, policies);
     const allowlist = deps.allowlist();
     for (const subscription of targets) {
       const changeType = subscription.changeTypes.includes(change.changeType) ? change.changeType : 'Updated';

@@ -13,6 +13,14 @@ import type { AppointmentRecord, AppointmentStore } from '../state/store.js';
 import type { Directory } from './directory.js';
 import { minutesToIsoDuration, parseGraphDateTime, toGraphUtc } from './graph-time.js';
 
+/** Graph shows this self-service id for appointments made through Graph (source [E]). */
+export const zeroGuid = '00000000-0000-0000-0000-000000000000';
+
+/** A booking a customer makes on the public booking page, which Graph cannot make. */
+export interface SelfServiceBooking {
+  trackingData?: string;
+}
+
 export interface AppointmentChange {
   changeType: ChangeType;
   business: SeedBusiness;
@@ -57,16 +65,28 @@ export class AppointmentService {
     return record;
   }
 
-  create(businessId: string, input: BookingAppointment): AppointmentRecord {
+  /** Staff book through Graph; with `selfService`, a customer books on the public page. */
+  create(businessId: string, input: BookingAppointment, selfService?: SelfServiceBooking): AppointmentRecord {
     const business = this.business(businessId);
     const id = this.deps.ids.uuid();
+    const selfServiceId = this.deps.ids.uuid();
     const now = toGraphUtc(this.deps.clock.now()).dateTime;
     const appointment = this.normalise(
       business,
       { ...input, id },
-      { createdDateTime: now, lastUpdatedDateTime: now },
+      {
+        createdDateTime: now,
+        lastUpdatedDateTime: now,
+        selfServiceAppointmentId: selfService ? selfServiceId : zeroGuid,
+      },
     );
-    const record: AppointmentRecord = { businessEmail: business.email, appointment };
+    const record: AppointmentRecord = {
+      businessEmail: business.email,
+      appointment,
+      bookedBy: selfService ? 'customer' : 'staff',
+      selfServiceId,
+    };
+    if (selfService?.trackingData !== undefined) record.trackingData = selfService.trackingData;
     this.deps.store.insert(record);
     this.deps.onChange({ changeType: 'Created', business, record });
     return record;
@@ -77,9 +97,18 @@ export class AppointmentService {
     const business = this.business(businessId);
     const previous = existing.appointment;
     const merged: BookingAppointment & { id: string } = { ...previous, ...patch, id: previous.id };
-    // A new service brings its own name, notes, capacity and duration unless the patch sets them.
+    // A new service brings its own name, notes, capacity, buffers, price and duration unless the patch sets them.
     if (patch.serviceId !== undefined && patch.serviceId !== previous.serviceId) {
-      for (const key of ['serviceName', 'serviceNotes', 'maximumAttendeesCount'] as const) {
+      const fromService = [
+        'serviceName',
+        'serviceNotes',
+        'maximumAttendeesCount',
+        'preBuffer',
+        'postBuffer',
+        'price',
+        'priceType',
+      ] as const;
+      for (const key of fromService) {
         if (patch[key] === undefined) delete merged[key];
       }
       if (patch.endDateTime === undefined) delete merged.endDateTime;
@@ -96,16 +125,17 @@ export class AppointmentService {
     const normalised = this.normalise(business, merged, {
       createdDateTime: previous.createdDateTime,
       lastUpdatedDateTime: toGraphUtc(this.deps.clock.now()).dateTime,
+      selfServiceAppointmentId: previous.selfServiceAppointmentId ?? zeroGuid,
     });
     const moved =
       normalised.startDateTime?.dateTime !== previous.startDateTime?.dateTime ||
       normalised.endDateTime?.dateTime !== previous.endDateTime?.dateTime;
+    const record: AppointmentRecord = { ...existing, appointment: normalised };
     if (moved && this.deps.rescheduleGivesNewId()) {
-      const newId = this.deps.ids.uuid();
-      normalised.id = newId;
-      normalised.selfServiceAppointmentId = newId;
+      normalised.id = this.deps.ids.uuid();
+      record.selfServiceId = this.deps.ids.uuid();
+      if (record.bookedBy === 'customer') normalised.selfServiceAppointmentId = record.selfServiceId;
     }
-    const record: AppointmentRecord = { businessEmail: business.email, appointment: normalised };
     this.deps.store.replace(previous.id, record);
     this.deps.onChange({ changeType: 'Updated', business, record });
     return record;
@@ -152,7 +182,7 @@ export class AppointmentService {
   private normalise(
     business: SeedBusiness,
     input: BookingAppointment & { id: string },
-    stamps: { createdDateTime?: string; lastUpdatedDateTime?: string },
+    stamps: { createdDateTime?: string; lastUpdatedDateTime?: string; selfServiceAppointmentId: string },
   ): BookingAppointment & { id: string } {
     const service = this.service(business, input.serviceId);
     const start = parseGraphDateTime(input.startDateTime ?? { dateTime: '' });
@@ -204,13 +234,15 @@ export class AppointmentService {
     const appointment: BookingAppointment & { id: string } = {
       ...input,
       id: input.id,
-      // Read-only in Graph; the connector calls it the appointment id (CONTRACT.md §3).
-      selfServiceAppointmentId: input.id,
       serviceId: service.id,
       serviceName: input.serviceName ?? service.displayName,
       startDateTime: toGraphUtc(start.epochMs),
       endDateTime: toGraphUtc(endMs),
       duration: minutesToIsoDuration((endMs - start.epochMs) / 60_000),
+      preBuffer: input.preBuffer ?? minutesToIsoDuration(service.preBufferMinutes ?? 0),
+      postBuffer: input.postBuffer ?? minutesToIsoDuration(service.postBufferMinutes ?? 0),
+      price: input.price ?? service.price ?? 0,
+      priceType: input.priceType ?? service.priceType ?? 'notSet',
       staffMemberIds,
       customers,
       maximumAttendeesCount,

@@ -79,6 +79,18 @@ export function toGraphUtc(epochMs: number): DateTimeTimeZone {
 export function minutesToIsoDuration(totalMinutes: number): string {
   const hours = Math.floor(totalMinutes / 60);
   const minutes = totalMinutes % 60;
-  if (totalMinutes === 0) return 'PT0M';
+  if (totalMinutes === 0) return 'PT0S';
   return `PT${hours ? `${hours}H` : ''}${minutes ? `${minutes}M` : ''}`;
+}
+
+const isoDurationPattern = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** An ISO 8601 duration of days, hours, minutes and seconds (PT10M, P1DT2H) in milliseconds; 0 when absent. */
+export function isoDurationToMs(duration: string | undefined): number {
+  const match = duration === undefined ? undefined : isoDurationPattern.exec(duration);
+  if (!match) return 0;
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match;
+  return Math.round(
+    ((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60_000 + Number(seconds) * 1000,
+  );
 }

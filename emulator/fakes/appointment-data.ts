@@ -1,5 +1,5 @@
 import { VirtualClock } from '../clock.js';
-import { quirkDefaults } from '../config/quirks.js';
+import { policyDefaults } from '../config/policies.js';
 import { type AppointmentChange, AppointmentService } from '../domain/appointments.js';
 import { Directory } from '../domain/directory.js';
 import { toAppointmentData } from '../formatters/appointment-data.js';
@@ -10,7 +10,7 @@ import { type BookingKind, FakeBookings } from './bookings.js';
 
 /**
  * AppointmentData exactly as the emulator would send it for fake bookings: the same appointment
- * rules and formatter as a running emulator (default quirks), without a server.
+ * rules and formatter as a running emulator (default policies), without a server.
  */
 export function* fakeAppointmentData(options: {
   seed: number;
@@ -37,11 +37,7 @@ export function* fakeAppointmentData(options: {
       service.cancel(fake.business.email, record.appointment.id, bookings.faker.lorem.sentence());
     }
     for (const change of changes) {
-      yield toAppointmentData(change.record, change.business, change, {
-        quirks: quirkDefaults,
-        timeFormat: 'exchange',
-        durationUnit: 'minutes',
-      });
+      yield toAppointmentData(change.record, change.business, change, policyDefaults);
     }
   }
 }

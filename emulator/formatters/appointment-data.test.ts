@@ -429,8 +429,7 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
 
     it('switches to plain ISO times and durations in seconds when configured', async () => {
       const { payload } = await deliver(oneToOneAppointment(), {
-        timeFormat: 'iso',
-        durationUnit: 'seconds',
+        policies: { 'time-format': 'iso', 'duration-unit': 'seconds' },
       });
       expect(payload.StartTime).toBe('2026-01-06T09:00:00.000Z');
       expect(payload.EndTime).toBe('2026-01-06T09:30:00.000Z');
@@ -438,14 +437,14 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
     });
 
     it('switches only the time format when only timeFormat is set', async () => {
-      const { payload } = await deliver(groupAppointment(), { timeFormat: 'iso' });
+      const { payload } = await deliver(groupAppointment(), { policies: { 'time-format': 'iso' } });
       expect(payload.StartTime).toBe('2026-01-06T13:00:00.000Z');
       expect(payload.EndTime).toBe('2026-01-06T14:30:00.000Z');
       expect(payload.Duration).toBe(90);
     });
 
     it('switches only the duration unit when only durationUnit is set', async () => {
-      const { payload } = await deliver(groupAppointment(), { durationUnit: 'seconds' });
+      const { payload } = await deliver(groupAppointment(), { policies: { 'duration-unit': 'seconds' } });
       expect(payload.StartTime).toBe('2026-01-06T13:00:00.0000000Z');
       expect(payload.Duration).toBe(5400);
     });

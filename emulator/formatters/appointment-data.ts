@@ -1,5 +1,6 @@
-import type { DurationUnit, TimeFormat } from '../config/options.js';
-import { parseGraphDateTime } from '../domain/graph-time.js';
+import type { PolicySettings } from '../config/policies.js';
+import { zeroGuid } from '../domain/appointments.js';
+import { isoDurationToMs, parseGraphDateTime } from '../domain/graph-time.js';
 import type {
   AppointmentData,
   BookingCustomerInformation,
@@ -9,16 +10,9 @@ import type {
   CustomQuestion,
   GraphLocation,
   Location,
-  Quirks,
   SeedBusiness,
 } from '../generated/schema-types.js';
 import type { AppointmentRecord } from '../state/store.js';
-
-export interface PayloadFormat {
-  quirks: Readonly<Required<Quirks>>;
-  timeFormat: TimeFormat;
-  durationUnit: DurationUnit;
-}
 
 export interface ChangeContext {
   changeType: ChangeType;
@@ -31,10 +25,33 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-function formatTime(epochMs: number, format: TimeFormat): string {
-  const iso = new Date(epochMs).toISOString();
-  // Exchange style: seven fractional digits (CONTRACT.md §3 policy).
+const pad = (value: number) => String(value).padStart(2, '0');
+
+/** StartTime/EndTime in UTC, in the form the policy time-format names. */
+export function formatTriggerTime(epochMs: number, format: PolicySettings['time-format']): string {
+  const date = new Date(epochMs);
+  if (format === 'invariant') {
+    // .NET's invariant culture, as the one real run shows it: MM/dd/yyyy HH:mm:ss.
+    return `${pad(date.getUTCMonth() + 1)}/${pad(date.getUTCDate())}/${date.getUTCFullYear()} ${pad(
+      date.getUTCHours(),
+    )}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  }
+  const iso = date.toISOString();
   return format === 'exchange' ? iso.replace(/\.(\d{3})Z$/, (_, millis: string) => `.${millis}0000Z`) : iso;
+}
+
+const joinUrlSuffix = 'webjoin=true&unified=true';
+
+function joinUrl(graphJoinUrl: string | undefined, policies: PolicySettings): string | undefined {
+  if (graphJoinUrl === undefined || policies['join-url-suffix'] === 'off') return graphJoinUrl;
+  return `${graphJoinUrl}${graphJoinUrl.includes('?') ? '&' : '?'}${joinUrlSuffix}`;
+}
+
+function selfServiceAppointmentId(record: AppointmentRecord, policies: PolicySettings): string {
+  const own = record.selfServiceId ?? record.appointment.id;
+  if (record.bookedBy === 'customer') return own;
+  const choice = policies['self-service-id'];
+  return choice === 'zero' ? zeroGuid : choice === 'id' ? record.appointment.id : own;
 }
 
 function toLocation(location: GraphLocation | undefined): Location | undefined {
@@ -55,7 +72,7 @@ function toLocation(location: GraphLocation | undefined): Location | undefined {
 }
 
 /** Graph's selectedOptions are option texts; the connector sends indexes into AnswerOptions (source [D]). */
-function toCustomQuestion(answer: BookingQuestionAnswer, format: PayloadFormat): CustomQuestion {
+function toCustomQuestion(answer: BookingQuestionAnswer, policies: PolicySettings): CustomQuestion {
   const options = answer.answerOptions ?? [];
   const isChoice = options.length > 0;
   const selected = (answer.selectedOptions ?? [])
@@ -66,7 +83,7 @@ function toCustomQuestion(answer: BookingQuestionAnswer, format: PayloadFormat):
     QuestionID: answer.questionId,
     Question: answer.question,
     IsRequired: answer.isRequired,
-    Answer: isChoice ? (format.quirks['choice-answer-missing'] ? undefined : choiceAnswer) : answer.answer,
+    Answer: isChoice ? (policies['choice-answer-missing'] === 'on' ? undefined : choiceAnswer) : answer.answer,
     AnswerOptions: isChoice ? [...options] : undefined,
     SelectedOptions: isChoice ? selected : undefined,
   });
@@ -75,7 +92,7 @@ function toCustomQuestion(answer: BookingQuestionAnswer, format: PayloadFormat):
 function toCustomerData(
   customer: BookingCustomerInformation,
   dropNotes: boolean,
-  format: PayloadFormat,
+  policies: PolicySettings,
 ): CustomerData {
   return compact({
     Email: customer.emailAddress,
@@ -84,7 +101,7 @@ function toCustomerData(
     Name: customer.name,
     Notes: dropNotes ? undefined : customer.notes,
     TimeZone: customer.timeZone,
-    Answers: (customer.customQuestionAnswers ?? []).map((answer) => toCustomQuestion(answer, format)),
+    Answers: (customer.customQuestionAnswers ?? []).map((answer) => toCustomQuestion(answer, policies)),
   });
 }
 
@@ -95,47 +112,50 @@ function epochOf(value: AppointmentRecord['appointment']['startDateTime']): numb
 }
 
 /**
- * The stored Graph-shaped appointment as the connector's AppointmentData (CONTRACT.md §3 mapping).
+ * The stored Graph-shaped appointment as the connector's AppointmentData (docs/contract.md mapping).
  * 1:1 fills the top-level Customer* fields and also lists the customer in Customers; group fills
- * only Customers (policy). Quirks of §4 apply here.
+ * only Customers. Every policy that shapes a payload (docs/policies.md) applies here.
  */
 export function toAppointmentData(
   record: AppointmentRecord,
   business: SeedBusiness,
   change: ChangeContext,
-  format: PayloadFormat,
+  policies: PolicySettings,
 ): AppointmentData {
   const appointment = record.appointment;
   const customers = appointment.customers ?? [];
   const maxAttendees = appointment.maximumAttendeesCount ?? 1;
   const isOneToOne = maxAttendees === 1;
-  const dropOneToOneNotes = isOneToOne && format.quirks['cancel-reason-missing-1on1'];
-  const start = epochOf(appointment.startDateTime);
-  const end = epochOf(appointment.endDateTime);
-  const minutes = Math.round((end - start) / 60_000);
+  const dropOneToOneNotes = isOneToOne && policies['customer-notes-missing-1on1'] === 'on';
+  const dropOneToOneReason = isOneToOne && policies['cancel-reason-missing-1on1'] === 'on';
+  const withBuffers = policies['buffers-in-times'] === 'on';
+  const start = epochOf(appointment.startDateTime) - (withBuffers ? isoDurationToMs(appointment.preBuffer) : 0);
+  const end = epochOf(appointment.endDateTime) + (withBuffers ? isoDurationToMs(appointment.postBuffer) : 0);
+  const seconds = Math.round((end - start) / 1000);
   const staff = (appointment.staffMemberIds ?? []).map((id) => {
     const member = business.staff?.find((candidate) => candidate.id === id);
     return compact({ DisplayName: member?.displayName, EmailAddress: member?.emailAddress, Id: id });
   });
   const withReason =
-    change.changeType === 'Deleted' && change.cancellationMessage !== undefined && !dropOneToOneNotes;
+    change.changeType === 'Deleted' && change.cancellationMessage !== undefined && !dropOneToOneReason;
 
   const common: AppointmentData = compact({
     AdditionalInfo: appointment.additionalInformation,
-    Customers: customers.map((customer) => toCustomerData(customer, dropOneToOneNotes, format)),
-    Duration: format.durationUnit === 'minutes' ? minutes : minutes * 60,
-    EndTime: formatTime(end, format.timeFormat),
+    Customers: customers.map((customer) => toCustomerData(customer, dropOneToOneNotes, policies)),
+    Duration: policies['duration-unit'] === 'minutes' ? Math.round(seconds / 60) : seconds,
+    EndTime: formatTriggerTime(end, policies['time-format']),
     FilledAttendeesCount: appointment.filledAttendeesCount ?? customers.length,
     Id: appointment.id,
     IsSMSNotificationsEnabled: appointment.smsNotificationsEnabled ?? false,
-    JoinWebURL: appointment.joinWebUrl,
+    JoinWebURL: joinUrl(appointment.joinWebUrl, policies),
     MaxAttendeesCount: maxAttendees,
-    SelfServiceAppointmentId: appointment.selfServiceAppointmentId ?? appointment.id,
+    SelfServiceAppointmentId: selfServiceAppointmentId(record, policies),
     ServiceId: appointment.serviceId,
     ServiceName: appointment.serviceName,
     ServiceNotes: appointment.serviceNotes,
     StaffMembers: staff,
-    StartTime: formatTime(start, format.timeFormat),
+    StartTime: formatTriggerTime(start, policies['time-format']),
+    TrackingData: record.trackingData,
     CancelReason: withReason ? change.cancellationMessage : undefined,
   });
   const customer = customers[0];
@@ -148,7 +168,7 @@ export function toAppointmentData(
     CustomerName: customer.name,
     CustomerNotes: dropOneToOneNotes ? undefined : customer.notes,
     CustomQuestionAnswers: (customer.customQuestionAnswers ?? []).map((answer) =>
-      toCustomQuestion(answer, format),
+      toCustomQuestion(answer, policies),
     ),
     CustomerPhone: customer.phone,
     CustomerTimeZone: appointment.customerTimeZone ?? customer.timeZone,

@@ -20,15 +20,55 @@ export type ChangeType = 'Created' | 'Updated' | 'Deleted';
 export type DeliveryStatus = 'pending' | 'retrying' | 'delivered' | 'failed';
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "PolicyName".
+ */
+export type PolicyName =
+  | 'duration-unit'
+  | 'buffers-in-times'
+  | 'time-format'
+  | 'join-url-suffix'
+  | 'self-service-id'
+  | 'cancel-reason-missing-1on1'
+  | 'customer-notes-missing-1on1'
+  | 'choice-answer-missing'
+  | 'update-fires-on-create'
+  | 'reschedule-new-id';
+/**
+ * strong: a real run shows it; medium: a real run after one transformation, or official docs; weak: inferred, or one user's report; none: no source shows it.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "EvidenceStrength".
+ */
+export type EvidenceStrength = 'strong' | 'medium' | 'weak' | 'none';
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "QuirkName".
  */
 export type QuirkName =
-  'cancel-reason-missing-1on1' | 'choice-answer-missing' | 'update-fires-on-create' | 'reschedule-new-id';
+  | 'cancel-reason-missing-1on1'
+  | 'customer-notes-missing-1on1'
+  | 'choice-answer-missing'
+  | 'update-fires-on-create'
+  | 'reschedule-new-id';
 /**
  * This interface was referenced by `Seed`'s JSON-Schema
  * via the `definition` "StaffRole".
  */
 export type StaffRole = 'administrator' | 'teamMember' | 'scheduler' | 'viewer' | 'guest' | 'externalGuest';
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingPriceType".
+ */
+export type BookingPriceType =
+  | 'undefined'
+  | 'fixedPrice'
+  | 'startingAt'
+  | 'hourly'
+  | 'free'
+  | 'priceVaries'
+  | 'callUs'
+  | 'notSet'
+  | 'unknownFutureValue';
 /**
  * The next `count` trigger-API calls (default 1; with `probability`, every call until `count` is used up) answer `status`, wait `latencyMs` first, or have their connection dropped.
  *
@@ -90,6 +130,13 @@ export type ErrorCode =
   | 'RequestHeadersTooLarge'
   | 'RequestTimeout'
   | 'ControlTokenRequired';
+/**
+ * An ISO 8601 duration of days, hours, minutes and seconds, such as PT10M or P1DT2H.
+ *
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "isoDuration".
+ */
+export type IsoDuration = string;
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingAppointmentCreate".
@@ -317,7 +364,7 @@ export interface StaffMemberData {
   Id?: string;
 }
 /**
- * Shapes of the emulator's own control API under /_emulator/ (DESIGN.md): flows, the delivery journal, the inbox, the clock and quirks.
+ * Shapes of the emulator's own control API under /_emulator/ (DESIGN.md): flows, the delivery journal, the inbox, the clock, policies and quirks.
  */
 export interface ControlAPI {
   [k: string]: unknown;
@@ -459,11 +506,109 @@ export interface ClockAdvance {
   to?: string;
 }
 /**
+ * Policy settings by name: every behaviour of the real service that is uncertain or a choice of this emulator. Names not given keep their values.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Policies".
+ */
+export interface Policies {
+  /**
+   * The unit of Duration.
+   */
+  'duration-unit'?: 'seconds' | 'minutes';
+  /**
+   * Whether StartTime, EndTime and Duration include the service's pre- and post-buffer.
+   */
+  'buffers-in-times'?: 'on' | 'off';
+  /**
+   * The text form of StartTime and EndTime.
+   */
+  'time-format'?: 'invariant' | 'exchange' | 'iso';
+  /**
+   * Whether JoinWebURL carries &webjoin=true&unified=true after Graph's join URL.
+   */
+  'join-url-suffix'?: 'on' | 'off';
+  /**
+   * SelfServiceAppointmentId of an appointment made by staff (through Graph).
+   */
+  'self-service-id'?: 'fresh' | 'zero' | 'id';
+  /**
+   * Quirk: 1:1 cancellations carry no CancelReason.
+   */
+  'cancel-reason-missing-1on1'?: 'on' | 'off';
+  /**
+   * Quirk: 1:1 payloads carry no customer notes.
+   */
+  'customer-notes-missing-1on1'?: 'on' | 'off';
+  /**
+   * Quirk: choice questions carry SelectedOptions and AnswerOptions but no Answer.
+   */
+  'choice-answer-missing'?: 'on' | 'off';
+  /**
+   * Quirk: creating an appointment also fires the Updated trigger.
+   */
+  'update-fires-on-create'?: 'on' | 'off';
+  /**
+   * Quirk: an update that moves an appointment gives it a new id, with no Cancelled event for the old one.
+   */
+  'reschedule-new-id'?: 'on' | 'off';
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "PolicyValue".
+ */
+export interface PolicyValue {
+  value: string;
+  /**
+   * What the emulator does under this value.
+   */
+  meaning: string;
+  /**
+   * The sources that support this value, as tags of docs/contract.md ([A] to [F]), or 'none'.
+   */
+  source: string;
+  strength: EvidenceStrength;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "Policy".
+ */
+export interface Policy {
+  name: PolicyName;
+  /**
+   * format: how a value is written; identity: which id a field holds; quirk: a known oddity of the real service.
+   */
+  kind: 'format' | 'identity' | 'quirk';
+  description: string;
+  default: string;
+  /**
+   * The value in force.
+   */
+  value: string;
+  values: PolicyValue[];
+  /**
+   * What a flow author should do about it.
+   */
+  advice: string;
+}
+/**
+ * Answer of GET and PUT /_emulator/policies.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "PolicyTable".
+ */
+export interface PolicyTable {
+  policies: Policy[];
+}
+/**
+ * The quirk policies as switches (true = on); kept beside /_emulator/policies for older callers.
+ *
  * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "Quirks".
  */
 export interface Quirks {
   'cancel-reason-missing-1on1'?: boolean;
+  'customer-notes-missing-1on1'?: boolean;
   'choice-answer-missing'?: boolean;
   'update-fires-on-create'?: boolean;
   'reschedule-new-id'?: boolean;
@@ -476,13 +621,14 @@ export interface Health {
   status: 'ok';
 }
 /**
- * Optional body of POST /_emulator/reset: start again from another seed and quirk settings (what a scenario run against a running emulator sends).
+ * Optional body of POST /_emulator/reset: start again from another seed and policy settings (what a scenario run against a running emulator sends).
  *
  * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "ResetRequest".
  */
 export interface ResetRequest {
   seed?: Seed;
+  policies?: Policies;
   quirks?: Quirks;
   /**
    * Seed the id generator, so ids repeat from run to run.
@@ -553,6 +699,19 @@ export interface SeedService {
   id: string;
   displayName: string;
   durationMinutes?: number;
+  /**
+   * Time blocked before each appointment; default 0.
+   */
+  preBufferMinutes?: number;
+  /**
+   * Time blocked after each appointment; default 0. The trigger's EndTime and Duration include it (policy buffers-in-times).
+   */
+  postBufferMinutes?: number;
+  /**
+   * Default 0.
+   */
+  price?: number;
+  priceType?: BookingPriceType;
   /**
    * 1 makes 1:1 appointments; more makes group appointments.
    */
@@ -726,6 +885,10 @@ export interface BookingAppointment {
    * An ISO 8601 duration such as PT30M.
    */
   duration?: string;
+  preBuffer?: IsoDuration;
+  postBuffer?: IsoDuration;
+  price?: number;
+  priceType?: BookingPriceType;
   additionalInformation?: string;
   customerTimeZone?: string;
   /**
@@ -849,6 +1012,7 @@ export interface Scenario {
     start?: string;
   };
   profile?: 'default' | 'strict';
+  policies?: Policies;
   quirks?: Quirks;
   retryPolicy?: string;
   webhookLimit?: number;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { ConfigError } from '../config/config-error.js';
+import { checkPolicies, policiesFromQuirks, policyTable, quirksOf } from '../config/policies.js';
 import { SeedError } from '../config/seed-loader.js';
 import { errors } from '../errors/registry.js';
 import type {
@@ -12,6 +14,8 @@ import type {
   FaultList,
   FlowList,
   Info,
+  Policies,
+  PolicyTable,
   Quirks,
   RedeliverManyRequest,
   RedeliverRequest,
@@ -156,8 +160,13 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
       preValidation: emptyBody,
     },
     async (request, reply) => {
+      const { seed, quirks, policies, idSeed } = request.body ?? {};
       try {
-        request.server.emulator.reset(request.body ?? {});
+        request.server.emulator.reset({
+          ...(seed === undefined ? {} : { seed }),
+          ...(idSeed === undefined ? {} : { idSeed }),
+          policies: { ...policiesFromQuirks(quirks ?? {}), ...policies },
+        });
       } catch (error) {
         if (error instanceof SeedError) {
           throw errors.invalidControlRequest(`The seed is invalid: ${error.problems.join('; ')}`, '/seed');
@@ -221,14 +230,38 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/quirks', async (request): Promise<Quirks> => ({ ...request.server.emulator.quirks }));
+  app.get('/policies', async (request): Promise<PolicyTable> => policyTable(request.server.emulator.policies));
+
+  app.put<{ Body: Policies }>(
+    '/policies',
+    {
+      schema: { body: controlSchema('Policies') },
+      // Names and values are judged here first, so the answer lists the allowed ones.
+      preValidation: async (request) => {
+        if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) return;
+        try {
+          checkPolicies(request.body);
+        } catch (error) {
+          if (error instanceof ConfigError) throw errors.invalidControlRequest(error.message, '/');
+          throw error;
+        }
+      },
+    },
+    async (request): Promise<PolicyTable> => {
+      Object.assign(request.server.emulator.policies, request.body);
+      return policyTable(request.server.emulator.policies);
+    },
+  );
+
+  // The quirk policies as booleans, for callers written before /policies.
+  app.get('/quirks', async (request): Promise<Quirks> => quirksOf(request.server.emulator.policies));
 
   app.patch<{ Body: Quirks }>(
     '/quirks',
     { schema: { body: controlSchema('Quirks') } },
     async (request): Promise<Quirks> => {
-      Object.assign(request.server.emulator.quirks, request.body);
-      return { ...request.server.emulator.quirks };
+      Object.assign(request.server.emulator.policies, policiesFromQuirks(request.body));
+      return quirksOf(request.server.emulator.policies);
     },
   );
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Faker } from '@faker-js/faker';
 import { unsignedJwt } from '../cli/demo-credentials.js';
-import { quirkDefaults } from '../config/quirks.js';
+import { policiesFromQuirks, policyDefaults } from '../config/policies.js';
 import { changeTypeOf, subscribePath, subscribeRequest } from '../domain/triggers.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
@@ -14,6 +14,7 @@ import type {
   Expectation,
   Flow,
   HttpStep,
+  Policies,
   SeedBusiness,
   Step,
 } from '../generated/schema-types.js';
@@ -41,6 +42,8 @@ export interface RunOptions {
   controlToken?: string;
   /** Seeds ids and fake data; the same seed gives the same run. */
   seed?: number;
+  /** Policies for the run (a --policy flag, a run --matrix variant); the scenario's own pins win. */
+  policies?: Policies;
   /** Flow URLs by flow name, replacing the scenario's. */
   flowUrls?: ReadonlyMap<string, string>;
   /** Variables replacing the scenario's `vars` of the same name (or adding to them). */
@@ -71,6 +74,16 @@ interface RefState {
   ids: string[];
 }
 
+/** The policies a scenario pins (`policies:`, and `quirks:` as older scenarios say it). */
+export function pinnedPolicies(scenario: LoadedScenario['scenario']): Policies {
+  return { ...policiesFromQuirks(scenario.quirks ?? {}), ...scenario.policies };
+}
+
+/** Every policy's value for a run: the defaults, then the run's settings, then the scenario's pins. */
+export function scenarioPolicies(scenario: LoadedScenario['scenario'], run: Policies = {}): Required<Policies> {
+  return { ...policyDefaults, ...run, ...pinnedPolicies(scenario) };
+}
+
 /** Runs one scenario from a fresh state; never throws for a scenario's own mistakes. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<ScenarioResult> {
   const { scenario } = loaded;
@@ -87,8 +100,8 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
   const seed = options.seed ?? 1;
   const setup: TargetSetup = {
     seed: loaded.seed,
-    // All quirks, not only the scenario's: a running emulator may have been started with others.
-    quirks: { ...quirkDefaults, ...scenario.quirks },
+    // All policies, not only the scenario's: a running emulator may have been started with others.
+    policies: scenarioPolicies(scenario, options.policies),
     clockStartMs: Date.parse(scenario.clock?.start ?? defaultClockStart),
     idSeed: seed,
     ...(scenario.profile === undefined ? {} : { profile: scenario.profile }),

@@ -36,6 +36,15 @@ export interface AppointmentRecord {
   /** Lower-cased SMTP address of the business that owns the appointment. */
   businessEmail: string;
   appointment: BookingAppointment & { id: string };
+  /** Who booked: staff through Graph, or a customer on the public booking page. Absent: staff. */
+  bookedBy?: 'staff' | 'customer';
+  /**
+   * The appointment's own self-service id, a GUID apart from its id: what a customer booking
+   * carries, and a staff booking under the policy self-service-id=fresh.
+   */
+  selfServiceId?: string;
+  /** Campaign data from the booking page link (customer bookings only). */
+  trackingData?: string;
 }
 
 export interface AppointmentStore {

@@ -1,7 +1,7 @@
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { unsignedJwt } from '../cli/demo-credentials.js';
 import { loadBuiltInSeed, loadSeedFile, validateSeed } from '../config/seed-loader.js';
-import type { QuirkName, Seed } from '../generated/schema-types.js';
+import type { Policies, PolicyName, QuirkName, Seed } from '../generated/schema-types.js';
 import { controlTokenHeader } from '../http/control-token.js';
 
 export const defaultImage = 'localhost/bookings-emulator:dev';
@@ -10,11 +10,11 @@ const seedPath = '/config/seed.json';
 
 /**
  * The emulator as a testcontainers module: `new BookingsEmulatorContainer().withSeed(seed)
- * .withQuirk('update-fires-on-create', true).start()` gives the URL and tokens to test against.
+ * .withPolicy('update-fires-on-create', 'on').start()` gives the URL and tokens to test against.
  */
 export class BookingsEmulatorContainer extends GenericContainer {
   private seed: Seed = loadBuiltInSeed();
-  private readonly quirks = new Map<QuirkName, boolean>();
+  private readonly policies = new Map<PolicyName, string>();
   private controlToken: string | undefined;
 
   constructor(image = defaultImage) {
@@ -30,14 +30,18 @@ export class BookingsEmulatorContainer extends GenericContainer {
     return this;
   }
 
-  withQuirk(name: QuirkName, on: boolean): this {
-    this.quirks.set(name, on);
+  /** Sets a policy (`bookings-emulator policies` lists them); checked when the container starts. */
+  withPolicy<N extends PolicyName>(name: N, value: Required<Policies>[N]): this {
+    this.policies.set(name, value);
     this.withEnvironment({
-      BOOKINGS_EMULATOR_QUIRKS: [...this.quirks]
-        .map(([quirk, value]) => `${quirk}=${value ? 'on' : 'off'}`)
-        .join(','),
+      BOOKINGS_EMULATOR_POLICIES: [...this.policies].map(([policy, setting]) => `${policy}=${setting}`).join(','),
     });
     return this;
+  }
+
+  /** The quirk policies as booleans, as older tests set them. */
+  withQuirk(name: QuirkName, on: boolean): this {
+    return this.withPolicy(name, on ? 'on' : 'off');
   }
 
   /** Guards the control API (/_emulator/) with this token; the started container hands it back. */

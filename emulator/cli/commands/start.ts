@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 import type { EmulatorOptions } from '../../config/options.js';
-import { parseQuirkSetting, quirkNames } from '../../config/quirks.js';
+import { parsePolicySettings } from '../../config/policies.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
-import type { QuirkName } from '../../generated/schema-types.js';
+import type { Policies } from '../../generated/schema-types.js';
 import { maskUrlSecrets } from '../../http/log-redaction.js';
 import { triggerApiBase } from '../../routes/trigger-api.js';
 import { type RunningEmulator, startEmulator } from '../../start.js';
@@ -16,6 +16,7 @@ interface StartFlags {
   seed?: string;
   dataDir?: string;
   profile: 'default' | 'strict';
+  policy: string[];
   quirk: string[];
   retryPolicy?: string;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -80,18 +81,15 @@ function banner(running: RunningEmulator): string {
 }
 
 function toOptions(flags: StartFlags): EmulatorOptions {
-  const quirks: Partial<Record<QuirkName, boolean>> = {};
-  for (const setting of flags.quirk) {
-    try {
-      const [name, on] = parseQuirkSetting(setting);
-      quirks[name] = on;
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+  let policies: Policies;
+  try {
+    policies = { ...parsePolicySettings(flags.quirk, '--quirk'), ...parsePolicySettings(flags.policy) };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
   const options: EmulatorOptions = {
     profile: flags.profile,
-    quirks,
+    policies,
     logLevel: flags.logLevel === 'silent' ? false : flags.logLevel,
   };
   if (flags.seed !== undefined) options.seed = flags.seed;
@@ -144,9 +142,15 @@ export function registerStartCommand(program: Command): void {
     )
     .addOption(
       new Option(
-        '--quirk <name=on|off>',
-        `switch a quirk (repeatable; comma-separated in the variable): ${quirkNames.join(', ')}`,
+        '--policy <name=value>',
+        'set a policy (repeatable; comma-separated in the variable); bookings-emulator policies lists them',
       )
+        .env('BOOKINGS_EMULATOR_POLICIES')
+        .argParser(collectCommaSeparated)
+        .default([]),
+    )
+    .addOption(
+      new Option('--quirk <name=value>', 'a synonym of --policy (quirks take on or off)')
         .env('BOOKINGS_EMULATOR_QUIRKS')
         .argParser(collectCommaSeparated)
         .default([]),

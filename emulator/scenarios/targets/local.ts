@@ -14,7 +14,7 @@ export class LocalTarget implements ScenarioTarget {
   static async start(setup: TargetSetup): Promise<LocalTarget> {
     const emulator = await startEmulator({
       seed: setup.seed,
-      quirks: setup.quirks,
+      policies: setup.policies,
       ...(setup.profile === undefined ? {} : { profile: setup.profile }),
       ...(setup.retryPolicy === undefined ? {} : { retryPolicy: setup.retryPolicy }),
       ...(setup.webhookLimit === undefined ? {} : { webhookLimit: setup.webhookLimit }),

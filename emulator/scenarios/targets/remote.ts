@@ -11,7 +11,7 @@ export class RemoteTargetError extends Error {}
 
 /**
  * A running emulator reached by URL (`run --emulator URL`). Each scenario resets it to the
- * scenario's seed, quirks and id seed; its clock, profile, retry policy and flow limit stay as it
+ * scenario's seed, policies and id seed; its clock, profile, retry policy and flow limit stay as it
  * was started.
  */
 export class RemoteTarget implements ScenarioTarget {
@@ -36,7 +36,7 @@ export class RemoteTarget implements ScenarioTarget {
     if (health.status !== 200)
       throw new RemoteTargetError(`${url}/_emulator/health answered ${health.status}`);
     const reset = await target.call('POST', '/_emulator/reset', {
-      body: { seed: setup.seed, quirks: setup.quirks, idSeed: setup.idSeed },
+      body: { seed: setup.seed, policies: setup.policies, idSeed: setup.idSeed },
     });
     if (reset.status === 401) {
       const message = (reset.body as { error?: { message?: string } } | undefined)?.error?.message;

@@ -1,4 +1,4 @@
-import type { Delivery, Quirks, Seed } from '../../generated/schema-types.js';
+import type { Delivery, Policies, Seed } from '../../generated/schema-types.js';
 import type { DeliveryFilter } from '../../state/store.js';
 
 export interface TargetResponse {
@@ -10,7 +10,7 @@ export interface TargetResponse {
 /** What a scenario needs to set up for its run. */
 export interface TargetSetup {
   seed: Seed;
-  quirks: Quirks;
+  policies: Policies;
   profile?: 'default' | 'strict';
   retryPolicy?: string;
   webhookLimit?: number;
