@@ -13,6 +13,7 @@ import { controlRoutes } from './routes/control.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
+import { selfServiceRoutes } from './routes/self-service.js';
 import { triggerApiBase, triggerApiRoutes } from './routes/trigger-api.js';
 import { compileOnFirstUse } from './schemas/registry.js';
 import { createMemoryStore } from './state/memory/memory-store.js';
@@ -74,6 +75,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   await app.register(controlRoutes, { prefix: '/_emulator' });
   await app.register(dashboardRoutes, { prefix: '/_emulator' });
   await app.register(inboxRoutes, { prefix: '/_emulator/inbox' });
+  await app.register(selfServiceRoutes, { prefix: '/_emulator/businesses' });
 
   app.addHook('onClose', async () => context.close());
   // With a durable store, deliveries a killed emulator left unsettled go out again (at least once).

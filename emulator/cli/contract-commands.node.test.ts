@@ -150,8 +150,46 @@ describe('bookings-emulator drift', () => {
     expect(result.stdout).toMatch(
       /DIFF \[one-to-one\] TrackingData: present in 1 of 1 captured payloads; the emulator never sends it/,
     );
-    expect(result.stdout).toMatch(/DIFF \[one-to-one\] StartTime: captured as no fraction, Z/);
+    expect(result.stdout).toMatch(
+      /DIFF \[one-to-one\] StartTime: captured as other \(ISO 8601, no fraction, Z\); the emulator sends invariant/,
+    );
 
     expect((await runCli(['drift', temp()])).code).toBe(2);
+  });
+
+  const realRun = join(captured, 'real-run-2026-06-created.partial.json');
+
+  it('finds no drift in the real run of 2026-06 under the default policies, and says it is partial', async () => {
+    const result = await runCli(['drift', realRun]);
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toBe(
+      'captured: 1 one-to-one (1 partial), 0 group\nemulated with the default policies\nno drift: the emulator matches the captured shapes\n',
+    );
+  });
+
+  it('--policy emulates under other policies: minutes report Duration, Exchange-style times report the times', async () => {
+    const minutes = await runCli(['drift', realRun, '--policy', 'duration-unit=minutes']);
+    expect(minutes.code).toBe(1);
+    expect(minutes.stdout).toContain('emulated with duration-unit=minutes');
+    expect(minutes.stdout.match(/^DIFF .*$/gm)).toEqual([
+      'DIFF [one-to-one] Duration: captured as seconds; the emulator sends minutes (try --policy duration-unit=seconds)',
+    ]);
+
+    const exchange = await runCli(['drift', realRun, '--policy', 'time-format=exchange', '--json']);
+    expect(exchange.code).toBe(1);
+    const report = JSON.parse(exchange.stdout) as { policies: object; findings: Array<{ field: string }> };
+    expect(report.policies).toEqual({ 'time-format': 'exchange' });
+    expect(report.findings.map((finding) => finding.field).sort()).toEqual(['EndTime', 'StartTime']);
+  });
+
+  it('--policy with an unknown name or value exits 2 listing what is allowed', async () => {
+    const name = await runCli(['drift', realRun, '--policy', 'time-zone=utc']);
+    expect(name.code).toBe(2);
+    expect(name.stderr).toMatch(
+      /Unknown policy "time-zone"\. Policies: duration-unit, buffers-in-times, time-format/,
+    );
+    const value = await runCli(['drift', realRun, '--policy', 'time-format=rfc1123']);
+    expect(value.code).toBe(2);
+    expect(value.stderr).toContain('Policy time-format takes invariant | exchange | iso, got "rfc1123".');
   });
 });

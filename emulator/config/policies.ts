@@ -97,7 +97,7 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
       },
     },
     advice:
-      "Never parse the times by position or with a fixed pattern. Pass them through formatDateTime() or parseDateTime(), which read every form here; run your scenarios with run --matrix to prove it.",
+      'Never parse the times by position or with a fixed pattern. Pass them through formatDateTime() or parseDateTime(), which read every form here; run your scenarios with run --matrix to prove it.',
   },
   'join-url-suffix': {
     kind: 'format',
@@ -158,8 +158,16 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
     description: '1:1 payloads carry no customer notes.',
     default: 'off',
     values: {
-      off: { meaning: 'CustomerNotes and the customer\'s Notes are filled', source: '[F]', strength: 'medium' },
-      on: { meaning: 'CustomerNotes and Notes are left out for 1:1 bookings', source: '[B]', strength: 'medium' },
+      off: {
+        meaning: "CustomerNotes and the customer's Notes are filled",
+        source: '[F]',
+        strength: 'medium',
+      },
+      on: {
+        meaning: 'CustomerNotes and Notes are left out for 1:1 bookings',
+        source: '[B]',
+        strength: 'medium',
+      },
     },
     advice: 'Read CustomerNotes with a default; the 2024 documentation says it is empty for 1:1 bookings.',
   },
@@ -189,7 +197,8 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
   },
   'reschedule-new-id': {
     kind: 'quirk',
-    description: 'An update that moves an appointment gives it a new id, and no Cancelled event comes for the old one.',
+    description:
+      'An update that moves an appointment gives it a new id, and no Cancelled event comes for the old one.',
     default: 'off',
     values: {
       off: { meaning: 'a moved appointment keeps its id', source: '[E]', strength: 'weak' },

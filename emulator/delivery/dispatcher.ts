@@ -1,6 +1,6 @@
 import type { HostAllowlist } from '../allowlist/host-allowlist.js';
-import type { AppointmentChange } from '../domain/appointments.js';
 import type { PolicySettings } from '../config/policies.js';
+import type { AppointmentChange } from '../domain/appointments.js';
 import { toAppointmentData } from '../formatters/appointment-data.js';
 import type { Subscription } from '../generated/schema-types.js';
 import type { SubscriptionStore } from '../state/store.js';

@@ -38,7 +38,7 @@ function groupAppointment() {
   };
 }
 
-describe('quirks (CONTRACT.md §4)', () => {
+describe('quirk policies (docs/contract.md, known quirks)', () => {
   let app: FastifyInstance | undefined;
   const receivers: TestReceiver[] = [];
 
@@ -95,12 +95,17 @@ describe('quirks (CONTRACT.md §4)', () => {
     return request?.body as AppointmentData;
   }
 
+  /** The appointment's own self-service id, which the payload carries under self-service-id=fresh. */
+  function selfServiceIdOf(target: FastifyInstance, id: string): string | undefined {
+    return target.emulator.store.appointments.get(lunch, id)?.selfServiceId;
+  }
+
   function journal(target: FastifyInstance) {
     return target.emulator.store.deliveries.list();
   }
 
   describe('cancel-reason-missing-1on1', () => {
-    it('is on by default: a 1:1 cancellation has no CancelReason and no customer notes', async () => {
+    it('is on by default: a 1:1 cancellation has no CancelReason, but keeps the customer notes', async () => {
       const target = await start();
       const deleted = await receiverFor(target, 'Deleted');
       const created = await create(target, oneToOneAppointment());
@@ -110,18 +115,8 @@ describe('quirks (CONTRACT.md §4)', () => {
       const payload = await onlyPayload(deleted);
       expect(payload.Id).toBe(created.id);
       expect(payload).not.toHaveProperty('CancelReason');
-      expect(payload).not.toHaveProperty('CustomerNotes');
-      expect(payload.Customers?.[0]).not.toHaveProperty('Notes');
-    });
-
-    it('leaves the 1:1 customer notes out of the Created payload too when on', async () => {
-      const target = await start();
-      const createdReceiver = await receiverFor(target, 'Created');
-      await create(target, oneToOneAppointment());
-      await waitForSettled(target, 1);
-      const payload = await onlyPayload(createdReceiver);
-      expect(payload).not.toHaveProperty('CustomerNotes');
-      expect(payload.Customers?.[0]).not.toHaveProperty('Notes');
+      expect(payload.CustomerNotes).toBe('Prefers mornings');
+      expect(payload.Customers?.[0]?.Notes).toBe('Prefers mornings');
     });
 
     it('off: a 1:1 cancellation carries CancelReason and the customer notes', async () => {
@@ -171,6 +166,42 @@ describe('quirks (CONTRACT.md §4)', () => {
       const payload = await onlyPayload(deleted);
       expect(payload).not.toHaveProperty('CancelReason');
       expect(payload.Id).toBe(created.id);
+    });
+  });
+
+  describe('customer-notes-missing-1on1', () => {
+    it('is off by default: the 1:1 Created payload carries the customer notes (the real run)', async () => {
+      const target = await start();
+      const createdReceiver = await receiverFor(target, 'Created');
+      await create(target, oneToOneAppointment());
+      await waitForSettled(target, 1);
+      const payload = await onlyPayload(createdReceiver);
+      expect(payload.CustomerNotes).toBe('Prefers mornings');
+      expect(payload.Customers?.[0]?.Notes).toBe('Prefers mornings');
+    });
+
+    it('on: leaves the 1:1 customer notes out, and only them (CancelReason follows its own policy)', async () => {
+      const target = await start({
+        policies: { 'customer-notes-missing-1on1': 'on', 'cancel-reason-missing-1on1': 'off' },
+      });
+      const deleted = await receiverFor(target, 'Deleted');
+      const created = await create(target, oneToOneAppointment());
+      await cancel(target, created.id, 'The consultant is ill');
+      await waitForSettled(target, 1);
+      const payload = await onlyPayload(deleted);
+      expect(payload.CancelReason).toBe('The consultant is ill');
+      expect(payload).not.toHaveProperty('CustomerNotes');
+      expect(payload.Customers?.[0]).not.toHaveProperty('Notes');
+    });
+
+    it('on: leaves the 1:1 customer notes out of the Created payload too', async () => {
+      const target = await start({ policies: { 'customer-notes-missing-1on1': 'on' } });
+      const createdReceiver = await receiverFor(target, 'Created');
+      await create(target, oneToOneAppointment());
+      await waitForSettled(target, 1);
+      const payload = await onlyPayload(createdReceiver);
+      expect(payload).not.toHaveProperty('CustomerNotes');
+      expect(payload.Customers?.[0]).not.toHaveProperty('Notes');
     });
   });
 
@@ -247,9 +278,10 @@ describe('quirks (CONTRACT.md §4)', () => {
       expect(journal(target)).toHaveLength(2);
       await waitForSettled(target, 2);
       expect((await onlyPayload(createdReceiver)).Id).toBe(created.id);
+      const createdPayload = await onlyPayload(createdReceiver);
       const updatedPayload = await onlyPayload(updatedReceiver);
       expect(updatedPayload.Id).toBe(created.id);
-      expect(updatedPayload.SelfServiceAppointmentId).toBe(created.id);
+      expect(updatedPayload.SelfServiceAppointmentId).toBe(createdPayload.SelfServiceAppointmentId);
       expect(deletedReceiver.received).toHaveLength(0);
     });
 
@@ -301,9 +333,9 @@ describe('quirks (CONTRACT.md §4)', () => {
       await waitForSettled(target, 1);
       const payload = await onlyPayload(updatedReceiver);
       expect(payload.Id).toBe(created.id);
-      expect(payload.SelfServiceAppointmentId).toBe(created.id);
-      expect(payload.StartTime).toBe('2026-01-07T11:00:00.0000000Z');
-      expect(payload.EndTime).toBe('2026-01-07T11:30:00.0000000Z');
+      expect(payload.SelfServiceAppointmentId).toBe(selfServiceIdOf(target, created.id));
+      expect(payload.StartTime).toBe('01/07/2026 11:00:00');
+      expect(payload.EndTime).toBe('01/07/2026 11:30:00');
       const read = await target.inject({ method: 'GET', url: `${appointmentsPath}/${created.id}` });
       expect(read.statusCode).toBe(200);
       expect(deletedReceiver.received).toHaveLength(0);
@@ -319,14 +351,16 @@ describe('quirks (CONTRACT.md §4)', () => {
       const newId = response.json().id as string;
       expect(newId).toEqual(expect.any(String));
       expect(newId).not.toBe(created.id);
-      expect(response.json().selfServiceAppointmentId).toBe(newId);
+      // Graph shows the all-zero self-service id for staff-made appointments, moved or not.
+      expect(response.json().selfServiceAppointmentId).toBe('00000000-0000-0000-0000-000000000000');
 
       expect(journal(target).map((delivery) => delivery.changeType)).toStrictEqual(['Updated']);
       await waitForSettled(target, 1);
       const payload = await onlyPayload(updatedReceiver);
-      expect(payload.SelfServiceAppointmentId).toBe(newId);
+      expect(payload.SelfServiceAppointmentId).toBe(selfServiceIdOf(target, newId));
+      expect(payload.SelfServiceAppointmentId).not.toBe(newId);
       expect(payload.Id).toBe(newId);
-      expect(payload.StartTime).toBe('2026-01-07T11:00:00.0000000Z');
+      expect(payload.StartTime).toBe('01/07/2026 11:00:00');
       expect(journal(target)[0]?.appointmentId).toBe(newId);
 
       expectError(
@@ -350,17 +384,20 @@ describe('quirks (CONTRACT.md §4)', () => {
       expect(response.statusCode, response.body).toBe(200);
       expect(response.json().id).toBe(created.id);
       await waitForSettled(target, 1);
-      expect((await onlyPayload(updatedReceiver)).SelfServiceAppointmentId).toBe(created.id);
+      const payload = await onlyPayload(updatedReceiver);
+      expect(payload.Id).toBe(created.id);
+      expect(payload.SelfServiceAppointmentId).toBe(selfServiceIdOf(target, created.id));
     });
   });
 
   describe('switching at run time', () => {
-    it('GET /_emulator/quirks shows the defaults of CONTRACT.md §4', async () => {
+    it('GET /_emulator/quirks shows the quirk policies at their defaults, as booleans', async () => {
       const target = await start();
       const response = await target.inject({ method: 'GET', url: '/_emulator/quirks' });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toStrictEqual({
         'cancel-reason-missing-1on1': true,
+        'customer-notes-missing-1on1': false,
         'choice-answer-missing': true,
         'update-fires-on-create': false,
         'reschedule-new-id': false,
@@ -424,9 +461,9 @@ describe('quirks (CONTRACT.md §4)', () => {
       const cancelled = await cancel(target, newId, 'No longer needed');
       expect(cancelled.statusCode, cancelled.body).toBe(204);
       await waitForSettled(target, 2);
-      expect((await onlyPayload(updatedReceiver)).SelfServiceAppointmentId).toBe(newId);
+      expect((await onlyPayload(updatedReceiver)).Id).toBe(newId);
       const deletedPayload = await onlyPayload(deletedReceiver);
-      expect(deletedPayload.SelfServiceAppointmentId).toBe(newId);
+      expect(deletedPayload.Id).toBe(newId);
       expect(deletedPayload.CancelReason).toBe('No longer needed');
     });
 
@@ -440,6 +477,7 @@ describe('quirks (CONTRACT.md §4)', () => {
     it('POST /_emulator/reset restores the configured quirks, not the defaults', async () => {
       const configured = {
         'cancel-reason-missing-1on1': true,
+        'customer-notes-missing-1on1': false,
         'choice-answer-missing': false,
         'update-fires-on-create': true,
         'reschedule-new-id': false,

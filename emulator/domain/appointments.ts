@@ -16,6 +16,13 @@ import { minutesToIsoDuration, parseGraphDateTime, toGraphUtc } from './graph-ti
 /** Graph shows this self-service id for appointments made through Graph (source [E]). */
 export const zeroGuid = '00000000-0000-0000-0000-000000000000';
 
+/** A Teams meeting link of the form Graph returns: a meeting thread in the path, the tenant in `context`. */
+function teamsJoinUrl(appointmentId: string): string {
+  const thread = encodeURIComponent(`19:meeting_${appointmentId.replaceAll('-', '')}@thread.v2`);
+  const context = encodeURIComponent(JSON.stringify({ Tid: zeroGuid, Oid: appointmentId }));
+  return `https://teams.microsoft.com/l/meetup-join/${thread}/0?context=${context}`;
+}
+
 /** A booking a customer makes on the public booking page, which Graph cannot make. */
 export interface SelfServiceBooking {
   trackingData?: string;
@@ -230,7 +237,7 @@ export class AppointmentService {
     }
     const joinWebUrl =
       input.joinWebUrl ??
-      (service.isOnline ? `https://teams.microsoft.com/l/meetup-join/${input.id}` : undefined);
+      (service.isOnline ? teamsJoinUrl(input.id) : undefined);
     const appointment: BookingAppointment & { id: string } = {
       ...input,
       id: input.id,

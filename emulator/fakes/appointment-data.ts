@@ -1,5 +1,5 @@
 import { VirtualClock } from '../clock.js';
-import { policyDefaults } from '../config/policies.js';
+import { type PolicySettings, policyDefaults } from '../config/policies.js';
 import { type AppointmentChange, AppointmentService } from '../domain/appointments.js';
 import { Directory } from '../domain/directory.js';
 import { toAppointmentData } from '../formatters/appointment-data.js';
@@ -10,14 +10,17 @@ import { type BookingKind, FakeBookings } from './bookings.js';
 
 /**
  * AppointmentData exactly as the emulator would send it for fake bookings: the same appointment
- * rules and formatter as a running emulator (default policies), without a server.
+ * rules and formatter as a running emulator (default policies unless `policies` says otherwise),
+ * without a server.
  */
 export function* fakeAppointmentData(options: {
   seed: number;
   kind?: BookingKind;
   /** Also yield each booking's cancellation (with a reason), after its creation. */
   withCancellations?: boolean;
+  policies?: PolicySettings;
 }): Generator<AppointmentData> {
+  const policies = options.policies ?? policyDefaults;
   const bookings = new FakeBookings(options.seed);
   const ids = createIdGenerator(options.seed);
   const clock = new VirtualClock(Date.parse('2026-01-05T08:00:00Z'));
@@ -37,7 +40,7 @@ export function* fakeAppointmentData(options: {
       service.cancel(fake.business.email, record.appointment.id, bookings.faker.lorem.sentence());
     }
     for (const change of changes) {
-      yield toAppointmentData(change.record, change.business, change, policyDefaults);
+      yield toAppointmentData(change.record, change.business, change, policies);
     }
   }
 }

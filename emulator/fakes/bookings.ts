@@ -95,6 +95,20 @@ function reachableDefinitions(
   return reached;
 }
 
+/**
+ * A reference into another schema file (`graph-booking-appointment.schema.json#/$defs/x`) replaced
+ * by that definition: json-schema-faker's generateSync resolves only local references.
+ */
+function inlineRemoteRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(inlineRemoteRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const { $ref: ref, ...rest } = node as Record<string, unknown>;
+  const remote = typeof ref === 'string' ? /^([a-z-]+)\.schema\.json#\/\$defs\/([^/]+)$/.exec(ref) : null;
+  const inlined = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlineRemoteRefs(value)]));
+  if (!remote?.[1] || !remote[2]) return ref === undefined ? inlined : { $ref: ref, ...inlined };
+  return { ...(inlineRemoteRefs(loadSchemaDocument(remote[1]).$defs[remote[2]]) as object), ...inlined };
+}
+
 const generationSchemas = new Map<string, JsonSchema>();
 
 /**
@@ -116,10 +130,12 @@ export class FakeBookings {
     let schema = generationSchemas.get(key);
     if (!schema) {
       const document = loadSchemaDocument(name);
-      schema = capStringLengths({
-        ...(document.$defs[definition] as object),
-        $defs: reachableDefinitions(document.$defs, definition),
-      }) as JsonSchema;
+      schema = capStringLengths(
+        inlineRemoteRefs({
+          ...(document.$defs[definition] as object),
+          $defs: reachableDefinitions(document.$defs, definition),
+        }),
+      ) as JsonSchema;
       generationSchemas.set(key, schema);
     }
     return schema;

@@ -158,6 +158,7 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
         Email: 'jordan@example.com',
         Id: created.customers?.[0]?.customerId,
         Name: 'Jordan Miller',
+        Notes: 'Prefers mornings',
         TimeZone: 'America/New_York',
         Location: {
           DisplayName: 'Home',
@@ -190,19 +191,19 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
       ]);
     });
 
-    it('has StartTime/EndTime in Exchange style UTC and Duration in whole minutes', async () => {
+    it('has StartTime/EndTime in the invariant form, UTC, and Duration in whole seconds (the real run)', async () => {
       const { payload } = await deliver(oneToOneAppointment());
-      expect(payload.StartTime).toBe('2026-01-06T09:00:00.0000000Z');
-      expect(payload.EndTime).toBe('2026-01-06T09:30:00.0000000Z');
-      expect(payload.Duration).toBe(30);
+      expect(payload.StartTime).toBe('01/06/2026 09:00:00');
+      expect(payload.EndTime).toBe('01/06/2026 09:30:00');
+      expect(payload.Duration).toBe(1800);
     });
 
     it('takes Duration from an explicit endDateTime', async () => {
       const { payload } = await deliver(
         oneToOneAppointment({ endDateTime: { dateTime: '2026-01-06T10:15:00', timeZone: 'UTC' } }),
       );
-      expect(payload.EndTime).toBe('2026-01-06T10:15:00.0000000Z');
-      expect(payload.Duration).toBe(75);
+      expect(payload.EndTime).toBe('01/06/2026 10:15:00');
+      expect(payload.Duration).toBe(75 * 60);
     });
 
     it('maps counts, SMS flag and the service fields', async () => {
@@ -225,20 +226,25 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
       expect(payload.CustomerTimeZone).toBe('Europe/London');
     });
 
-    it('sets Id and SelfServiceAppointmentId to the Graph appointment id', async () => {
+    it('sets Id to the Graph appointment id and SelfServiceAppointmentId to a GUID of its own (self-service-id=fresh)', async () => {
       const { created, payload } = await deliver(oneToOneAppointment());
       expect(created.id).toEqual(expect.any(String));
       expect(payload.Id).toBe(created.id);
-      expect(payload.SelfServiceAppointmentId).toBe(created.id);
+      expect(payload.SelfServiceAppointmentId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(payload.SelfServiceAppointmentId).not.toBe(created.id);
+      expect(payload.SelfServiceAppointmentId).not.toBe('00000000-0000-0000-0000-000000000000');
+      // Graph itself shows the all-zero GUID for appointments made through Graph (source [E]).
+      expect(created.selfServiceAppointmentId).toBe('00000000-0000-0000-0000-000000000000');
     });
 
-    it('keeps Id and SelfServiceAppointmentId equal to the Graph id even if the client sends read-only ids', async () => {
+    it('ignores read-only ids a client sends', async () => {
       const { created, payload } = await deliver(
         oneToOneAppointment({ id: 'client-id', selfServiceAppointmentId: 'client-self-service-id' }),
       );
       expect(created.id).not.toBe('client-id');
+      expect(created.selfServiceAppointmentId).toBe('00000000-0000-0000-0000-000000000000');
       expect(payload.Id).toBe(created.id);
-      expect(payload.SelfServiceAppointmentId).toBe(created.id);
+      expect(payload.SelfServiceAppointmentId).not.toBe('client-self-service-id');
     });
 
     it('leaves out what the appointment does not have, and never sends CancelReason on create', async () => {
@@ -291,6 +297,7 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
         CustomerId: customerId,
         CustomerLocation: location,
         CustomerName: 'Jordan Miller',
+        CustomerNotes: 'Prefers mornings',
         CustomQuestionAnswers: answers,
         CustomerPhone: '+1 555 0100',
         CustomerTimeZone: 'America/New_York',
@@ -300,23 +307,25 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
             Id: customerId,
             Location: location,
             Name: 'Jordan Miller',
+            Notes: 'Prefers mornings',
             TimeZone: 'America/New_York',
             Answers: answers,
           },
         ],
-        Duration: 30,
-        EndTime: '2026-01-06T09:30:00.0000000Z',
+        Duration: 1800,
+        EndTime: '01/06/2026 09:30:00',
         FilledAttendeesCount: 1,
         Id: created.id,
         IsSMSNotificationsEnabled: false,
         MaxAttendeesCount: 1,
-        SelfServiceAppointmentId: created.id,
+        SelfServiceAppointmentId: payload.SelfServiceAppointmentId,
         ServiceId: 'one',
         ServiceName: 'Consultation',
         ServiceNotes: 'Service notes for staff',
         StaffMembers: [{ DisplayName: 'Ada Admin', EmailAddress: 'admin@contoso.example', Id: 's-admin' }],
-        StartTime: '2026-01-06T09:00:00.0000000Z',
+        StartTime: '01/06/2026 09:00:00',
       });
+      expect(payload.SelfServiceAppointmentId).not.toBe(created.id);
     });
   });
 
@@ -378,8 +387,9 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
       expect(payload.MaxAttendeesCount).toBe(5);
       expect(payload.FilledAttendeesCount).toBe(2);
       expect(payload.IsSMSNotificationsEnabled).toBe(true);
-      expect(created.joinWebUrl).toMatch(/^https:\/\//);
-      expect(payload.JoinWebURL).toBe(created.joinWebUrl);
+      expect(created.joinWebUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\/.+\?context=/);
+      // The trigger's link is Graph's with the web-join suffix the real run shows (source [F]).
+      expect(payload.JoinWebURL).toBe(`${created.joinWebUrl}&webjoin=true&unified=true`);
       expect(payload.ServiceId).toBe('group');
       expect(payload.ServiceName).toBe('Workshop');
       expect(payload).not.toHaveProperty('ServiceNotes');
@@ -388,15 +398,16 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
         { DisplayName: 'Ada Admin', EmailAddress: 'admin@contoso.example', Id: 's-admin' },
         { DisplayName: 'Mia Member', EmailAddress: 'member@contoso.example', Id: 's-member' },
       ]);
-      expect(payload.StartTime).toBe('2026-01-06T13:00:00.0000000Z');
-      expect(payload.EndTime).toBe('2026-01-06T14:30:00.0000000Z');
-      expect(payload.Duration).toBe(90);
+      expect(payload.StartTime).toBe('01/06/2026 13:00:00');
+      expect(payload.EndTime).toBe('01/06/2026 14:30:00');
+      expect(payload.Duration).toBe(90 * 60);
       expect(payload.Id).toBe(created.id);
-      expect(payload.SelfServiceAppointmentId).toBe(created.id);
     });
 
     it('keeps a joinWebUrl the client set', async () => {
-      const { payload } = await deliver(groupAppointment({ joinWebUrl: 'https://meet.example/room-1' }));
+      const { payload } = await deliver(groupAppointment({ joinWebUrl: 'https://meet.example/room-1' }), {
+        policies: { 'join-url-suffix': 'off' },
+      });
       expect(payload.JoinWebURL).toBe('https://meet.example/room-1');
     });
   });
@@ -410,9 +421,9 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
         dateTime: '2026-01-06T09:00:00.0000000Z',
         timeZone: 'UTC',
       });
-      expect(payload.StartTime).toBe('2026-01-06T09:00:00.0000000Z');
-      expect(payload.EndTime).toBe('2026-01-06T09:30:00.0000000Z');
-      expect(payload.Duration).toBe(30);
+      expect(payload.StartTime).toBe('01/06/2026 09:00:00');
+      expect(payload.EndTime).toBe('01/06/2026 09:30:00');
+      expect(payload.Duration).toBe(1800);
     });
 
     it('delivers an appointment created in Europe/Paris in UTC (summer, UTC+2)', async () => {
@@ -422,31 +433,31 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
           endDateTime: { dateTime: '2026-07-06T12:00:00', timeZone: 'Europe/Paris' },
         }),
       );
-      expect(payload.StartTime).toBe('2026-07-06T09:00:00.0000000Z');
-      expect(payload.EndTime).toBe('2026-07-06T10:00:00.0000000Z');
-      expect(payload.Duration).toBe(60);
+      expect(payload.StartTime).toBe('07/06/2026 09:00:00');
+      expect(payload.EndTime).toBe('07/06/2026 10:00:00');
+      expect(payload.Duration).toBe(3600);
     });
 
-    it('switches to plain ISO times and durations in seconds when configured', async () => {
+    it('switches to Exchange-style times and minutes when both policies say so', async () => {
       const { payload } = await deliver(oneToOneAppointment(), {
-        policies: { 'time-format': 'iso', 'duration-unit': 'seconds' },
+        policies: { 'time-format': 'exchange', 'duration-unit': 'minutes' },
       });
-      expect(payload.StartTime).toBe('2026-01-06T09:00:00.000Z');
-      expect(payload.EndTime).toBe('2026-01-06T09:30:00.000Z');
-      expect(payload.Duration).toBe(1800);
+      expect(payload.StartTime).toBe('2026-01-06T09:00:00.0000000Z');
+      expect(payload.EndTime).toBe('2026-01-06T09:30:00.0000000Z');
+      expect(payload.Duration).toBe(30);
     });
 
-    it('switches only the time format when only timeFormat is set', async () => {
+    it('switches only the time format when only time-format is set', async () => {
       const { payload } = await deliver(groupAppointment(), { policies: { 'time-format': 'iso' } });
       expect(payload.StartTime).toBe('2026-01-06T13:00:00.000Z');
       expect(payload.EndTime).toBe('2026-01-06T14:30:00.000Z');
-      expect(payload.Duration).toBe(90);
+      expect(payload.Duration).toBe(5400);
     });
 
-    it('switches only the duration unit when only durationUnit is set', async () => {
-      const { payload } = await deliver(groupAppointment(), { policies: { 'duration-unit': 'seconds' } });
-      expect(payload.StartTime).toBe('2026-01-06T13:00:00.0000000Z');
-      expect(payload.Duration).toBe(5400);
+    it('switches only the duration unit when only duration-unit is set', async () => {
+      const { payload } = await deliver(groupAppointment(), { policies: { 'duration-unit': 'minutes' } });
+      expect(payload.StartTime).toBe('01/06/2026 13:00:00');
+      expect(payload.Duration).toBe(90);
     });
   });
 });

@@ -83,7 +83,11 @@ function toCustomQuestion(answer: BookingQuestionAnswer, policies: PolicySetting
     QuestionID: answer.questionId,
     Question: answer.question,
     IsRequired: answer.isRequired,
-    Answer: isChoice ? (policies['choice-answer-missing'] === 'on' ? undefined : choiceAnswer) : answer.answer,
+    Answer: isChoice
+      ? policies['choice-answer-missing'] === 'on'
+        ? undefined
+        : choiceAnswer
+      : answer.answer,
     AnswerOptions: isChoice ? [...options] : undefined,
     SelectedOptions: isChoice ? selected : undefined,
   });
@@ -129,7 +133,8 @@ export function toAppointmentData(
   const dropOneToOneNotes = isOneToOne && policies['customer-notes-missing-1on1'] === 'on';
   const dropOneToOneReason = isOneToOne && policies['cancel-reason-missing-1on1'] === 'on';
   const withBuffers = policies['buffers-in-times'] === 'on';
-  const start = epochOf(appointment.startDateTime) - (withBuffers ? isoDurationToMs(appointment.preBuffer) : 0);
+  const start =
+    epochOf(appointment.startDateTime) - (withBuffers ? isoDurationToMs(appointment.preBuffer) : 0);
   const end = epochOf(appointment.endDateTime) + (withBuffers ? isoDurationToMs(appointment.postBuffer) : 0);
   const seconds = Math.round((end - start) / 1000);
   const staff = (appointment.staffMemberIds ?? []).map((id) => {

@@ -138,10 +138,22 @@ export type ErrorCode =
  */
 export type IsoDuration = string;
 /**
+ * @maxItems 1000
+ */
+export type Customers = BookingCustomerInformation[];
+/**
+ * @maxItems 100
+ */
+export type StaffMemberIds = string[];
+/**
+ * @maxItems 100
+ */
+export type Reminders = BookingReminder[];
+/**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingAppointmentCreate".
  */
-export type BookingAppointmentCreate = BookingAppointment;
+export type BookingAppointmentCreate = GraphBookingAppointment;
 /**
  * This interface was referenced by `Scenario`'s JSON-Schema
  * via the `definition` "Flow".
@@ -199,6 +211,18 @@ export type Create = AppointmentFields;
  * via the `definition` "Time".
  */
 export type Time = string;
+/**
+ * A customer books on the public booking page: the fields of create (one customer) plus trackingData.
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Book".
+ */
+export type Book = AppointmentFields & {
+  /**
+   * Campaign data from the booking page link; the trigger sends it as TrackingData.
+   */
+  trackingData?: string;
+};
 /**
  * This interface was referenced by `Scenario`'s JSON-Schema
  * via the `definition` "Update".
@@ -853,6 +877,94 @@ export interface Info {
   selfUrl: string;
 }
 /**
+ * Body of POST /_emulator/businesses/{mailbox}/book: a customer books on the business's public booking page (no staff token). The appointment gets a SelfServiceAppointmentId of its own and carries trackingData.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "SelfServiceBooking".
+ */
+export interface SelfServiceBooking {
+  /**
+   * The id of a service of the business.
+   */
+  service: string;
+  /**
+   * The start, an ISO 8601 instant such as 2026-06-24T16:30:00Z. The service's duration gives the end.
+   */
+  start: string;
+  /**
+   * The end, when not the service's duration after the start.
+   */
+  end?: string;
+  customer: SelfServiceCustomer;
+  answers?: QuestionAnswers;
+  /**
+   * Staff ids the customer picked; the service's default staff when absent.
+   *
+   * @maxItems 100
+   */
+  staff?: string[];
+  /**
+   * The appointment's additional information.
+   */
+  notes?: string;
+  /**
+   * Whether the customer asked for SMS notifications.
+   */
+  sms?: boolean;
+  /**
+   * Campaign data from the booking page link; the trigger sends it as TrackingData.
+   */
+  trackingData?: string;
+}
+/**
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "SelfServiceCustomer".
+ */
+export interface SelfServiceCustomer {
+  name: string;
+  /**
+   * An e-mail address such as jordan@example.com.
+   */
+  email: string;
+  phone?: string;
+  /**
+   * The customer's notes (CustomerNotes in the trigger).
+   */
+  notes?: string;
+  timeZone?: string;
+  location?: GraphLocation;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "location".
+ */
+export interface GraphLocation {
+  '@odata.type'?: string;
+  displayName?: string;
+  address?: GraphPhysicalAddress;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "physicalAddress".
+ */
+export interface GraphPhysicalAddress {
+  '@odata.type'?: string;
+  street?: string;
+  city?: string;
+  state?: string;
+  countryOrRegion?: string;
+  postalCode?: string;
+}
+/**
+ * Answers by question id: text for a text question, an option or a list of options for a choice question.
+ *
+ * This interface was referenced by `ControlAPI`'s JSON-Schema
+ * via the `definition` "QuestionAnswers".
+ */
+export interface QuestionAnswers {
+  [k: string]: string | string[];
+}
+/**
  * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
  */
 export interface ErrorResponse {
@@ -863,26 +975,32 @@ export interface ErrorResponse {
   };
 }
 /**
- * The camelCase Graph shape (CONTRACT.md §3, source [E]) that the emulator's Graph-shaped actions read and write, so that a real Graph client works against it. Properties Graph has but the emulator does not model are accepted and ignored, as a real client may send them; the ones it models are type-checked.
+ * The camelCase Graph shapes (docs/contract.md, source [E]) that the emulator's Graph-shaped actions read and write, so that a real Graph client works against it. Properties Graph has but the emulator does not model are accepted and ignored, as a real client may send them; the ones it models are type-checked.
  */
 export interface GraphBookingShapes {
   [k: string]: unknown;
 }
 /**
+ * An appointment as the emulator keeps it: every property of Graph's v1.0 bookingAppointment (source [E]), none of them null. readOnly marks what the service computes or assigns; a client's value for it is ignored, as Graph ignores it.
+ *
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingAppointment".
  */
 export interface BookingAppointment {
   '@odata.type'?: string;
   id?: string;
+  /**
+   * Assigned by the service: a customer's own booking carries its own id; Graph shows the all-zero GUID for one made through Graph.
+   */
   selfServiceAppointmentId?: string;
   serviceId?: string;
   serviceName?: string;
   serviceNotes?: string;
+  serviceLocation?: GraphLocation;
   startDateTime?: DateTimeTimeZone;
   endDateTime?: DateTimeTimeZone;
   /**
-   * An ISO 8601 duration such as PT30M.
+   * An ISO 8601 duration such as PT30M: from startDateTime to endDateTime.
    */
   duration?: string;
   preBuffer?: IsoDuration;
@@ -890,20 +1008,26 @@ export interface BookingAppointment {
   price?: number;
   priceType?: BookingPriceType;
   additionalInformation?: string;
+  appointmentLabel?: string;
   customerTimeZone?: string;
+  customerEmailAddress?: string;
+  customerName?: string;
+  customerNotes?: string;
+  customerPhone?: string;
+  customers?: Customers;
+  staffMemberIds?: StaffMemberIds;
   /**
-   * @maxItems 1000
+   * How many customers the appointment holds.
    */
-  customers?: BookingCustomerInformation[];
-  /**
-   * @maxItems 100
-   */
-  staffMemberIds?: string[];
   filledAttendeesCount?: number;
   maximumAttendeesCount?: number;
-  smsNotificationsEnabled?: boolean;
-  joinWebUrl?: string;
+  isCustomerAllowedToManageBooking?: boolean;
   isLocationOnline?: boolean;
+  joinWebUrl?: string;
+  anonymousJoinWebUrl?: string;
+  optOutOfCustomerEmail?: boolean;
+  smsNotificationsEnabled?: boolean;
+  reminders?: Reminders;
   createdDateTime?: string;
   lastUpdatedDateTime?: string;
 }
@@ -939,27 +1063,6 @@ export interface BookingCustomerInformation {
 }
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
- * via the `definition` "location".
- */
-export interface GraphLocation {
-  '@odata.type'?: string;
-  displayName?: string;
-  address?: GraphPhysicalAddress;
-}
-/**
- * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
- * via the `definition` "physicalAddress".
- */
-export interface GraphPhysicalAddress {
-  '@odata.type'?: string;
-  street?: string;
-  city?: string;
-  state?: string;
-  countryOrRegion?: string;
-  postalCode?: string;
-}
-/**
- * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingQuestionAnswer".
  */
 export interface BookingQuestionAnswer {
@@ -973,11 +1076,69 @@ export interface BookingQuestionAnswer {
 }
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "bookingReminder".
+ */
+export interface BookingReminder {
+  message?: string;
+  offset?: IsoDuration;
+  recipients?: 'allAttendees' | 'staff' | 'customer' | 'unknownFutureValue';
+}
+/**
+ * An appointment as Graph reads and writes it (source [E]): each property of bookingAppointment, or null where Graph's v1.0 metadata declares it nullable. Graph's answers carry every property, with null for no value; in a request, null means no value. @odata.context says where an answer comes from and is ignored in a request.
+ *
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
+ * via the `definition` "graphBookingAppointment".
+ */
+export interface GraphBookingAppointment {
+  '@odata.context'?: string;
+  '@odata.type'?: string;
+  id?: string;
+  selfServiceAppointmentId?: string | null;
+  serviceId?: string | null;
+  serviceName?: string;
+  serviceNotes?: string | null;
+  serviceLocation?: GraphLocation | null;
+  startDateTime?: DateTimeTimeZone;
+  endDateTime?: DateTimeTimeZone;
+  /**
+   * An ISO 8601 duration such as PT30M: from startDateTime to endDateTime.
+   */
+  duration?: string;
+  preBuffer?: IsoDuration;
+  postBuffer?: IsoDuration;
+  price?: number;
+  priceType?: BookingPriceType;
+  additionalInformation?: string | null;
+  appointmentLabel?: string | null;
+  customerTimeZone?: string | null;
+  customerEmailAddress?: string | null;
+  customerName?: string | null;
+  customerNotes?: string | null;
+  customerPhone?: string | null;
+  customers?: Customers;
+  staffMemberIds?: StaffMemberIds;
+  /**
+   * How many customers the appointment holds.
+   */
+  filledAttendeesCount?: number;
+  maximumAttendeesCount?: number;
+  isCustomerAllowedToManageBooking?: boolean | null;
+  isLocationOnline?: boolean;
+  joinWebUrl?: string | null;
+  anonymousJoinWebUrl?: string | null;
+  optOutOfCustomerEmail?: boolean;
+  smsNotificationsEnabled?: boolean;
+  reminders?: Reminders;
+  createdDateTime?: string | null;
+  lastUpdatedDateTime?: string | null;
+}
+/**
+ * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingAppointmentCollection".
  */
 export interface BookingAppointmentCollection {
   '@odata.context'?: string;
-  value: BookingAppointment[];
+  value: GraphBookingAppointment[];
 }
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
@@ -1036,6 +1197,7 @@ export interface Step {
     expect?: CallExpectation;
   };
   create?: Create;
+  book?: Book;
   update?: Update;
   cancel?: {
     ref: Name;
@@ -1107,12 +1269,7 @@ export interface Customer {
   notes?: string;
   timeZone?: string;
   location?: GraphLocation;
-  /**
-   * Answers by question id: text for a text question, an option or a list of options for a choice question.
-   */
-  answers?: {
-    [k: string]: string | string[];
-  };
+  answers?: QuestionAnswers;
 }
 /**
  * This interface was referenced by `Scenario`'s JSON-Schema

@@ -230,7 +230,10 @@ export async function controlRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/policies', async (request): Promise<PolicyTable> => policyTable(request.server.emulator.policies));
+  app.get(
+    '/policies',
+    async (request): Promise<PolicyTable> => policyTable(request.server.emulator.policies),
+  );
 
   app.put<{ Body: Policies }>(
     '/policies',

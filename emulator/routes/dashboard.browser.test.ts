@@ -75,16 +75,19 @@ describe('the dashboard in headless Chromium', { timeout: 60_000 }, () => {
       'Jordan Miller',
     ]);
 
-    // The quirk switches act on the emulator.
-    await page.check('#quirk-update-fires-on-create');
+    // The policy choosers act on the emulator.
+    await page.selectOption('#policy-duration-unit', 'minutes');
+    await page.selectOption('#policy-update-fires-on-create', 'on');
     await expect
-      .poll(
-        async () =>
-          ((await (await fetch(`${emulator.url}/_emulator/quirks`)).json()) as Record<string, boolean>)[
-            'update-fires-on-create'
-          ],
-      )
-      .toBe(true);
+      .poll(async () => {
+        const { policies } = (await (await fetch(`${emulator.url}/_emulator/policies`)).json()) as {
+          policies: Array<{ name: string; value: string }>;
+        };
+        return policies
+          .filter((policy) => ['duration-unit', 'update-fires-on-create'].includes(policy.name))
+          .map((policy) => `${policy.name}=${policy.value}`);
+      })
+      .toEqual(['duration-unit=minutes', 'update-fires-on-create=on']);
 
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });

@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { BookingAppointment, CancelRequest } from '../generated/schema-types.js';
+import type {
+  BookingAppointmentCreate,
+  CancelRequest,
+  GraphBookingAppointment,
+} from '../generated/schema-types.js';
 import { schemaId } from '../schemas/registry.js';
+import { appointmentCollection, appointmentEntity } from './graph-presenter.js';
+import { appointmentInput } from './graph-request.js';
 
 type BusinessParams = { businessId: string };
 type AppointmentParams = BusinessParams & { appointmentId: string };
@@ -9,40 +15,51 @@ const graphSchema = (definition: string) => ({
   $ref: schemaId('graph-booking-appointment', `#/$defs/${definition}`),
 });
 
+/** Graph's cancel action, by its short name and by its namespace-qualified one. */
+const cancelActions = ['cancel', 'microsoft.graph.cancel'] as const;
+
 /**
- * Graph-shaped appointment actions (DESIGN.md, source [E]) that change appointments and so fire
- * the triggers. Registered under /v1.0/solutions/bookingBusinesses. No credentials are asked for:
- * these routes stand in for the booking page and the staff who change appointments.
+ * Graph-shaped appointment actions (docs/contract.md, source [E]) that change appointments and so
+ * fire the triggers. Registered under /v1.0/solutions/bookingBusinesses. No credentials are asked
+ * for: these routes stand in for the booking page and the staff who change appointments. Bodies are
+ * read by graph-request.ts and answers written by graph-presenter.ts, so that the stored
+ * appointment holds no Graph annotations.
  */
 export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: BusinessParams }>('/:businessId/appointments', async (request) => {
     const { businessId } = request.params;
-    return {
-      '@odata.context': `${request.protocol}://${request.host}/v1.0/$metadata#solutions/bookingBusinesses('${businessId}')/appointments`,
-      value: request.server.emulator.appointments.list(businessId).map((record) => record.appointment),
-    };
+    const records = request.server.emulator.appointments.list(businessId);
+    return appointmentCollection(
+      request,
+      businessId,
+      records.map((record) => record.appointment),
+    );
   });
 
-  app.post<{ Params: BusinessParams; Body: BookingAppointment }>(
+  app.post<{ Params: BusinessParams; Body: BookingAppointmentCreate }>(
     '/:businessId/appointments',
     { schema: { body: graphSchema('bookingAppointmentCreate') } },
     async (request, reply) => {
-      const record = request.server.emulator.appointments.create(request.params.businessId, request.body);
-      return reply.code(201).send(record.appointment);
+      const { businessId } = request.params;
+      const record = request.server.emulator.appointments.create(businessId, appointmentInput(request.body));
+      return reply.code(201).send(appointmentEntity(request, businessId, record.appointment));
     },
   );
 
   app.get<{ Params: AppointmentParams }>('/:businessId/appointments/:appointmentId', async (request) => {
-    return request.server.emulator.appointments.get(request.params.businessId, request.params.appointmentId)
-      .appointment;
+    const { businessId, appointmentId } = request.params;
+    const record = request.server.emulator.appointments.get(businessId, appointmentId);
+    return appointmentEntity(request, businessId, record.appointment);
   });
 
-  app.patch<{ Params: AppointmentParams; Body: BookingAppointment }>(
+  app.patch<{ Params: AppointmentParams; Body: GraphBookingAppointment }>(
     '/:businessId/appointments/:appointmentId',
-    { schema: { body: graphSchema('bookingAppointment') } },
+    { schema: { body: graphSchema('graphBookingAppointment') } },
     async (request) => {
       const { businessId, appointmentId } = request.params;
-      return request.server.emulator.appointments.update(businessId, appointmentId, request.body).appointment;
+      const patch = appointmentInput(request.body);
+      const record = request.server.emulator.appointments.update(businessId, appointmentId, patch);
+      return appointmentEntity(request, businessId, record.appointment);
     },
   );
 
@@ -54,17 +71,19 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
     },
   );
 
-  app.post<{ Params: AppointmentParams; Body: CancelRequest }>(
-    '/:businessId/appointments/:appointmentId/cancel',
-    { schema: { body: graphSchema('cancelRequest') } },
-    async (request, reply) => {
-      const { businessId, appointmentId } = request.params;
-      request.server.emulator.appointments.cancel(
-        businessId,
-        appointmentId,
-        request.body.cancellationMessage,
-      );
-      return reply.code(204).send();
-    },
-  );
+  for (const action of cancelActions) {
+    app.post<{ Params: AppointmentParams; Body: CancelRequest }>(
+      `/:businessId/appointments/:appointmentId/${action}`,
+      { schema: { body: graphSchema('cancelRequest') } },
+      async (request, reply) => {
+        const { businessId, appointmentId } = request.params;
+        request.server.emulator.appointments.cancel(
+          businessId,
+          appointmentId,
+          request.body.cancellationMessage,
+        );
+        return reply.code(204).send();
+      },
+    );
+  }
 }

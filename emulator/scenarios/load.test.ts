@@ -408,7 +408,7 @@ describe('loadScenarioFile', () => {
         {
           file,
           ...at(text, 'svc9'),
-          message: 'lunch@contoso.example has no service "svc9"; known: svc1, svc2',
+          message: 'lunch@contoso.example has no service "svc9"; known: svc1, svc2, intro',
         },
         {
           file,

@@ -169,24 +169,25 @@ function semanticDiagnostics(source: SourceDocument, scenario: Scenario, seed: S
     }
     for (const ref of [step.update?.ref, step.cancel?.ref, step.delete?.ref])
       if (ref !== undefined) checkRef(body, ref);
-    if (step.create) {
-      const mailbox = step.create.mailbox ?? defaultMailbox ?? '';
+    const booking = step.create ?? step.book;
+    if (booking) {
+      const mailbox = booking.mailbox ?? defaultMailbox ?? '';
       const business = mailboxes.get(mailbox.toLowerCase());
       if (!business && !hasTemplate(mailbox)) {
         at(
-          step.create.mailbox ? `${body}/mailbox` : body,
+          booking.mailbox ? `${body}/mailbox` : body,
           `no business has the mailbox "${mailbox}" in the seed`,
         );
-      } else if (business && !hasTemplate(step.create.service)) {
-        const service = business.services?.find((candidate) => candidate.id === step.create?.service);
+      } else if (business && !hasTemplate(booking.service)) {
+        const service = business.services?.find((candidate) => candidate.id === booking.service);
         if (!service) {
           const known = (business.services ?? []).map((candidate) => candidate.id).join(', ') || '(none)';
-          at(`${body}/service`, `${business.email} has no service "${step.create.service}"; known: ${known}`);
+          at(`${body}/service`, `${business.email} has no service "${booking.service}"; known: ${known}`);
         }
       }
-      if (step.create.ref !== undefined) {
-        if (hasTemplate(step.create.ref)) templatedRefs.push(fromTemplate(step.create.ref));
-        else refs.add(step.create.ref);
+      if (booking.ref !== undefined) {
+        if (hasTemplate(booking.ref)) templatedRefs.push(fromTemplate(booking.ref));
+        else refs.add(booking.ref);
       }
     }
   }

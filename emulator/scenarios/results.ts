@@ -13,6 +13,8 @@ export interface StepFailure {
 export interface ScenarioResult {
   name: string;
   file: string;
+  /** The policy variant of a `run --matrix` run (PolicyVariant.name); absent on a plain run. */
+  variant?: string;
   status: 'passed' | 'failed' | 'error';
   steps: number;
   expectations: number;

@@ -2,10 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Faker } from '@faker-js/faker';
 import { unsignedJwt } from '../cli/demo-credentials.js';
 import { policiesFromQuirks, policyDefaults } from '../config/policies.js';
+import { toQuestionAnswers } from '../domain/answers.js';
 import { changeTypeOf, subscribePath, subscribeRequest } from '../domain/triggers.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
   AppointmentFields,
+  Book,
   BookingAppointment,
   BookingCustomerInformation,
   CallExpectation,
@@ -16,6 +18,7 @@ import type {
   HttpStep,
   Policies,
   SeedBusiness,
+  SelfServiceBooking,
   Step,
 } from '../generated/schema-types.js';
 import { maskUrlSecrets } from '../http/log-redaction.js';
@@ -80,7 +83,10 @@ export function pinnedPolicies(scenario: LoadedScenario['scenario']): Policies {
 }
 
 /** Every policy's value for a run: the defaults, then the run's settings, then the scenario's pins. */
-export function scenarioPolicies(scenario: LoadedScenario['scenario'], run: Policies = {}): Required<Policies> {
+export function scenarioPolicies(
+  scenario: LoadedScenario['scenario'],
+  run: Policies = {},
+): Required<Policies> {
   return { ...policyDefaults, ...run, ...pinnedPolicies(scenario) };
 }
 
@@ -190,6 +196,7 @@ class ScenarioRun {
       if (step.subscribe) await this.subscribe(step.subscribe.flow, step.subscribe.expect);
       else if (step.unsubscribe) await this.unsubscribe(step.unsubscribe.flow, step.unsubscribe.expect);
       else if (step.create) await this.create(step.create);
+      else if (step.book) await this.book(step.book);
       else if (step.update) await this.update(step.update);
       else if (step.cancel) await this.cancel(step.cancel.ref, step.cancel.reason, step.cancel.expect);
       else if (step.delete) await this.remove(step.delete.ref, step.delete.expect);
@@ -311,14 +318,10 @@ class ScenarioRun {
     if (customer.timeZone !== undefined) out.timeZone = customer.timeZone;
     if (customer.location !== undefined) out.location = customer.location;
     if (customer.answers) {
-      const questions =
-        business?.services?.find((candidate) => candidate.id === service)?.customQuestions ?? [];
-      out.customQuestionAnswers = Object.entries(customer.answers).map(([questionId, answer]) => {
-        const isChoice =
-          (questions.find((question) => question.id === questionId)?.answerOptions ?? []).length > 0;
-        if (Array.isArray(answer)) return { questionId, selectedOptions: answer };
-        return isChoice ? { questionId, selectedOptions: [answer] } : { questionId, answer };
-      });
+      out.customQuestionAnswers = toQuestionAnswers(
+        customer.answers,
+        business?.services?.find((candidate) => candidate.id === service),
+      );
     }
     return out;
   }
@@ -373,6 +376,40 @@ class ScenarioRun {
     const mailbox = fields.mailbox ?? this.defaultMailbox();
     const body = await this.appointmentBody(fields, mailbox, fields.service);
     const response = await this.call('POST', this.appointmentsPath(mailbox), body, {}, fields.expect);
+    const id = (response.body as { id?: string } | undefined)?.id;
+    if (response.status === 201 && id && fields.ref) this.remember(fields.ref, mailbox, id);
+  }
+
+  /** A customer books on the public booking page (POST /_emulator/businesses/{mailbox}/book). */
+  private async book(fields: Book): Promise<void> {
+    const mailbox = fields.mailbox ?? this.defaultMailbox();
+    const customers = fields.customers ?? (fields.customer ? [fields.customer] : []);
+    const [customer] = customers;
+    if (customers.length !== 1 || !customer)
+      throw new StepFailed('book: a customer books for one person on the booking page; give customer:');
+    const now = await this.target.now();
+    const { answers, ...who } = customer;
+    const person = this.customer(who, undefined, undefined);
+    const body: SelfServiceBooking = {
+      service: fields.service ?? '',
+      start: new Date(resolveTime(fields.start ?? '', now)).toISOString(),
+      customer: {
+        name: person.name ?? '',
+        email: person.emailAddress ?? '',
+        ...(person.phone === undefined ? {} : { phone: person.phone }),
+        ...(person.notes === undefined ? {} : { notes: person.notes }),
+        ...(person.timeZone === undefined ? {} : { timeZone: person.timeZone }),
+        ...(person.location === undefined ? {} : { location: person.location }),
+      },
+    };
+    if (answers !== undefined) body.answers = answers;
+    if (fields.end !== undefined) body.end = new Date(resolveTime(fields.end, now)).toISOString();
+    if (fields.staff !== undefined) body.staff = fields.staff;
+    if (fields.notes !== undefined) body.notes = fields.notes;
+    if (fields.sms !== undefined) body.sms = fields.sms;
+    if (fields.trackingData !== undefined) body.trackingData = fields.trackingData;
+    const path = `/_emulator/businesses/${encodeURIComponent(mailbox)}/book`;
+    const response = await this.call('POST', path, body, {}, fields.expect);
     const id = (response.body as { id?: string } | undefined)?.id;
     if (response.status === 201 && id && fields.ref) this.remember(fields.ref, mailbox, id);
   }

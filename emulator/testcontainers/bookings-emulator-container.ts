@@ -34,7 +34,9 @@ export class BookingsEmulatorContainer extends GenericContainer {
   withPolicy<N extends PolicyName>(name: N, value: Required<Policies>[N]): this {
     this.policies.set(name, value);
     this.withEnvironment({
-      BOOKINGS_EMULATOR_POLICIES: [...this.policies].map(([policy, setting]) => `${policy}=${setting}`).join(','),
+      BOOKINGS_EMULATOR_POLICIES: [...this.policies]
+        .map(([policy, setting]) => `${policy}=${setting}`)
+        .join(','),
     });
     return this;
   }

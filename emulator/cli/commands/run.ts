@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parsePolicySettings } from '../../config/policies.js';
+import type { Policies } from '../../generated/schema-types.js';
 import { expandPaths } from '../../scenarios/files.js';
 import { type LoadedScenario, loadScenarioFile } from '../../scenarios/load.js';
 import { jsonReport } from '../../scenarios/reporters/json.js';
@@ -21,6 +23,10 @@ interface RunFlags {
   flowUrl: string[];
   var: string[];
   controlToken?: string;
+  /** true: one policy changed at a time; 'all': every combination. */
+  matrix?: true | 'all';
+  policy: string[];
+  quirk: string[];
 }
 
 const reporters: Record<Reporter, typeof prettyReport> = {
@@ -57,6 +63,51 @@ function parseVars(settings: string[]): Map<string, string> {
   return vars;
 }
 
+function parseMatrix(value: string): 'all' {
+  if (value !== 'all')
+    throw new InvalidArgumentError(
+      'expected all (every combination of the policies), or nothing (one policy changed at a time).',
+    );
+  return value;
+}
+
+const isOptionLike = (arg: string) => arg.length > 1 && arg.startsWith('-');
+
+/**
+ * Commander gives an optional option-argument the next word whatever it is, so `run --matrix
+ * a.yaml` would lose its scenario. A bare --matrix moves past the words after it unless the first
+ * is `all`, its one value.
+ */
+export function keepScenariosFromMatrix(args: readonly string[]): string[] {
+  const kept: string[] = [];
+  let index = 0;
+  while (index < args.length) {
+    const arg = args[index++] as string;
+    if (arg === '--') {
+      kept.push(arg, ...args.slice(index));
+      break;
+    }
+    if (arg !== '--matrix' || args[index] === 'all') {
+      kept.push(arg);
+      continue;
+    }
+    while (index < args.length && !isOptionLike(args[index] as string)) kept.push(args[index++] as string);
+    kept.push(arg);
+  }
+  return kept;
+}
+
+class RunCommand extends Command {
+  override parseOptions(args: string[]): ReturnType<Command['parseOptions']> {
+    return super.parseOptions(keepScenariosFromMatrix(args));
+  }
+}
+
+/** --quirk is a synonym of --policy; --policy wins where both set a policy. */
+function runPolicies(flags: RunFlags): Policies {
+  return { ...parsePolicySettings(flags.quirk, '--quirk'), ...parsePolicySettings(flags.policy) };
+}
+
 /** Progress on a terminal only: CI logs stay quiet. */
 function progressPrinter(): RunOptions['onProgress'] {
   if (!process.stderr.isTTY || process.env.CI) return undefined;
@@ -66,8 +117,9 @@ function progressPrinter(): RunOptions['onProgress'] {
 }
 
 export function registerRunCommand(program: Command): void {
-  program
-    .command('run')
+  const command = new RunCommand('run').copyInheritedSettings(program);
+  program.addCommand(command);
+  command
     .description(
       'Run scenario files; exit 0 when every expectation held, 1 when any failed, 2 on invalid input.',
     )
@@ -99,7 +151,20 @@ export function registerRunCommand(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--policy <name=value>',
+      'set a policy for the run (repeatable; bookings-emulator policies lists them); with --matrix, where the variants start',
+      collect,
+      [],
+    )
+    .option('--quirk <name=value>', 'a synonym of --policy (quirks take on or off)', collect, [])
+    .option(
+      '--matrix [all]',
+      'run each scenario under the default policies, then once per other value of each policy; with all, under every combination (at most 256 runs in all). A policy a scenario pins is not varied',
+      parseMatrix,
+    )
     .action(async (paths: string[], flags: RunFlags) => {
+      const policies = runPolicies(flags);
       const flowUrls = parseFlowUrls(flags.flowUrl);
       const vars = parseVars(flags.var);
       const files = expandPaths(paths);
@@ -125,14 +190,21 @@ export function registerRunCommand(program: Command): void {
 
       // Loaded here, not at start-up: the runner brings faker and the whole emulator with it.
       const { runScenario } = await import('../../scenarios/runner.js');
+      const { planMatrix, runVariant } = await import('../../scenarios/matrix.js');
       const onProgress = progressPrinter();
       const options: RunOptions = { flowUrls, vars, ...(onProgress ? { onProgress } : {}) };
       if (flags.emulator !== undefined) options.emulatorUrl = flags.emulator;
       if (flags.controlToken !== undefined) options.controlToken = flags.controlToken;
       if (flags.seed !== undefined) options.seed = flags.seed;
+      if (Object.keys(policies).length > 0) options.policies = policies;
+      const runs: Array<() => Promise<ScenarioResult>> = flags.matrix
+        ? planMatrix(loaded, { all: flags.matrix === 'all', base: policies }).map(
+            (run) => () => runVariant(run, options),
+          )
+        : loaded.map((scenario) => () => runScenario(scenario, options));
       const results: ScenarioResult[] = [];
-      for (const scenario of loaded) {
-        const result = await runScenario(scenario, options);
+      for (const run of runs) {
+        const result = await run();
         if (onProgress) process.stderr.write('\r\u001b[K');
         if (
           result.status === 'error' &&

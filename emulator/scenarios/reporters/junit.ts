@@ -1,5 +1,5 @@
 import type { RunReport, ScenarioResult } from '../results.js';
-import { prettyReport } from './pretty.js';
+import { listingReport } from './pretty.js';
 
 /** XML 1.0 has no place for most control characters: they are dropped. */
 function isXmlCharacter(character: string): boolean {
@@ -18,16 +18,20 @@ function xml(text: string): string {
     .replaceAll("'", '&apos;');
 }
 
+/** A run --matrix result is a test of its own per variant: the variant is in its name and message. */
 function testcase(scenario: ScenarioResult): string {
-  const open = `    <testcase classname="${xml(scenario.file)}" name="${xml(scenario.name)}" time="0"`;
+  const label = scenario.variant === undefined ? '' : `[${scenario.variant}]`;
+  const name = label ? `${scenario.name} ${label}` : scenario.name;
+  const open = `    <testcase classname="${xml(scenario.file)}" name="${xml(name)}" time="0"`;
   if (scenario.status === 'passed') return `${open}/>`;
-  const detail = prettyReport({ scenarios: [scenario], passed: 0, failed: 1, errors: 0 });
-  const first = scenario.error ?? scenario.failures[0]?.message ?? 'failed';
+  const detail = listingReport({ scenarios: [scenario], passed: 0, failed: 1, errors: 0 });
+  const reason = scenario.error ?? scenario.failures[0]?.message ?? 'failed';
+  const first = label ? `${label} ${reason}` : reason;
   const element = scenario.status === 'error' ? 'error' : 'failure';
   return `${open}>\n      <${element} message="${xml(first)}">${xml(detail)}</${element}>\n    </testcase>`;
 }
 
-/** JUnit XML for CI dashboards: one testsuite, one testcase per scenario. */
+/** JUnit XML for CI dashboards: one testsuite, one testcase per scenario (per variant with --matrix). */
 export function junitReport(report: RunReport): string {
   const total = report.scenarios.length;
   return [

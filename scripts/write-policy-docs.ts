@@ -1,0 +1,16 @@
+/**
+ * Rewrites the policy table in README.md and docs/policies.md from emulator/config/policies.ts,
+ * then lets Biome align it. `--check` exits 1 when either is stale (a test runs the same check).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { hasCurrentPolicyTable, policyDocuments, withPolicyTable } from '../emulator/config/policy-docs.js';
+
+const check = process.argv.includes('--check');
+const stale = policyDocuments.filter((path) => !hasCurrentPolicyTable(readFileSync(path, 'utf8'), path));
+for (const path of stale) {
+  console.log(`${check ? 'stale' : 'wrote'}: ${path}`);
+  if (!check) writeFileSync(path, withPolicyTable(readFileSync(path, 'utf8'), path));
+}
+if (check && stale.length > 0) process.exit(1);
+if (!check && stale.length > 0) execFileSync('npx', ['biome', 'format', '--write', ...stale], { stdio: 'inherit' });
