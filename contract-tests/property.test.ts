@@ -9,9 +9,17 @@ import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 const baseSeed = Number(process.env.PROPERTY_SEED ?? 20261126);
 const cases = Number(process.env.PROPERTY_CASES ?? 1000);
 
+/** StartTime/EndTime in the default time-format (invariant, UTC), read without the emulator's code. */
+function invariantTime(text: string | undefined): number {
+  const match = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(text ?? '');
+  if (!match) return Number.NaN;
+  const [, month, day, year, hours, minutes, seconds] = match.map(Number) as number[];
+  return Date.UTC(year ?? 0, (month ?? 1) - 1, day, hours, minutes, seconds);
+}
+
 /**
- * The mapping of CONTRACT.md §3, checked from the Graph input and the seed (not from the
- * emulator's own record), under the default quirks.
+ * The mapping of docs/contract.md, checked from the Graph input and the seed (not from the
+ * emulator's own record), under the default policies.
  */
 function mappingProblems(
   fake: FakeCase,
@@ -28,7 +36,16 @@ function mappingProblems(
   const customers = appointment.customers ?? [];
   const oneToOne = service.maxAttendees === 1;
   check('Id', payload.Id, created.id);
-  check('SelfServiceAppointmentId', payload.SelfServiceAppointmentId, created.id);
+  // self-service-id=fresh: a GUID of the appointment's own, neither its id nor the zero GUID.
+  check(
+    'SelfServiceAppointmentId is a GUID of its own',
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(
+      payload.SelfServiceAppointmentId ?? '',
+    ) &&
+      payload.SelfServiceAppointmentId !== created.id &&
+      payload.SelfServiceAppointmentId !== '00000000-0000-0000-0000-000000000000',
+    true,
+  );
   check('ServiceId', payload.ServiceId, service.id);
   check('ServiceName', payload.ServiceName, service.displayName);
   check('ServiceNotes', payload.ServiceNotes, service.notes);
@@ -36,21 +53,19 @@ function mappingProblems(
   check('IsSMSNotificationsEnabled', payload.IsSMSNotificationsEnabled, appointment.smsNotificationsEnabled);
   check('MaxAttendeesCount', payload.MaxAttendeesCount, service.maxAttendees);
   check('FilledAttendeesCount', payload.FilledAttendeesCount, customers.length);
+  // buffers-in-times=on and duration-unit=seconds: the calendar block, buffers included.
+  const preMinutes = service.preBufferMinutes ?? 0;
+  const blockMinutes = preMinutes + (service.durationMinutes ?? 30) + (service.postBufferMinutes ?? 0);
   check(
     'StartTime',
-    Date.parse(payload.StartTime ?? ''),
-    Date.parse(appointment.startDateTime?.dateTime ?? ''),
+    invariantTime(payload.StartTime),
+    Date.parse(appointment.startDateTime?.dateTime ?? '') - preMinutes * 60_000,
   );
-  check('Duration', payload.Duration, service.durationMinutes);
+  check('Duration', payload.Duration, blockMinutes * 60);
   check(
     'EndTime - StartTime',
-    (Date.parse(payload.EndTime ?? '') - Date.parse(payload.StartTime ?? '')) / 60_000,
-    service.durationMinutes,
-  );
-  check(
-    'StartTime format',
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/.test(payload.StartTime ?? ''),
-    true,
+    (invariantTime(payload.EndTime) - invariantTime(payload.StartTime)) / 60_000,
+    blockMinutes,
   );
   check(
     'StaffMembers',
@@ -67,8 +82,8 @@ function mappingProblems(
     check(`${at}/Name`, sent?.Name, customer.name);
     check(`${at}/Email`, sent?.Email, customer.emailAddress);
     check(`${at}/TimeZone`, sent?.TimeZone, customer.timeZone);
-    // Quirk cancel-reason-missing-1on1 (on by default): no customer notes for 1:1.
-    check(`${at}/Notes`, sent?.Notes, oneToOne ? undefined : customer.notes);
+    // customer-notes-missing-1on1 is off by default: notes for 1:1 and group alike.
+    check(`${at}/Notes`, sent?.Notes, customer.notes);
     if (customer.customerId !== undefined) check(`${at}/Id`, sent?.Id, customer.customerId);
     else check(`${at}/Id is filled`, typeof sent?.Id === 'string' && sent.Id.length > 0, true);
     if (customer.location !== undefined) {
@@ -115,7 +130,7 @@ function mappingProblems(
     check('CustomerPhone', payload.CustomerPhone, first.phone);
     check('CustomerTimeZone', payload.CustomerTimeZone, first.timeZone);
     check('CustomerId', payload.CustomerId, payload.Customers?.[0]?.Id);
-    check('CustomerNotes', payload.CustomerNotes, undefined);
+    check('CustomerNotes', payload.CustomerNotes, first.notes);
     check('CustomQuestionAnswers', payload.CustomQuestionAnswers, payload.Customers?.[0]?.Answers);
   } else {
     for (const field of [

@@ -45,7 +45,7 @@ const acceptedIds = (received: ReceivedRequest[]) =>
   new Set(
     received
       .filter((request) => request.status === 200)
-      .map((request) => (request.body as { SelfServiceAppointmentId: string }).SelfServiceAppointmentId),
+      .map((request) => (request.body as { Id: string }).Id),
   );
 
 describe('durability with --data-dir', { timeout: 60_000 }, () => {

@@ -235,9 +235,8 @@ export class AppointmentService {
         `must hold exactly one customer for the 1:1 service ${service.id}`,
       );
     }
-    const joinWebUrl =
-      input.joinWebUrl ??
-      (service.isOnline ? teamsJoinUrl(input.id) : undefined);
+    const isLocationOnline = input.isLocationOnline ?? service.isOnline ?? false;
+    const joinWebUrl = input.joinWebUrl ?? (isLocationOnline ? teamsJoinUrl(input.id) : undefined);
     const appointment: BookingAppointment & { id: string } = {
       ...input,
       id: input.id,
@@ -255,6 +254,11 @@ export class AppointmentService {
       maximumAttendeesCount,
       filledAttendeesCount: customers.length,
       smsNotificationsEnabled: input.smsNotificationsEnabled ?? service.smsNotificationsEnabled ?? false,
+      isLocationOnline,
+      // Graph's defaults for what the seed does not model (source [E]).
+      optOutOfCustomerEmail: input.optOutOfCustomerEmail ?? false,
+      isCustomerAllowedToManageBooking: input.isCustomerAllowedToManageBooking ?? false,
+      reminders: input.reminders ?? [],
       ...stamps,
     };
     const serviceNotes = input.serviceNotes ?? service.notes;

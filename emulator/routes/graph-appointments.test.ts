@@ -1,7 +1,12 @@
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppointmentData, BookingAppointment, ChangeType } from '../generated/schema-types.js';
+import { policyDefaults } from '../config/policies.js';
+import { zeroGuid } from '../domain/appointments.js';
+import { formatTriggerTime } from '../formatters/appointment-data.js';
+import type { AppointmentData, ChangeType, GraphBookingAppointment } from '../generated/schema-types.js';
+import { loadSchemaDocument } from '../schemas/documents.js';
+import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { type RunningEmulator, startEmulator } from '../start.js';
 import { waitForSettled } from '../testing/deliveries.js';
 import {
@@ -16,12 +21,23 @@ import { TestReceiver } from '../testing/receiver.js';
 import { lunch, testSeed } from '../testing/seed.js';
 
 /**
- * The Graph-shaped appointment actions (CONTRACT.md §3, source [E]) driven by the real
+ * The Graph-shaped appointment actions (docs/contract.md, source [E]) driven by the real
  * @microsoft/microsoft-graph-client against a listening emulator; each change is checked through
- * Graph reads and through what a subscribed flow receives. Errors are checked through inject.
+ * Graph reads and through what a subscribed flow receives. Errors and the exact shape of Graph's
+ * answers are checked through inject.
  */
 
-type Appointment = BookingAppointment & { id: string };
+type Appointment = GraphBookingAppointment & { id: string };
+
+/** A single-entity answer as it appears in a collection, which carries the context once for all. */
+function withoutContext({ '@odata.context': _context, ...appointment }: Appointment): Appointment {
+  return appointment;
+}
+
+/** StartTime and EndTime as the trigger sends them under the default policies. */
+function triggerTime(utc: string): string {
+  return formatTriggerTime(Date.parse(utc), policyDefaults['time-format']);
+}
 
 const businessPath = `/solutions/bookingBusinesses/${encodeURIComponent(lunch)}`;
 const appointmentsPath = `${businessPath}/appointments`;
@@ -117,7 +133,8 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
     it('is created, listed and read back in Graph shape, and fires Created', async () => {
       const created: Appointment = await client.api(appointmentsPath).post(oneToOneAppointment());
       expect(created.id).toEqual(expect.any(String));
-      expect(created.selfServiceAppointmentId).toBe(created.id);
+      // Graph shows the all-zero GUID for an appointment made through Graph.
+      expect(created.selfServiceAppointmentId).toBe(zeroGuid);
       expect(created.serviceId).toBe('one');
       expect(created.serviceName).toBe('Consultation');
       expect(created.startDateTime).toStrictEqual({
@@ -143,15 +160,18 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
 
       const listed = await list();
       expect(listed['@odata.context']).toEqual(expect.any(String));
-      expect(listed.value).toStrictEqual([created]);
+      expect(listed.value).toStrictEqual([withoutContext(created)]);
       expect(await get(created.id)).toStrictEqual(created);
 
       await settled(1);
       const [payload] = payloadsFor('Created');
       expect(payload?.Id).toBe(created.id);
-      expect(payload?.SelfServiceAppointmentId).toBe(created.id);
+      // The trigger's SelfServiceAppointmentId for a staff booking follows the self-service-id policy.
+      expect(payload?.SelfServiceAppointmentId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      );
       expect(payload?.CustomerId).toBe(created.customers?.[0]?.customerId);
-      expect(payload?.StartTime).toBe('2026-01-06T09:00:00.0000000Z');
+      expect(payload?.StartTime).toBe(triggerTime('2026-01-06T09:00:00Z'));
     });
 
     it('is updated with PATCH: Graph reads and the Updated flow see the change', async () => {
@@ -175,8 +195,8 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
       expect(payloadsFor('Created')).toHaveLength(1);
       const [payload] = payloadsFor('Updated');
       expect(payload?.Id).toBe(created.id);
-      expect(payload?.StartTime).toBe('2026-01-06T10:00:00.0000000Z');
-      expect(payload?.EndTime).toBe('2026-01-06T10:30:00.0000000Z');
+      expect(payload?.StartTime).toBe(triggerTime('2026-01-06T10:00:00Z'));
+      expect(payload?.EndTime).toBe(triggerTime('2026-01-06T10:30:00Z'));
       expect(payload?.AdditionalInfo).toBe('Ground floor');
       expect(payloadsFor('Deleted')).toHaveLength(0);
     });
@@ -191,7 +211,7 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
       expect((await get(created.id)).serviceNotes).toBe('Bring the 2025 return');
       await settled(2);
       expect(payloadsFor('Updated')[0]?.ServiceNotes).toBe('Bring the 2025 return');
-      expect(payloadsFor('Updated')[0]?.StartTime).toBe('2026-01-06T09:00:00.0000000Z');
+      expect(payloadsFor('Updated')[0]?.StartTime).toBe(triggerTime('2026-01-06T09:00:00Z'));
     });
 
     it('is cancelled with POST .../cancel: gone from Graph, Deleted fires', async () => {
@@ -252,7 +272,7 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
       expect(created.joinWebUrl).toEqual(expect.any(String));
       expect(created.smsNotificationsEnabled).toBe(true);
       expect(created.staffMemberIds).toStrictEqual(['s-admin', 's-member']);
-      expect((await list()).value).toStrictEqual([created]);
+      expect((await list()).value).toStrictEqual([withoutContext(created)]);
       expect(await get(created.id)).toStrictEqual(created);
       await settled(1);
       const [createdPayload] = payloadsFor('Created');
@@ -306,6 +326,36 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
       expect(payload?.Id).toBe(created.id);
       expect(payload).not.toHaveProperty('CancelReason');
     });
+
+    it('is cancelled with POST .../microsoft.graph.cancel exactly as with .../cancel', async () => {
+      const cancelled = new Map<string, Appointment>();
+      for (const action of ['cancel', 'microsoft.graph.cancel']) {
+        const created: Appointment = await client.api(appointmentsPath).post(groupAppointment());
+        const answer = await client
+          .api(`${appointmentsPath}/${created.id}/${action}`)
+          .post({ cancellationMessage: 'Workshop moved online' });
+        expect(answer ?? undefined).toBeUndefined();
+        expect((await graphError(get(created.id))).statusCode).toBe(404);
+        cancelled.set(action, created);
+      }
+      expect((await list()).value).toStrictEqual([]);
+      await settled(4);
+      const deleted = payloadsFor('Deleted');
+      expect(deleted).toHaveLength(2);
+      // The two appointments differ only in their ids (and the join URL made from the id).
+      const sameUpToIds = (action: string) => {
+        const payload = deleted.find((candidate) => candidate.Id === cancelled.get(action)?.id);
+        expect(payload?.CancelReason).toBe('Workshop moved online');
+        return {
+          ...payload,
+          Id: 'id',
+          SelfServiceAppointmentId: 'self-service-id',
+          JoinWebURL: 'join-url',
+          Customers: payload?.Customers?.map((customer) => ({ ...customer, Id: 'customer-id' })),
+        };
+      };
+      expect(sameUpToIds('microsoft.graph.cancel')).toStrictEqual(sameUpToIds('cancel'));
+    });
   });
 });
 
@@ -338,7 +388,7 @@ describe('Graph appointment errors', () => {
   /** A failed request changes nothing: the one appointment from beforeEach is all there is. */
   async function expectUnchanged(): Promise<void> {
     const response = await app.inject({ method: 'GET', url: injectBase });
-    expect(response.json().value).toStrictEqual([existing]);
+    expect(response.json().value).toStrictEqual([withoutContext(existing)]);
   }
 
   it('answers 404 MailboxNotFound for an unknown business', async () => {
@@ -365,11 +415,13 @@ describe('Graph appointment errors', () => {
       'AppointmentNotFound',
     );
     expectError(await app.inject({ method: 'DELETE', url }), 404, 'AppointmentNotFound');
-    expectError(
-      await app.inject({ method: 'POST', url: `${url}/cancel`, payload: { cancellationMessage: 'x' } }),
-      404,
-      'AppointmentNotFound',
-    );
+    for (const action of ['cancel', 'microsoft.graph.cancel']) {
+      expectError(
+        await app.inject({ method: 'POST', url: `${url}/${action}`, payload: { cancellationMessage: 'x' } }),
+        404,
+        'AppointmentNotFound',
+      );
+    }
   });
 
   it('does not find an appointment through another business', async () => {
@@ -535,15 +587,18 @@ describe('Graph appointment errors', () => {
     await expectUnchanged();
   });
 
-  it('answers 400 InvalidRequestBody for a cancel without cancellationMessage', async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: `${injectBase}/${existing.id}/cancel`,
-      payload: {},
-    });
-    expectError(response, 400, 'InvalidRequestBody');
-    await expectUnchanged();
-  });
+  it.each(['cancel', 'microsoft.graph.cancel'])(
+    'answers 400 InvalidRequestBody for a %s without cancellationMessage',
+    async (action) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: `${injectBase}/${existing.id}/${action}`,
+        payload: {},
+      });
+      expectError(response, 400, 'InvalidRequestBody');
+      await expectUnchanged();
+    },
+  );
 
   it('answers 400 for an invalid time zone, on create and on PATCH', async () => {
     const created = await post(
@@ -586,5 +641,346 @@ describe('Graph appointment errors', () => {
     // Deliveries are journalled synchronously with the change, so an empty journal means none were sent.
     expect(app.emulator.store.deliveries.list()).toStrictEqual([]);
     expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe("Graph's answers for bookingAppointment", () => {
+  let app: FastifyInstance;
+
+  /**
+   * Every property of Graph v1.0's bookingAppointment: the resource page and the v1.0 metadata
+   * (source [E]). Written out here, not read from the schema, so that a property the schema lacks
+   * fails the test.
+   */
+  const graphProperties = [
+    'additionalInformation',
+    'anonymousJoinWebUrl',
+    'appointmentLabel',
+    'createdDateTime',
+    'customerEmailAddress',
+    'customerName',
+    'customerNotes',
+    'customerPhone',
+    'customerTimeZone',
+    'customers',
+    'duration',
+    'endDateTime',
+    'filledAttendeesCount',
+    'id',
+    'isCustomerAllowedToManageBooking',
+    'isLocationOnline',
+    'joinWebUrl',
+    'lastUpdatedDateTime',
+    'maximumAttendeesCount',
+    'optOutOfCustomerEmail',
+    'postBuffer',
+    'preBuffer',
+    'price',
+    'priceType',
+    'reminders',
+    'selfServiceAppointmentId',
+    'serviceId',
+    'serviceLocation',
+    'serviceName',
+    'serviceNotes',
+    'smsNotificationsEnabled',
+    'staffMemberIds',
+    'startDateTime',
+  ];
+
+  /** Graph's v1.0 metadata declares these not nullable: always a value of their type. */
+  const notNullable = {
+    price: expect.any(Number),
+    priceType: expect.any(String),
+    preBuffer: expect.stringMatching(/^P/),
+    postBuffer: expect.stringMatching(/^P/),
+    optOutOfCustomerEmail: expect.any(Boolean),
+    isLocationOnline: expect.any(Boolean),
+    smsNotificationsEnabled: expect.any(Boolean),
+    reminders: expect.any(Array),
+    customers: expect.any(Array),
+    staffMemberIds: expect.any(Array),
+    duration: expect.stringMatching(/^P/),
+    filledAttendeesCount: expect.any(Number),
+    maximumAttendeesCount: expect.any(Number),
+    serviceName: expect.any(String),
+    startDateTime: expect.objectContaining({ dateTime: expect.any(String) }),
+    endDateTime: expect.objectContaining({ dateTime: expect.any(String) }),
+  };
+
+  const entityContext = `http://localhost:80/v1.0/$metadata#solutions/bookingBusinesses('${encodeURIComponent(lunch)}')/appointments/$entity`;
+
+  /** A seed whose 1:1 service has buffers and a price, so that defaults can be told from Graph's. */
+  const pricedSeed = {
+    ...testSeed,
+    businesses: testSeed.businesses?.map((business) => ({
+      ...business,
+      services: business.services?.map((service) =>
+        service.id === 'one'
+          ? {
+              ...service,
+              preBufferMinutes: 5,
+              postBufferMinutes: 10,
+              price: 25,
+              priceType: 'fixedPrice' as const,
+            }
+          : service,
+      ),
+    })),
+  };
+
+  beforeEach(async () => {
+    app = await buildTestApp({ seed: pricedSeed });
+  });
+
+  afterEach(async () => {
+    await app.close();
+  });
+
+  async function create(body: object): Promise<Appointment> {
+    const response = await createAppointment(app, body);
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json();
+  }
+
+  async function read(id: string): Promise<Appointment> {
+    const response = await app.inject({ method: 'GET', url: `${injectBase}/${id}` });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  }
+
+  function patch(id: string, body: object) {
+    return app.inject({ method: 'PATCH', url: `${injectBase}/${id}`, payload: body });
+  }
+
+  async function patched(id: string, body: object): Promise<Appointment> {
+    const response = await patch(id, body);
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json();
+  }
+
+  function stored(id: string) {
+    return app.emulator.store.appointments.get(lunch, id)?.appointment;
+  }
+
+  function expectGraphShape(appointment: Appointment): void {
+    const data = Object.keys(appointment).filter((name) => !name.startsWith('@'));
+    expect(data.sort()).toStrictEqual([...graphProperties].sort());
+    expect(appointment).toMatchObject(notNullable);
+    const wire = schemaId('graph-booking-appointment', '#/$defs/graphBookingAppointment');
+    expect(getSchemaRegistry().check(wire, appointment)).toEqual([]);
+  }
+
+  it('carries every Graph v1.0 property, typed, on POST, GET, PATCH and list', async () => {
+    const created = await create(oneToOneAppointment());
+    const updated = await patched(created.id, { additionalInformation: 'Ground floor' });
+    const listed = (await app.inject({ method: 'GET', url: injectBase })).json();
+    for (const appointment of [created, await read(created.id), updated, ...listed.value]) {
+      expectGraphShape(appointment);
+    }
+    // What no one set is null, as Graph shows it.
+    expect(created).toMatchObject({
+      appointmentLabel: null,
+      anonymousJoinWebUrl: null,
+      serviceLocation: null,
+      customerEmailAddress: null,
+      customerName: null,
+      customerNotes: null,
+      customerPhone: null,
+      joinWebUrl: null,
+    });
+  });
+
+  it("takes defaults from the seed's service, Graph's where the seed has none", async () => {
+    const oneToOne = await create(oneToOneAppointment());
+    expect(oneToOne).toMatchObject({
+      preBuffer: 'PT5M',
+      postBuffer: 'PT10M',
+      price: 25,
+      priceType: 'fixedPrice',
+      isLocationOnline: false,
+      joinWebUrl: null,
+      smsNotificationsEnabled: false,
+      optOutOfCustomerEmail: false,
+      isCustomerAllowedToManageBooking: false,
+      reminders: [],
+    });
+    const group = await create(groupAppointment());
+    expect(group).toMatchObject({
+      preBuffer: 'PT0S',
+      postBuffer: 'PT0S',
+      price: 0,
+      priceType: 'notSet',
+      isLocationOnline: true,
+      joinWebUrl: expect.stringMatching(/^https:\/\/teams\.microsoft\.com\//),
+      smsNotificationsEnabled: true,
+    });
+  });
+
+  it("follows the request's isLocationOnline over the service's, and the join URL with it", async () => {
+    const offline = await create(groupAppointment({ isLocationOnline: false }));
+    expect(offline.isLocationOnline).toBe(false);
+    expect(offline.joinWebUrl).toBeNull();
+    const online = await create(oneToOneAppointment({ isLocationOnline: true }));
+    expect(online.isLocationOnline).toBe(true);
+    expect(online.joinWebUrl).toEqual(expect.stringMatching(/^https:\/\/teams\.microsoft\.com\//));
+  });
+
+  it('keeps every writable property a request sets, annotations dropped, and answers it back', async () => {
+    const serviceLocation = {
+      displayName: 'Customer location',
+      address: {
+        street: '123 First Avenue',
+        city: 'Buffalo',
+        state: 'NY',
+        countryOrRegion: 'USA',
+        postalCode: '98052',
+      },
+    };
+    const reminders = [
+      { message: 'This service is tomorrow', offset: 'P1D', recipients: 'allAttendees' },
+      { message: 'Please check traffic', offset: 'PT2H', recipients: 'staff' },
+    ];
+    const settable = {
+      appointmentLabel: 'VIP',
+      anonymousJoinWebUrl: 'https://teams.microsoft.com/meet/123?anon=true',
+      serviceLocation,
+      reminders,
+      optOutOfCustomerEmail: true,
+      isCustomerAllowedToManageBooking: true,
+      customerEmailAddress: 'jordan@example.com',
+      customerName: 'Jordan Miller',
+      customerNotes: 'Prefers mornings',
+      customerPhone: '+1 555 0100',
+      smsNotificationsEnabled: true,
+      isLocationOnline: true,
+      preBuffer: 'PT15M',
+      postBuffer: 'PT20M',
+      price: 12.5,
+      priceType: 'hourly',
+    };
+    // Annotated the way Graph's own request examples are.
+    const created = await create(
+      oneToOneAppointment({
+        '@odata.type': '#microsoft.graph.bookingAppointment',
+        ...settable,
+        'priceType@odata.type': '#microsoft.graph.bookingPriceType',
+        serviceLocation: {
+          '@odata.type': '#microsoft.graph.location',
+          ...serviceLocation,
+          address: { '@odata.type': '#microsoft.graph.physicalAddress', ...serviceLocation.address },
+        },
+        'reminders@odata.type': '#Collection(microsoft.graph.bookingReminder)',
+        reminders: reminders.map((reminder) => ({
+          '@odata.type': '#microsoft.graph.bookingReminder',
+          ...reminder,
+        })),
+      }),
+    );
+    expect(created).toMatchObject(settable);
+    expect(await read(created.id)).toMatchObject(settable);
+    expect(JSON.stringify(stored(created.id))).not.toContain('@odata');
+
+    const changed = await patched(created.id, { appointmentLabel: 'Regular', optOutOfCustomerEmail: false });
+    expect(changed).toMatchObject({ ...settable, appointmentLabel: 'Regular', optOutOfCustomerEmail: false });
+  });
+
+  it('annotates customers with their type and nothing else, in answers only', async () => {
+    const created = await create(groupAppointment());
+    const answers = [
+      created,
+      await read(created.id),
+      await patched(created.id, { additionalInformation: 'x' }),
+    ];
+    answers.push((await app.inject({ method: 'GET', url: injectBase })).json().value[0]);
+    for (const appointment of answers) {
+      expect(appointment).not.toHaveProperty('@odata.type');
+      expect(appointment.customers).toHaveLength(2);
+      for (const customer of appointment.customers ?? []) {
+        expect(customer['@odata.type']).toBe('#microsoft.graph.bookingCustomerInformation');
+        for (const answer of customer.customQuestionAnswers ?? [])
+          expect(answer).not.toHaveProperty('@odata.type');
+      }
+      // Declared types carry no annotation in Graph's answers.
+      expect(Object.keys(appointment.startDateTime ?? {}).sort()).toStrictEqual(['dateTime', 'timeZone']);
+      expect(Object.keys(appointment.endDateTime ?? {}).sort()).toStrictEqual(['dateTime', 'timeZone']);
+    }
+    const kept = stored(created.id);
+    expect(
+      kept?.customers?.map((customer) => customer['@odata.type' as keyof typeof customer]),
+    ).toStrictEqual([undefined, undefined]);
+    expect(JSON.stringify(kept)).not.toContain('@odata');
+  });
+
+  it('gives @odata.context on single-entity answers and on the collection', async () => {
+    const created = await create(oneToOneAppointment());
+    expect(created['@odata.context']).toBe(entityContext);
+    expect((await read(created.id))['@odata.context']).toBe(entityContext);
+    expect((await patched(created.id, { additionalInformation: 'x' }))['@odata.context']).toBe(entityContext);
+    const listed = (await app.inject({ method: 'GET', url: injectBase })).json();
+    expect(listed['@odata.context']).toBe(entityContext.replace(/\/\$entity$/, ''));
+    expect(listed.value[0]).not.toHaveProperty('@odata.context');
+  });
+
+  it('ignores read-only properties a client sends, on create and on update', async () => {
+    const readOnly = {
+      id: 'chosen-by-client',
+      selfServiceAppointmentId: '11111111-1111-1111-1111-111111111111',
+      createdDateTime: '2000-01-01T00:00:00Z',
+      lastUpdatedDateTime: '2000-01-01T00:00:00Z',
+      duration: 'PT5H',
+      filledAttendeesCount: 7,
+    };
+    const created = await create(oneToOneAppointment(readOnly));
+    const computed = {
+      selfServiceAppointmentId: zeroGuid,
+      duration: 'PT30M',
+      filledAttendeesCount: 1,
+    };
+    expect(created).toMatchObject(computed);
+    expect(created.id).not.toBe(readOnly.id);
+    expect(created.createdDateTime).not.toBe(readOnly.createdDateTime);
+    expect(created.lastUpdatedDateTime).not.toBe(readOnly.lastUpdatedDateTime);
+
+    const updated = await patched(created.id, readOnly);
+    expect(updated).toMatchObject({ ...computed, id: created.id, createdDateTime: created.createdDateTime });
+    expect(updated.lastUpdatedDateTime).not.toBe(readOnly.lastUpdatedDateTime);
+    expect((await read(created.id)).id).toBe(created.id);
+    expect((await app.inject({ method: 'GET', url: `${injectBase}/${readOnly.id}` })).statusCode).toBe(404);
+  });
+
+  it('reads null as no value where Graph allows null, and refuses it where Graph does not', async () => {
+    // Graph's own create example sends nulls.
+    const created = await create(oneToOneAppointment({ anonymousJoinWebUrl: null, customerNotes: null }));
+    expect(created).toMatchObject({ anonymousJoinWebUrl: null, customerNotes: null });
+
+    await patched(created.id, { appointmentLabel: 'VIP', additionalInformation: 'Ground floor' });
+    const cleared = await patched(created.id, { appointmentLabel: null, additionalInformation: null });
+    expect(cleared).toMatchObject({ appointmentLabel: null, additionalInformation: null });
+    expect(stored(created.id)?.appointmentLabel).toBeUndefined();
+
+    for (const name of ['price', 'isLocationOnline', 'reminders', 'startDateTime'] as const) {
+      const refused = await patch(created.id, { [name]: null });
+      expectError(refused, 400, 'InvalidRequestBody');
+      expect(refused.json().error.target).toBe(`/${name}`);
+    }
+  });
+
+  it('takes back its own answer in a PATCH and changes nothing', async () => {
+    const created = await create(groupAppointment({ appointmentLabel: 'VIP' }));
+    const before = await read(created.id);
+    const after = await patched(created.id, before);
+    expect({ ...after, lastUpdatedDateTime: '' }).toStrictEqual({ ...before, lastUpdatedDateTime: '' });
+  });
+
+  it("declares in its schema each property of bookingAppointment in Graph's form too", () => {
+    const definitions = loadSchemaDocument('graph-booking-appointment').$defs as Record<
+      string,
+      { properties: Record<string, unknown> }
+    >;
+    const data = (definition: string) =>
+      Object.keys(definitions[definition]?.properties ?? {}).filter((name) => !name.startsWith('@'));
+    expect(data('graphBookingAppointment')).toStrictEqual(data('bookingAppointment'));
+    expect([...data('bookingAppointment')].sort()).toStrictEqual([...graphProperties].sort());
   });
 });

@@ -175,8 +175,8 @@ describe('runScenario: steps', () => {
         '    payload:',
         '      ServiceId: svc1',
         '      ServiceName: Consultation',
-        '      StartTime: 2026-01-06T09:00:00.0000000Z',
-        '      EndTime: 2026-01-06T10:00:00.0000000Z',
+        '      StartTime: "01/06/2026 09:00:00"',
+        '      EndTime: "01/06/2026 10:00:00"',
         '      AdditionalInfo: Extra info',
         '      IsSMSNotificationsEnabled: true',
         '      MaxAttendeesCount: 1',
@@ -227,9 +227,9 @@ describe('runScenario: steps', () => {
         '- subscribe: { flow: on-update }',
         create1on1('a1', ', notes: first'),
         '- update: { ref: a1, notes: second }',
-        '- expect: { flow: on-update, count: 1, payload: { AdditionalInfo: second, CustomerName: Jordan Miller, StartTime: 2026-01-06T09:00:00.0000000Z } }',
+        '- expect: { flow: on-update, count: 1, payload: { AdditionalInfo: second, CustomerName: Jordan Miller, StartTime: "01/06/2026 09:00:00" } }',
         '- update: { ref: a1, start: 2026-01-06T11:00:00Z, customer: { name: Pat Lee, email: pat@example.com, answers: { q1: Tax } } }',
-        '- expect: { flow: on-update, count: 2, payload: { AdditionalInfo: second, CustomerName: Pat Lee, StartTime: 2026-01-06T11:00:00.0000000Z } }',
+        '- expect: { flow: on-update, count: 2, payload: { AdditionalInfo: second, CustomerName: Pat Lee, StartTime: "01/06/2026 11:00:00" } }',
       ]),
     );
     expectPassed(result);
@@ -278,16 +278,16 @@ describe('runScenario: steps', () => {
         [
           '- subscribe: { flow: on-create }',
           '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A } }',
-          '- expect: { flow: on-create, ref: a1, payload: { StartTime: 2026-01-05T09:00:00.0000000Z } }',
+          '- expect: { flow: on-create, ref: a1, payload: { StartTime: "01/05/2026 09:00:00" } }',
           '- advance: { by: 90m }',
           '- create: { ref: a2, service: svc1, start: +1h, customer: { name: A } }',
-          '- expect: { flow: on-create, ref: a2, payload: { StartTime: 2026-01-05T10:30:00.0000000Z } }',
+          '- expect: { flow: on-create, ref: a2, payload: { StartTime: "01/05/2026 10:30:00" } }',
           '- advance: { to: 2026-01-07T12:00:00Z }',
           '- create: { ref: a3, service: svc1, start: +2h, customer: { name: A } }',
-          '- expect: { flow: on-create, ref: a3, payload: { StartTime: 2026-01-07T14:00:00.0000000Z } }',
+          '- expect: { flow: on-create, ref: a3, payload: { StartTime: "01/07/2026 14:00:00" } }',
           '- advance: { to: +1d }',
           '- create: { ref: a4, service: svc1, start: +0s, customer: { name: A } }',
-          '- expect: { flow: on-create, ref: a4, payload: { StartTime: 2026-01-08T12:00:00.0000000Z } }',
+          '- expect: { flow: on-create, ref: a4, payload: { StartTime: "01/08/2026 12:00:00" } }',
         ],
         ['clock: { start: 2026-01-05T08:00:00Z }'],
       ),
@@ -300,7 +300,7 @@ describe('runScenario: steps', () => {
       scenario('default-clock', [
         '- subscribe: { flow: on-create }',
         '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A } }',
-        '- expect: { flow: on-create, payload: { StartTime: 2026-01-05T09:00:00.0000000Z } }',
+        '- expect: { flow: on-create, payload: { StartTime: "01/05/2026 09:00:00" } }',
       ]),
     );
     expectPassed(result);
@@ -655,7 +655,7 @@ describe('runScenario: variables and fake data', () => {
         [
           '- subscribe: { flow: "${flow}" }',
           '- create: { ref: "${ref}", service: "${service}", start: "${start}", customer: { name: "${who} Miller", email: "${who}@example.com" }, notes: "${count} ${flag}" }',
-          '- expect: { flow: "${flow}", ref: "${ref}", count: 1, within: "${wait}", payload: { ServiceId: svc1, CustomerName: Jordan Miller, CustomerEmail: Jordan@example.com, AdditionalInfo: 3 true, StartTime: 2026-01-05T10:00:00.0000000Z } }',
+          '- expect: { flow: "${flow}", ref: "${ref}", count: 1, within: "${wait}", payload: { ServiceId: svc1, CustomerName: Jordan Miller, CustomerEmail: Jordan@example.com, AdditionalInfo: 3 true, StartTime: "01/05/2026 10:00:00" } }',
         ],
         [
           'vars: { flow: on-create, ref: a1, service: svc1, who: Jordan, count: 3, flag: true, start: +2h, wait: 1s }',

@@ -27,7 +27,8 @@ export const defaultBehaviour: FlakyBehaviour = {
 };
 
 interface Payload {
-  SelfServiceAppointmentId?: unknown;
+  /** The Graph appointment id; SelfServiceAppointmentId is its own id under the default policies. */
+  Id?: unknown;
   AdditionalInfo?: unknown;
 }
 
@@ -49,7 +50,7 @@ export async function startFlakyReceiver(
     } catch {
       // An unreadable body still counts, under a key nothing expects.
     }
-    const key = eventKey(path, String(payload.SelfServiceAppointmentId), String(payload.AdditionalInfo));
+    const key = eventKey(path, String(payload.Id), String(payload.AdditionalInfo));
     // Draws happen in arrival order; the schedule repeats as far as arrival order does.
     const slow = random() < behaviour.slowRate;
     const fail = random() < behaviour.failureRate;

@@ -40,9 +40,16 @@ export function customersOf(appointment: AppointmentData): BookedCustomer[] {
   ];
 }
 
-/** The appointment id: `SelfServiceAppointmentId`, or the deprecated `Id` when only that came. */
+const zeroGuid = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The appointment id: `SelfServiceAppointmentId` (the connector deprecates `Id` in its favour),
+ * but `Id` when that is missing or the all-zero GUID Graph shows for bookings made by staff: no
+ * source says which the trigger sends for those (policy self-service-id).
+ */
 export function appointmentIdOf(appointment: AppointmentData): string {
-  const id = appointment.SelfServiceAppointmentId ?? appointment.Id;
+  const selfService = appointment.SelfServiceAppointmentId;
+  const id = selfService && selfService !== zeroGuid ? selfService : appointment.Id;
   if (!id) throw new Error('the payload carries neither SelfServiceAppointmentId nor Id');
   return id;
 }
@@ -57,17 +64,46 @@ export function answerText(question: CustomQuestion): string {
   return (question.SelectedOptions ?? []).map((index) => options[index] ?? `#${index}`).join(', ');
 }
 
-/** `StartTime` as a Date; the format is undocumented, so anything Date.parse takes is accepted. */
-export function startOf(appointment: AppointmentData): Date {
-  const start = Date.parse(appointment.StartTime ?? '');
-  if (Number.isNaN(start)) throw new Error(`StartTime "${appointment.StartTime}" is not a date`);
-  return new Date(start);
+const invariantForm = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})$/;
+
+/**
+ * A trigger time as a Date. Its text form is undocumented: the one real run shows .NET's
+ * invariant culture (`06/24/2026 16:30:00`, UTC), and ISO 8601 is as plausible, so both are read,
+ * and always as UTC (Date.parse would read the invariant form in the machine's own zone).
+ */
+export function triggerTime(text: string | undefined): Date {
+  const invariant = invariantForm.exec(text ?? '');
+  const epoch = invariant
+    ? Date.UTC(
+        Number(invariant[3]),
+        Number(invariant[1]) - 1,
+        Number(invariant[2]),
+        Number(invariant[4]),
+        Number(invariant[5]),
+        Number(invariant[6]),
+      )
+    : /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(text ?? '')
+      ? Date.parse(text ?? '')
+      : Number.NaN;
+  if (Number.isNaN(epoch)) throw new Error(`"${text}" is not a trigger time`);
+  return new Date(epoch);
 }
 
-/** The length in minutes: `Duration`, else the gap between `StartTime` and `EndTime`. */
+/** `StartTime` as a Date. With buffers, it may be the start of the calendar block, not of the booking. */
+export function startOf(appointment: AppointmentData): Date {
+  return triggerTime(appointment.StartTime);
+}
+
+/**
+ * The length in minutes. `Duration` is seconds, and like `EndTime` it includes the service's
+ * buffers (the real run: 2400 for a 30-minute call with a 10-minute post-buffer); the gap between
+ * `StartTime` and `EndTime` when it is missing.
+ */
 export function minutesOf(appointment: AppointmentData): number {
-  if (appointment.Duration !== undefined && appointment.Duration > 0) return appointment.Duration;
-  const end = Date.parse(appointment.EndTime ?? '');
-  const minutes = Math.round((end - startOf(appointment).getTime()) / 60_000);
+  if (appointment.Duration !== undefined && appointment.Duration > 0)
+    return Math.round(appointment.Duration / 60);
+  const minutes = Math.round(
+    (triggerTime(appointment.EndTime).getTime() - startOf(appointment).getTime()) / 60_000,
+  );
   return Number.isFinite(minutes) && minutes > 0 ? minutes : 30;
 }

@@ -73,8 +73,8 @@ describe('the Zoom meeting example flow', () => {
     const moved = {
       SelfServiceAppointmentId: 'new-id-after-move',
       ServiceName: 'Consultation',
-      StartTime: '2026-01-06T11:00:00.0000000Z',
-      Duration: 45,
+      StartTime: '01/06/2026 11:00:00',
+      Duration: 45 * 60,
       Customers: [{ Name: 'Jordan Miller', Email: 'jordan@example.com' }],
     };
     const response = await app.inject({ method: 'POST', url: '/updated', payload: moved });
