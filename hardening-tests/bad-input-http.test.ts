@@ -33,7 +33,7 @@ interface Expected {
 
 interface BodyRoute {
   name: string;
-  method: 'POST' | 'PATCH' | 'DELETE';
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: () => string;
   headers?: Record<string, string>;
   /** Whether a missing body is an error (false: the body is optional, or anything is recorded). */
@@ -85,6 +85,13 @@ const bodyRoutes: BodyRoute[] = [
   { name: 'control faults', method: 'POST', url: () => '/_emulator/faults', bodyRequired: true },
   { name: 'control clock', method: 'POST', url: () => '/_emulator/clock', bodyRequired: true },
   { name: 'control quirks', method: 'PATCH', url: () => '/_emulator/quirks', bodyRequired: true },
+  { name: 'control policies', method: 'PUT', url: () => '/_emulator/policies', bodyRequired: true },
+  {
+    name: 'self-service book',
+    method: 'POST',
+    url: () => `/_emulator/businesses/${encodedLunch}/book`,
+    bodyRequired: true,
+  },
   {
     name: 'control redeliver one',
     method: 'POST',
@@ -762,7 +769,7 @@ describe('bad input on every HTTP route', () => {
       clinic: (await read(`/v1.0/solutions/bookingBusinesses/${encodeURIComponent(clinic)}/appointments`))
         .value,
       faults: await read('/_emulator/faults'),
-      quirks: await read('/_emulator/quirks'),
+      policies: await read('/_emulator/policies'),
       clock: await read('/_emulator/clock'),
       inbox: await read('/_emulator/inbox/recorded'),
     });

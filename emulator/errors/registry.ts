@@ -169,11 +169,11 @@ export const errors = {
       `No delivery "${deliveryId}" is in the journal. GET /_emulator/deliveries lists them.`,
       { target: 'path:deliveryId' },
     ),
-  serviceNotFound: (serviceId: string, businessId: string, known: readonly string[]) =>
+  serviceNotFound: (serviceId: string, businessId: string, known: readonly string[], target = '/serviceId') =>
     new EmulatorError(
       'ServiceNotFound',
       `Service "${serviceId}" does not exist in ${businessId}. Known services: ${known.join(', ') || '(none)'}.`,
-      { target: '/serviceId' },
+      { target },
     ),
   staffMemberNotFound: (staffId: string, businessId: string, known: readonly string[]) =>
     new EmulatorError(

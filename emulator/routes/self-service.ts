@@ -66,6 +66,7 @@ export async function selfServiceRoutes(app: FastifyInstance): Promise<void> {
           request.body.service,
           business.email,
           (business.services ?? []).map((candidate) => candidate.id),
+          '/service',
         );
       }
       checkAnswers(request.body, service);
