@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a Node base image from this machine's own node binary and the libraries it links, with no
-# registry access: localhost/bookings-emulator-base:node20 (see ../shared/TOOLCHAIN.md).
+# registry access: localhost/bookings-emulator-base:node20 (.ci/run calls it before the image build).
 set -euo pipefail
 image="${1:-localhost/bookings-emulator-base:node20}"
 node_bin="$(command -v node)"

@@ -1,5 +1,5 @@
 /**
- * Time for everything that waits: retries, appointment timestamps, token expiry (CONTRACT.md §3
+ * Time for everything that waits: retries, appointment timestamps, token expiry (docs/contract.md (The callback)
  * policy: "on a clock that tests can advance"). Both clocks can be advanced, firing every timer
  * that falls due on the way at its own instant; the real one also moves by itself.
  */

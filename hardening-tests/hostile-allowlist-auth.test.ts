@@ -1,8 +1,8 @@
 /**
  * Issue 8, point 3: people probing the allowlist and the credentials on purpose. Every case goes
  * through the HTTP API as a user would send it and asserts the exact status and stable error code,
- * and that a refused request changed nothing. Allowlist rules: CONTRACT.md §2 and decision 005
- * (the canonical parsed host only); credentials: CONTRACT.md §1 policy and emulator/auth/bearer.ts.
+ * and that a refused request changed nothing. Allowlist rules: docs/contract.md (Rules) and decision 005
+ * (the canonical parsed host only); credentials: docs/contract.md (Operations) policy and emulator/auth/bearer.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -280,7 +280,7 @@ describe('redirects during delivery are never followed', () => {
     await redirecting.close();
   });
   beforeEach(async () => {
-    // The default retry policy: a redirect must not be retried either (CONTRACT.md §3 policy).
+    // The default retry policy: a redirect must not be retried either (docs/contract.md (The callback) policy).
     app = await buildTestApp({ clock: { virtualStart: clockStart } });
   });
   afterEach(async () => {

@@ -13,4 +13,5 @@ for (const path of stale) {
   if (!check) writeFileSync(path, withPolicyTable(readFileSync(path, 'utf8'), path));
 }
 if (check && stale.length > 0) process.exit(1);
-if (!check && stale.length > 0) execFileSync('npx', ['biome', 'format', '--write', ...stale], { stdio: 'inherit' });
+if (!check && stale.length > 0)
+  execFileSync('npx', ['biome', 'format', '--write', ...stale], { stdio: 'inherit' });

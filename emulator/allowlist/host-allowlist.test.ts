@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHostAllowlist, profileAllowlist } from './host-allowlist.js';
 
-/** CONTRACT.md §2: matching is on the parsed URL host, case-insensitive, trailing dot ignored. */
+/** docs/contract.md (Rules): matching is on the parsed URL host, case-insensitive, trailing dot ignored. */
 const defaults = createHostAllowlist(profileAllowlist('default'));
 const strict = createHostAllowlist(profileAllowlist('strict'));
 const custom = createHostAllowlist(['hooks.example.test', '*.corp.example']);
@@ -260,7 +260,7 @@ describe("custom list ['hooks.example.test', '*.corp.example']", () => {
   });
 });
 
-describe('policy beyond CONTRACT.md (docs/decisions/005)', () => {
+describe('policy beyond docs/contract.md (docs/decisions/005)', () => {
   it('leading/trailing spaces around a URL are stripped by WHATWG parsing; the parsed host decides', () => {
     expectAccepted(defaults.check('  http://localhost/  '), 'localhost');
   });

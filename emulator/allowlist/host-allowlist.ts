@@ -1,5 +1,5 @@
 /**
- * Which notification_url hosts a subscription may use (CONTRACT.md §2, source [B]; the list
+ * Which notification_url hosts a subscription may use (docs/contract.md (Rules), source [B]; the list
  * itself is policy). Matching is on the parsed URL host, never on a substring of the URL.
  */
 

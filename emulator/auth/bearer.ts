@@ -1,7 +1,7 @@
 import type { Directory, SeedUser } from '../domain/directory.js';
 import { type EmulatorError, errors } from '../errors/registry.js';
 
-/** Claims that may name the user in an unsigned JWT (CONTRACT.md §1, policy). */
+/** Claims that may name the user in an unsigned JWT (docs/contract.md (Operations), policy). */
 const identityClaims = ['upn', 'preferred_username', 'email'] as const;
 
 /** The connector's AAD resource (source [A]); a JWT with another audience was issued for something else. */

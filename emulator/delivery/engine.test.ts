@@ -27,7 +27,7 @@ import { clinic, lunch } from '../testing/seed.js';
 import { attemptHeader, deliveryIdHeader } from './engine.js';
 
 /**
- * The delivery engine through the app (CONTRACT.md §3 delivery policy): routing by mailbox and
+ * The delivery engine through the app (docs/contract.md (The callback) delivery policy): routing by mailbox and
  * change type, headers, retries on a virtual clock, and the journal at GET /_emulator/deliveries.
  */
 

@@ -16,7 +16,7 @@ import {
 import { TestReceiver } from '../testing/receiver.js';
 import { adminAuth, lunch } from '../testing/seed.js';
 
-/** Each quirk of CONTRACT.md §4, with its default and switched, at start-up and at run time. */
+/** Each quirk of docs/contract.md (Known quirks), with its default and switched, at start-up and at run time. */
 
 type Created = BookingAppointment & { id: string };
 

@@ -1,5 +1,5 @@
 /**
- * When a failed delivery is tried again (CONTRACT.md §3 policy: the real behaviour is undocumented).
+ * When a failed delivery is tried again (docs/contract.md (The callback) policy: the real behaviour is undocumented).
  * A policy is data: the delay before each retry. Which failures are retried is the same for all.
  */
 export interface RetryPolicy {

@@ -12,7 +12,7 @@ describe('error registry', () => {
     expect(Object.keys(errorDefinitions).sort()).toEqual([...schemaCodes].sort());
   });
 
-  it('keeps the contract statuses of CONTRACT.md §2', () => {
+  it('keeps the contract statuses of docs/contract.md (Rules)', () => {
     expect(errorDefinitions.Unauthenticated.status).toBe(401);
     expect(errorDefinitions.NotBookingsAdministrator.status).toBe(403);
     expect(errorDefinitions.NotificationUrlNotAllowlisted.status).toBe(403);

@@ -2,12 +2,12 @@ import type { ErrorCode, ErrorResponse } from '../generated/schema-types.js';
 
 interface ErrorDefinition {
   status: number;
-  /** Where the rule comes from: a CONTRACT.md source tag, or policy. */
+  /** Where the rule comes from: a docs/contract.md source tag, or policy. */
   source: string;
 }
 
 /**
- * One entry per contract rule (CONTRACT.md §2) and per emulator rule. The codes are the enum of
+ * One entry per contract rule (docs/contract.md (Rules)) and per emulator rule. The codes are the enum of
  * schemas/error.schema.json; `satisfies` makes the compiler hold the two lists equal.
  */
 export const errorDefinitions = {

@@ -35,7 +35,13 @@ export function* fakeAppointmentData(options: {
       rescheduleGivesNewId: () => false,
       onChange: (change) => changes.push(change),
     });
-    const record = service.create(fake.business.email, fake.appointment);
+    // A share of the bookings come from customers on the booking page, with campaign data.
+    const selfService = bookings.faker.datatype.boolean({ probability: 0.3 })
+      ? {
+          trackingData: `utm_source=${bookings.faker.word.noun()}&utm_campaign=${bookings.faker.word.adjective()}`,
+        }
+      : undefined;
+    const record = service.create(fake.business.email, fake.appointment, selfService);
     if (options.withCancellations) {
       service.cancel(fake.business.email, record.appointment.id, bookings.faker.lorem.sentence());
     }

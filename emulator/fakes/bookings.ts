@@ -104,7 +104,9 @@ function inlineRemoteRefs(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const { $ref: ref, ...rest } = node as Record<string, unknown>;
   const remote = typeof ref === 'string' ? /^([a-z-]+)\.schema\.json#\/\$defs\/([^/]+)$/.exec(ref) : null;
-  const inlined = Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, inlineRemoteRefs(value)]));
+  const inlined = Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, inlineRemoteRefs(value)]),
+  );
   if (!remote?.[1] || !remote[2]) return ref === undefined ? inlined : { $ref: ref, ...inlined };
   return { ...(inlineRemoteRefs(loadSchemaDocument(remote[1]).$defs[remote[2]]) as object), ...inlined };
 }

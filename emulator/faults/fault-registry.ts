@@ -9,7 +9,7 @@ import type {
 import { seededRandom } from '../random.js';
 
 /**
- * Injected failures (DESIGN.md control API `faults`), consumed one call at a time. Without a
+ * Injected failures (the control API `faults`), consumed one call at a time. Without a
  * probability a fault hits the next `count` (default 1) matching calls; with one, each matching
  * call is hit with that probability until `count` (default unlimited) hits are used.
  */

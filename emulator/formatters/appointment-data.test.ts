@@ -14,7 +14,7 @@ import { TestReceiver } from '../testing/receiver.js';
 
 /**
  * AppointmentData as a flow receives it, field by field, against the Graph mapping of
- * CONTRACT.md §3. Everything goes through the app: Graph-shaped create, then a real POST to a
+ * docs/contract.md (The callback). Everything goes through the app: Graph-shaped create, then a real POST to a
  * receiver on 127.0.0.1.
  */
 
@@ -48,7 +48,7 @@ function groupAppointment(overrides: Record<string, unknown> = {}) {
   };
 }
 
-describe('AppointmentData formatting (CONTRACT.md §3)', () => {
+describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
   let app: FastifyInstance | undefined;
   let receiver: TestReceiver | undefined;
 
@@ -230,7 +230,9 @@ describe('AppointmentData formatting (CONTRACT.md §3)', () => {
       const { created, payload } = await deliver(oneToOneAppointment());
       expect(created.id).toEqual(expect.any(String));
       expect(payload.Id).toBe(created.id);
-      expect(payload.SelfServiceAppointmentId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(payload.SelfServiceAppointmentId).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      );
       expect(payload.SelfServiceAppointmentId).not.toBe(created.id);
       expect(payload.SelfServiceAppointmentId).not.toBe('00000000-0000-0000-0000-000000000000');
       // Graph itself shows the all-zero GUID for appointments made through Graph (source [E]).

@@ -248,7 +248,7 @@ export interface SchemaFiles {
   'subscribe-response'?: WebhookResponse;
 }
 /**
- * The body a flow receives when a Bookings appointment is created, updated or cancelled, as the certified connector declares it (CONTRACT.md §3, source [A]). No field is required and no string has a format, because the real definition declares none. Unknown properties are rejected so that a payload with wrong casing (customerEmail) or an undeclared field is reported instead of silently passing.
+ * The body a flow receives when a Bookings appointment is created, updated or cancelled, as the certified connector declares it (docs/contract.md (The callback), source [A]). No field is required and no string has a format, because the real definition declares none. Unknown properties are rejected so that a payload with wrong casing (customerEmail) or an undeclared field is reported instead of silently passing.
  */
 export interface AppointmentData {
   /**
@@ -388,7 +388,7 @@ export interface StaffMemberData {
   Id?: string;
 }
 /**
- * Shapes of the emulator's own control API under /_emulator/ (DESIGN.md): flows, the delivery journal, the inbox, the clock, policies and quirks.
+ * Shapes of the emulator's own control API under /_emulator/: flows, the delivery journal, the inbox, the clock, policies and quirks.
  */
 export interface ControlAPI {
   [k: string]: unknown;
@@ -660,7 +660,7 @@ export interface ResetRequest {
   idSeed?: number;
 }
 /**
- * The emulator's starting state (DESIGN.md): who may call the trigger API, the callback allowlist, and the Bookings businesses with their staff and services.
+ * The emulator's starting state: who may call the trigger API, the callback allowlist, and the Bookings businesses with their staff and services.
  */
 export interface Seed {
   /**
@@ -965,7 +965,7 @@ export interface QuestionAnswers {
   [k: string]: string | string[];
 }
 /**
- * Every error the emulator answers with (CONTRACT.md §2, policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
+ * Every error the emulator answers with (docs/contract.md (Rules), policy: the real bodies are undocumented). code is stable and machine-readable; message says what to do next; target, when present, is the JSON pointer or header of the failing input.
  */
 export interface ErrorResponse {
   error: {
@@ -1157,7 +1157,7 @@ export interface ListMailboxResponse {
   }[];
 }
 /**
- * A scripted run against the emulator (DESIGN.md): flows subscribe, appointments change, expectations check what each flow received. Strings in steps may use ${name} variables (from vars or a repeat), ${fake:name|email|phone|word|sentence|uuid} (seeded by --seed) and, for times, +30m relative to the scenario clock.
+ * A scripted run against the emulator: flows subscribe, appointments change, expectations check what each flow received. Strings in steps may use ${name} variables (from vars or a repeat), ${fake:name|email|phone|word|sentence|uuid} (seeded by --seed) and, for times, +30m relative to the scenario clock.
  */
 export interface Scenario {
   name: string;
@@ -1345,7 +1345,7 @@ export interface HttpStep {
   within?: Duration;
 }
 /**
- * Body of the three trigger subscribe operations and of the backend form POST .../webhook/ (CONTRACT.md §1, source [A]). All fields are required and snake_case.
+ * Body of the three trigger subscribe operations and of the backend form POST .../webhook/ (docs/contract.md (Operations), source [A]). All fields are required and snake_case.
  */
 export interface SubscribeRequest {
   webhook: {

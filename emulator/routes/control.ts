@@ -44,7 +44,7 @@ const deliveryStatuses = new Set(
   (loadSchemaDocument('control-api').$defs.DeliveryStatus as { enum: readonly string[] }).enum,
 );
 
-/** The emulator's own API (DESIGN.md), registered under /_emulator. */
+/** The emulator's own API, registered under /_emulator. */
 export async function controlRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', async () => ({ status: 'ok' }));
 

@@ -229,7 +229,7 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
       await settled(2);
       const [payload] = payloadsFor('Deleted');
       expect(payload?.Id).toBe(created.id);
-      // cancel-reason-missing-1on1 is on by default (CONTRACT.md §4).
+      // cancel-reason-missing-1on1 is on by default (docs/contract.md (Known quirks)).
       expect(payload).not.toHaveProperty('CancelReason');
     });
 

@@ -4,7 +4,7 @@ import type { Inbox, InboxMessage } from '../generated/schema-types.js';
 type InboxParams = { name: string };
 
 /**
- * A built-in flow endpoint (DESIGN.md): subscribe `http://HOST:PORT/_emulator/inbox/NAME` and read
+ * A built-in flow endpoint: subscribe `http://HOST:PORT/_emulator/inbox/NAME` and read
  * back what arrived. Registered under /_emulator/inbox.
  */
 export async function inboxRoutes(app: FastifyInstance): Promise<void> {

@@ -22,7 +22,7 @@ describe('GET and PUT /_emulator/policies', () => {
     receiver = undefined;
   });
 
-  const valueOf = (table: PolicyTable, name: string) =>
+  const valueInForce = (table: PolicyTable, name: string) =>
     table.policies.find((policy) => policy.name === name)?.value;
   const put = (target: FastifyInstance, body: unknown) =>
     target.inject({ method: 'PUT', url: '/_emulator/policies', payload: body as object });
@@ -37,7 +37,7 @@ describe('GET and PUT /_emulator/policies', () => {
     expect(timeFormat).toMatchObject({ default: 'invariant', value: 'iso', kind: 'format' });
     expect(timeFormat?.values.map((value) => value.value)).toEqual(['invariant', 'exchange', 'iso']);
     expect(timeFormat?.values[0]).toMatchObject({ source: '[F]', strength: 'medium' });
-    expect(valueOf(table, 'duration-unit')).toBe('seconds');
+    expect(valueInForce(table, 'duration-unit')).toBe('seconds');
   });
 
   it('sets the named policies for the next change, keeps the others, and reset restores the configured ones', async () => {
@@ -47,8 +47,8 @@ describe('GET and PUT /_emulator/policies', () => {
 
     const changed = await put(app, { 'duration-unit': 'minutes' });
     expect(changed.statusCode, changed.body).toBe(200);
-    expect(valueOf(changed.json(), 'duration-unit')).toBe('minutes');
-    expect(valueOf(changed.json(), 'time-format')).toBe('iso');
+    expect(valueInForce(changed.json(), 'duration-unit')).toBe('minutes');
+    expect(valueInForce(changed.json(), 'time-format')).toBe('iso');
     expect((await createAppointment(app, oneToOneAppointment())).statusCode).toBe(201);
     await waitForSettled(app, 1);
     const [request] = await receiver.waitFor(1);
@@ -58,8 +58,8 @@ describe('GET and PUT /_emulator/policies', () => {
 
     expect((await app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode).toBe(204);
     const after = (await app.inject({ method: 'GET', url: '/_emulator/policies' })).json() as PolicyTable;
-    expect(valueOf(after, 'duration-unit')).toBe('seconds');
-    expect(valueOf(after, 'time-format')).toBe('iso');
+    expect(valueInForce(after, 'duration-unit')).toBe('seconds');
+    expect(valueInForce(after, 'time-format')).toBe('iso');
   });
 
   it('refuses an unknown name or value with 400, listing the allowed ones, and changes nothing', async () => {
@@ -77,7 +77,7 @@ describe('GET and PUT /_emulator/policies', () => {
     expect(notText.json().error.message).toContain('takes on | off');
     expectError(await put(app, ['duration-unit']), 400, 'InvalidRequestBody');
     const table = (await app.inject({ method: 'GET', url: '/_emulator/policies' })).json() as PolicyTable;
-    expect(valueOf(table, 'duration-unit')).toBe('seconds');
+    expect(valueInForce(table, 'duration-unit')).toBe('seconds');
   });
 
   it('a reset body may set policies, and the older quirks booleans too', async () => {
@@ -89,8 +89,8 @@ describe('GET and PUT /_emulator/policies', () => {
     });
     expect(reset.statusCode, reset.body).toBe(204);
     const table = (await app.inject({ method: 'GET', url: '/_emulator/policies' })).json() as PolicyTable;
-    expect(valueOf(table, 'self-service-id')).toBe('zero');
-    expect(valueOf(table, 'update-fires-on-create')).toBe('on');
+    expect(valueInForce(table, 'self-service-id')).toBe('zero');
+    expect(valueInForce(table, 'update-fires-on-create')).toBe('on');
     const quirks = (await app.inject({ method: 'GET', url: '/_emulator/quirks' })).json();
     expect(quirks['update-fires-on-create']).toBe(true);
   });

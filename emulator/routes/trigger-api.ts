@@ -87,7 +87,7 @@ function answer(
 }
 
 /**
- * The Bookings trigger API (CONTRACT.md §1-§2). Registered under /BookingsService/api/V1 and under
+ * The Bookings trigger API (docs/contract.md (Operations, Rules)). Registered under /BookingsService/api/V1 and under
  * /:connectionId/BookingsService/api/V1, the two forms a Power Platform connection uses.
  */
 export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {

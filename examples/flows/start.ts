@@ -12,9 +12,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { buildFlowApp } from './common/flow-app.js';
+import { buildRecorder } from './common/recorder.js';
 import { crmUploadFlow } from './crm-upload/flow.js';
-import { buildFlowApp } from './shared/flow-app.js';
-import { buildRecorder } from './shared/recorder.js';
 import { type Price, stripePaymentFlow } from './stripe-payment/flow.js';
 import { welcomeEmailFlow } from './welcome-email/flow.js';
 import { buildSmtpSink } from './welcome-email/smtp-sink.js';

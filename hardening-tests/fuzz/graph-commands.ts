@@ -1,4 +1,4 @@
-/** Fuzz commands on the Graph-shaped appointment actions: each change fires the triggers (CONTRACT.md §3). */
+/** Fuzz commands on the Graph-shaped appointment actions: each change fires the triggers (docs/contract.md (The callback)). */
 import { oneToOneAppointment } from '../../emulator/testing/http.js';
 import { clinic, lunch } from '../../emulator/testing/seed.js';
 import { FuzzCommand, pickTarget, type Target } from './command.js';

@@ -1,4 +1,4 @@
-/** Fuzz commands on the Bookings trigger API (CONTRACT.md §1-§2). */
+/** Fuzz commands on the Bookings trigger API (docs/contract.md (Operations, Rules)). */
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import type { ChangeType } from '../../emulator/generated/schema-types.js';

@@ -1,7 +1,7 @@
 /**
  * The model side of the trigger-API and Graph-actions fuzzer: what the emulator should hold, who
  * the callers are, which URLs are allowlisted, and the invariants checked after every command.
- * The model knows the rules from CONTRACT.md §2 and the test seed only; it never asks the
+ * The model knows the rules from docs/contract.md (Rules) and the test seed only; it never asks the
  * emulator's own allowlist or directory, so a broken rule there cannot hide itself.
  */
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -132,7 +132,7 @@ export function identify(model: FuzzModel, caller: Caller): string | null {
   return caller.upn;
 }
 
-/** Administrators by business, straight from the seed (CONTRACT.md §2: only they may subscribe). */
+/** Administrators by business, straight from the seed (docs/contract.md (Rules): only they may subscribe). */
 const administrators = new Map(
   testSeed.businesses.map((business) => [
     business.email.toLowerCase(),

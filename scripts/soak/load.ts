@@ -7,7 +7,7 @@ import { type DeliveryLedger, eventKey } from './accounting.js';
 
 export const soakAdminToken = 'soak-admin-token';
 const serviceId = 'one';
-/** The real limit (CONTRACT.md §2); the load stays within it and checks the sixth is refused. */
+/** The real limit (docs/contract.md (Rules)); the load stays within it and checks the sixth is refused. */
 const flowLimit = 5;
 const openAppointmentLimit = 30;
 const triggers: Trigger[] = ['created', 'updated', 'cancelled'];

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFlowApp } from '../shared/flow-app.js';
-import { type StandIn, startStandIn } from '../shared/stand-in.js';
-import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
+import { buildFlowApp } from '../common/flow-app.js';
+import { type StandIn, startStandIn } from '../common/stand-in.js';
+import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { type ContactFields, DynamicsApiError, DynamicsClient, odataKey } from './dynamics-client.js';
 import { crmUploadFlow } from './flow.js';
 

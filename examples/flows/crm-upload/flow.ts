@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AppointmentData } from 'bookings-emulator';
-import { type BookedCustomer, customersOf, startOf } from '../shared/appointment.js';
-import type { FlowDefinition } from '../shared/flow-app.js';
-import { Once } from '../shared/once.js';
+import { type BookedCustomer, customersOf, startOf } from '../common/appointment.js';
+import type { FlowDefinition } from '../common/flow-app.js';
+import { Once } from '../common/once.js';
 import { type ContactFields, DynamicsClient, type DynamicsClientOptions } from './dynamics-client.js';
 
 export function contactFields(appointment: AppointmentData, customer: BookedCustomer): ContactFields {

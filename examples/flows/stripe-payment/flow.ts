@@ -1,8 +1,8 @@
 import type { AppointmentData } from 'bookings-emulator';
 import Stripe from 'stripe';
-import { appointmentIdOf, customersOf, startOf } from '../shared/appointment.js';
-import type { FlowDefinition } from '../shared/flow-app.js';
-import { Once } from '../shared/once.js';
+import { appointmentIdOf, customersOf, startOf } from '../common/appointment.js';
+import type { FlowDefinition } from '../common/flow-app.js';
+import { Once } from '../common/once.js';
 
 /** A service's price: the amount in the currency's smallest unit (5000 = 50.00). */
 export interface Price {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFlowApp } from '../shared/flow-app.js';
-import { type StandIn, startStandIn } from '../shared/stand-in.js';
-import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
+import { buildFlowApp } from '../common/flow-app.js';
+import { type StandIn, startStandIn } from '../common/stand-in.js';
+import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { type StripePaymentOptions, stripeClient, stripePaymentFlow } from './flow.js';
 
 /** The Stripe payment example (README "Example flows"): scenarios/examples/stripe-payment.yaml against the flow and Prism. */

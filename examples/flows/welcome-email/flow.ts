@@ -7,9 +7,9 @@ import {
   customersOf,
   minutesOf,
   startOf,
-} from '../shared/appointment.js';
-import type { FlowDefinition } from '../shared/flow-app.js';
-import { Once } from '../shared/once.js';
+} from '../common/appointment.js';
+import type { FlowDefinition } from '../common/flow-app.js';
+import { Once } from '../common/once.js';
 
 export interface WelcomeEmailOptions {
   smtp: { host: string; port: number };

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFlowApp } from '../shared/flow-app.js';
-import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
+import { buildFlowApp } from '../common/flow-app.js';
+import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { welcomeEmailFlow } from './flow.js';
 import { buildSmtpSink, parseMail, type SmtpSink } from './smtp-sink.js';
 

@@ -1,7 +1,7 @@
 import type { AppointmentData } from 'bookings-emulator';
-import { appointmentIdOf, customersOf, minutesOf, startOf } from '../shared/appointment.js';
-import type { FlowDefinition } from '../shared/flow-app.js';
-import { Once } from '../shared/once.js';
+import { appointmentIdOf, customersOf, minutesOf, startOf } from '../common/appointment.js';
+import type { FlowDefinition } from '../common/flow-app.js';
+import { Once } from '../common/once.js';
 import { type MeetingFields, ZoomClient, type ZoomClientOptions } from './zoom-client.js';
 
 export interface ZoomMeetingOptions extends ZoomClientOptions {

@@ -1,9 +1,9 @@
 import { getSchemaRegistry, schemaId } from 'bookings-emulator';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFlowApp } from '../shared/flow-app.js';
-import { type StandIn, startStandIn } from '../shared/stand-in.js';
-import { listenOnLoopback, runExampleScenario } from '../shared/testing.js';
+import { buildFlowApp } from '../common/flow-app.js';
+import { type StandIn, startStandIn } from '../common/stand-in.js';
+import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { zoomMeetingFlow } from './flow.js';
 import { type MeetingFields, ZoomApiError, ZoomClient } from './zoom-client.js';
 
