@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { exposureWarning } from './cli/exposure.js';
 import type { EmulatorOptions } from './config/options.js';
 import { resolveConfig } from './config/options.js';
+import { policyVariants } from './config/policies.js';
 import type { EmulatorContext } from './context.js';
 
 export interface StartOptions extends EmulatorOptions {
@@ -59,3 +60,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Running
     close: () => app.close(),
   };
 }
+
+/**
+ * The runs `bookings-emulator run --matrix` makes, for vitest's describe.each:
+ * `describe.each(startEmulator.variants())('$name', ({ policies }) => ...startEmulator({ policies }))`.
+ */
+startEmulator.variants = policyVariants;

@@ -144,11 +144,18 @@ describe('bookings-emulator drift', () => {
 
     const drifted = temp();
     const payload = JSON.parse(readFileSync(join(captured, 'one-to-one-created.json'), 'utf8'));
-    writeFileSync(join(drifted, 'a.json'), JSON.stringify({ ...payload, StartTime: '2026-01-06T15:00:00Z' }));
+    writeFileSync(
+      join(drifted, 'a.json'),
+      JSON.stringify({
+        ...payload,
+        StartTime: '2026-01-06T15:00:00Z',
+        BookingPageUrl: 'https://book.example/',
+      }),
+    );
     const result = await runCli(['drift', drifted]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /DIFF \[one-to-one\] TrackingData: present in 1 of 1 captured payloads; the emulator never sends it/,
+      /DIFF \[one-to-one\] BookingPageUrl: present in 1 of 1 captured payloads; the emulator never sends it/,
     );
     expect(result.stdout).toMatch(
       /DIFF \[one-to-one\] StartTime: captured as other \(ISO 8601, no fraction, Z\); the emulator sends invariant/,

@@ -114,6 +114,8 @@ export class AppointmentService {
         'postBuffer',
         'price',
         'priceType',
+        'isLocationOnline',
+        'joinWebUrl',
       ] as const;
       for (const key of fromService) {
         if (patch[key] === undefined) delete merged[key];

@@ -42,6 +42,11 @@ describe('POST /_emulator/businesses/{mailbox}/book (a customer on the booking p
       policies: { 'self-service-id': 'zero' },
     });
     expect(appointment.id).toEqual(expect.any(String));
+    // Answered as Graph shows an appointment: every property, the entity context.
+    expect(appointment['@odata.context']).toMatch(
+      /bookingBusinesses\('lunch%40contoso\.example'\)\/appointments\/\$entity$/,
+    );
+    expect(appointment).toHaveProperty('anonymousJoinWebUrl', null);
     expect(appointment.selfServiceAppointmentId).toMatch(/^[0-9a-f-]{36}$/);
     expect(appointment.selfServiceAppointmentId).not.toBe('00000000-0000-0000-0000-000000000000');
     expect(payload.TrackingData).toBe('utm_source=newsletter');

@@ -3,6 +3,7 @@ import { toQuestionAnswers, unansweredRequiredQuestions, unknownQuestions } from
 import { errors } from '../errors/registry.js';
 import type { BookingAppointment, SeedService, SelfServiceBooking } from '../generated/schema-types.js';
 import { schemaId } from '../schemas/registry.js';
+import { appointmentEntity } from './graph-presenter.js';
 
 function checkAnswers(booking: SelfServiceBooking, service: SeedService): void {
   const answers = booking.answers ?? {};
@@ -51,7 +52,8 @@ function toAppointment(booking: SelfServiceBooking, service: SeedService): Booki
 /**
  * POST /_emulator/businesses/{mailbox}/book: a customer books on the public booking page, which
  * Graph cannot do. No staff token; the appointment carries its own self-service id and the
- * page link's tracking data, and fires the Created triggers like any other.
+ * page link's tracking data, and fires the Created triggers like any other. It answers with the
+ * appointment as Graph would show it.
  */
 export async function selfServiceRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Params: { mailbox: string }; Body: SelfServiceBooking }>(
@@ -76,7 +78,7 @@ export async function selfServiceRoutes(app: FastifyInstance): Promise<void> {
         toAppointment(request.body, service),
         trackingData === undefined ? {} : { trackingData },
       );
-      return reply.code(201).send(record.appointment);
+      return reply.code(201).send(appointmentEntity(request, business.email, record.appointment));
     },
   );
 }

@@ -680,7 +680,8 @@ describe('lintFile', () => {
       {
         file,
         ...at(text, 'colour'),
-        message: '/businesses/0/colour is not a property of this object (check its spelling and casing)',
+        message:
+          '/businesses/0/colour is not a property of this object (check its spelling and casing; known: email, displayName, timeZone, staff, services)',
       },
     ]);
   });
@@ -737,7 +738,8 @@ describe('lintFile', () => {
       {
         file,
         ...at(text, 'businesses'),
-        message: '/businesses is not a property of this object (check its spelling and casing)',
+        message:
+          '/businesses is not a property of this object (check its spelling and casing; known: name, description, seed, clock, profile, policies, quirks, retryPolicy, webhookLimit, vars, flows, steps)',
       },
     ]);
   });

@@ -139,6 +139,13 @@ export function showValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/** `; known: a, b, c` for an object with a short list of properties, so the message says what would do. */
+function knownProperties(error: ErrorObject): string {
+  const properties = (error.parentSchema as { properties?: object } | undefined)?.properties;
+  const names = properties ? Object.keys(properties) : [];
+  return names.length > 0 && names.length <= 12 ? `; known: ${names.join(', ')}` : '';
+}
+
 function describe(error: ErrorObject): SchemaViolation {
   const params = error.params as Record<string, unknown>;
   const at = (pointer: string, keyword: string, message: string, expected: string, found: unknown) => ({
@@ -162,7 +169,7 @@ function describe(error: ErrorObject): SchemaViolation {
       return at(
         `${error.instancePath}/${escapePointerToken(name)}`,
         'additionalProperties',
-        'is not a property of this object (check its spelling and casing)',
+        `is not a property of this object (check its spelling and casing${knownProperties(error)})`,
         'no such property',
         (error.data as Record<string, unknown> | undefined)?.[name],
       );

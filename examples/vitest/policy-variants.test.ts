@@ -48,7 +48,7 @@ function parseTriggerTime(text: string): number {
   return Date.UTC(year, month - 1, day, hours, minutes, seconds);
 }
 
-describe.each(policyVariants())('under $name', (variant) => {
+describe.each(startEmulator.variants())('under $name', (variant) => {
   const policies = { ...policyDefaults, ...variant.policies };
   let emulator: RunningEmulator;
   let payload: AppointmentData;
@@ -79,4 +79,9 @@ describe.each(policyVariants())('under $name', (variant) => {
       policies['duration-unit'] === 'minutes' ? blockedMinutes : blockedMinutes * 60,
     );
   });
+});
+
+it('startEmulator.variants() is the list run --matrix uses', () => {
+  expect(startEmulator.variants()).toEqual(policyVariants());
+  expect(startEmulator.variants()[0]?.name).toBe('defaults');
 });
