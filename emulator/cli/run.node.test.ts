@@ -462,7 +462,7 @@ describe('bookings-emulator lint', { timeout: 60_000 }, () => {
     const flow = at(refsText, 'nowhere');
     expect(lines).toEqual([
       `${join(folder, 'b-seed.yaml')}:${seedMissing.line}:${seedMissing.col} /businesses/0/displayName is required but missing`,
-      `${join(folder, 'b-seed.yaml')}:${seedKey.line}:${seedKey.col} /businesses/0/displayname is not a property of this object (check its spelling and casing)`,
+      `${join(folder, 'b-seed.yaml')}:${seedKey.line}:${seedKey.col} /businesses/0/displayname is not a property of this object (check its spelling and casing; known: email, displayName, timeZone, staff, services)`,
       `${join(folder, 'c-refs.yaml')}:${flow.line}:${flow.col} no flow named "nowhere" in flows`,
     ]);
     for (const line of lines) expect(line).toMatch(/^\S+:\d+:\d+ \S/);
