@@ -8,8 +8,8 @@ import {
   joinUrlForm,
   timeForm,
 } from '../emulator/contract/drift.js';
-import { packageRoot } from '../emulator/paths.js';
-import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
+import { packageRoot } from '../emulator/core/paths.js';
+import { getSchemaRegistry, schemaId } from '../emulator/core/schemas/registry.js';
 
 const capturedDir = join(packageRoot, 'fixtures', 'captured');
 const files = readdirSync(capturedDir)

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../emulator/paths.js';
-import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
+import { packageRoot } from '../emulator/core/paths.js';
+import { getSchemaRegistry, schemaId } from '../emulator/core/schemas/registry.js';
 
 const valid = JSON.parse(
   readFileSync(join(packageRoot, 'fixtures', 'captured', 'one-to-one-created.json'), 'utf8'),

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../emulator/start.js';
+import { type RunningEmulator, startEmulator } from '../emulator/api/start.js';
 import { type PrismProxy, prismViolations, startPrismProxy } from '../emulator/testing/prism.js';
 import { testSeed } from '../emulator/testing/seed.js';
 

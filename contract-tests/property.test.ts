@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../emulator/app.js';
+import { getSchemaRegistry, schemaId } from '../emulator/core/schemas/registry.js';
 import { FakeBookings, type FakeCase } from '../emulator/fakes/bookings.js';
 import type { AppointmentData, BookingAppointment, Delivery } from '../emulator/generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
+import { buildApp } from '../emulator/http/app.js';
 
 /** Override with PROPERTY_SEED=n to replay a failure; the seed is printed in every failure message. */
 const baseSeed = Number(process.env.PROPERTY_SEED ?? 20261126);

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../emulator/core/paths.js';
+import { getSchemaRegistry, schemaId } from '../emulator/core/schemas/registry.js';
 import type { Delivery } from '../emulator/generated/schema-types.js';
-import { packageRoot } from '../emulator/paths.js';
 import { libraryScenarioFiles } from '../emulator/scenarios/files.js';
 import { loadScenarioFile } from '../emulator/scenarios/load.js';
 import { runScenario } from '../emulator/scenarios/runner.js';
-import { getSchemaRegistry, schemaId } from '../emulator/schemas/registry.js';
 
 const files = libraryScenarioFiles(join(packageRoot, 'scenarios'));
 

@@ -1,7 +1,10 @@
 export type { DeliveryWait, EmulatorHandle, SubscribeInput, SubscribeResult } from './api/handle.js';
-export { buildApp } from './app.js';
+export { type RunningEmulator, type StartOptions, startEmulator } from './api/start.js';
 export type { EmulatorOptions, ResolvedConfig } from './config/options.js';
 export { resolveConfig } from './config/options.js';
+export { EmulatorError, errorDefinitions } from './core/errors.js';
+export { getSchemaRegistry, SchemaRegistry, schemaId } from './core/schemas/registry.js';
+export type { EmulatorEventMap } from './domain/events.js';
 export {
   allowedValues,
   type PolicySettings,
@@ -11,11 +14,8 @@ export {
   policyTable,
   policyVariants,
   quirkNames,
-} from './config/policies.js';
-export type { EmulatorContext } from './context.js';
-export { EmulatorError, errorDefinitions } from './errors/registry.js';
-export type { EmulatorEventMap } from './events.js';
+} from './domain/policies.js';
+export { triggerApiBase } from './domain/triggers.js';
 export type * from './generated/schema-types.js';
-export { triggerApiBase } from './routes/trigger-api.js';
-export { getSchemaRegistry, SchemaRegistry, schemaId } from './schemas/registry.js';
-export { type RunningEmulator, type StartOptions, startEmulator } from './start.js';
+export { buildApp } from './http/app.js';
+export type { EmulatorContext } from './http/context.js';

@@ -15,8 +15,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profileAllowlist } from '../emulator/allowlist/host-allowlist.js';
 import { deliveryIdHeader } from '../emulator/delivery/engine.js';
+import { profileAllowlist } from '../emulator/domain/allowlist.js';
 import type { ChangeType } from '../emulator/generated/schema-types.js';
 import { buildTestApp } from '../emulator/testing/http.js';
 import { TestReceiver } from '../emulator/testing/receiver.js';

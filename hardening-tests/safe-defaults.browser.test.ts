@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../emulator/api/start.js';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
-import { type RunningEmulator, startEmulator } from '../emulator/start.js';
 import { demoAppointment } from '../emulator/testing/seed.js';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { unsignedJwt } from '../emulator/cli/demo-credentials.js';
+import { packageRoot } from '../emulator/core/paths.js';
+import { unsignedJwt } from '../emulator/domain/credentials.js';
 import { controlTokenHeader } from '../emulator/http/control-token.js';
-import { packageRoot } from '../emulator/paths.js';
 import { canIsolateNetwork, runCli, runNode, type StartedCli, startCli } from '../emulator/testing/cli.js';
 import { subscribeBody } from '../emulator/testing/http.js';
 import { useScenarioFolder } from '../emulator/testing/scenario-files.js';

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { exposureWarning, isLoopbackHost } from '../emulator/cli/exposure.js';
-import { ConfigError } from '../emulator/config/config-error.js';
+import { exposureWarning, isLoopbackHost } from '../emulator/api/exposure.js';
 import { resolveConfig } from '../emulator/config/options.js';
+import { ConfigError } from '../emulator/core/config-error.js';
+import { packageRoot, schemasDir } from '../emulator/core/paths.js';
 import { controlTokenCookie, controlTokenHeader } from '../emulator/http/control-token.js';
 import { maskAuthorization, maskSecret, maskUrlSecrets } from '../emulator/http/log-redaction.js';
-import { packageRoot, schemasDir } from '../emulator/paths.js';
 import {
   buildTestApp,
   createAppointment,

@@ -3,7 +3,7 @@
  * `--check` exits 1 when the committed file is stale (a test runs the same comparison).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generatedTypesPath, renderSchemaTypes } from '../emulator/schemas/type-generation.js';
+import { generatedTypesPath, renderSchemaTypes } from '../emulator/core/schemas/type-generation.js';
 
 const rendered = await renderSchemaTypes();
 if (process.argv.includes('--check')) {

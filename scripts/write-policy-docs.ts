@@ -1,10 +1,10 @@
 /**
- * Rewrites the policy table in README.md and docs/policies.md from emulator/config/policies.ts,
+ * Rewrites the policy table in README.md and docs/policies.md from emulator/domain/policies.ts,
  * then lets Biome align it. `--check` exits 1 when either is stale (a test runs the same check).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { hasCurrentPolicyTable, policyDocuments, withPolicyTable } from '../emulator/config/policy-docs.js';
+import { hasCurrentPolicyTable, policyDocuments, withPolicyTable } from '../emulator/cli/policy-docs.js';
 
 const check = process.argv.includes('--check');
 const stale = policyDocuments.filter((path) => !hasCurrentPolicyTable(readFileSync(path, 'utf8'), path));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Peak resident set (VmHWM) of a live process, in bytes; undefined once it has exited. */
-export function peakRssBytes(pid: number): number | undefined {
+function peakRssBytes(pid: number): number | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /^VmHWM:\s+(\d+) kB/m.exec(status);

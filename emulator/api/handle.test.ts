@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../start.js';
 import { expectValidPayload } from '../testing/http.js';
 import { TestReceiver } from '../testing/receiver.js';
 import { testSeed } from '../testing/seed.js';
+import { type RunningEmulator, startEmulator } from './start.js';
 
 describe('startEmulator(): the programmatic API', () => {
   let emulator: RunningEmulator | undefined;

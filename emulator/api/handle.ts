@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { unsignedJwt } from '../cli/demo-credentials.js';
 import { parseDuration } from '../delivery/retry-policy.js';
+import { unsignedJwt } from '../domain/credentials.js';
+import { matchesDeliveryFilter } from '../domain/store.js';
 import { subscribePath, subscribeRequest } from '../domain/triggers.js';
 import type {
   BookingAppointment,
@@ -10,7 +11,6 @@ import type {
   ErrorResponse,
   Trigger,
 } from '../generated/schema-types.js';
-import { matchesDeliveryFilter } from '../state/store.js';
 
 export interface SubscribeInput {
   /** The flow's callback URL. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../core/paths.js';
 import { cliPath, runCli } from '../testing/cli.js';
 
 const captured = join(packageRoot, 'fixtures', 'captured');

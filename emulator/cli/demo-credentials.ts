@@ -1,3 +1,4 @@
+import { unsignedJwt } from '../domain/credentials.js';
 import type { Directory } from '../domain/directory.js';
 import type { SeedBusiness } from '../generated/schema-types.js';
 
@@ -6,12 +7,6 @@ export interface Credential {
   token: string;
   /** What the token shows: the role it has in the business the banner talks about. */
   role: string;
-}
-
-/** An unsigned JWT naming the user, the form the emulator accepts when a seed user has no token. */
-export function unsignedJwt(upn: string): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ upn, aud: 'https://outlook.office.com/' })}.`;
 }
 
 /** An administrator of the business and a caller who is not one, to show both answers. */

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config-error.js';
-import { packageVersion } from '../paths.js';
+import { ConfigError } from '../core/config-error.js';
+import { packageVersion } from '../core/paths.js';
 import { registerCaptureCommand } from './commands/capture.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerFakeCommand } from './commands/fake.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyNames } from '../config/policies.js';
+import { policyNames } from '../domain/policies.js';
 import type { PolicyTable } from '../generated/schema-types.js';
 import { runCli } from '../testing/cli.js';
 

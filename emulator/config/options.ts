@@ -1,8 +1,13 @@
-import { type AllowlistProfile, profileAllowlist } from '../allowlist/host-allowlist.js';
+import { ConfigError } from '../core/config-error.js';
 import { defaultRetryPolicyName, type RetryPolicy, resolveRetryPolicy } from '../delivery/retry-policy.js';
+import { type AllowlistProfile, profileAllowlist } from '../domain/allowlist.js';
+import {
+  checkPolicies,
+  type PolicySettings,
+  policiesFromQuirks,
+  policyDefaults,
+} from '../domain/policies.js';
 import type { Policies, Quirks, Seed } from '../generated/schema-types.js';
-import { ConfigError } from './config-error.js';
-import { checkPolicies, type PolicySettings, policiesFromQuirks, policyDefaults } from './policies.js';
 import { loadBuiltInSeed, loadSeedFile, validateSeed } from './seed-loader.js';
 
 /** What a caller may set; everything has a default. The CLI flags map onto these one to one. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { builtInSeedPath } from '../paths.js';
+import { builtInSeedPath } from '../core/paths.js';
 import { loadBuiltInSeed, loadSeedFile, loadShippedSeed, SeedError, writeSeedCopy } from './seed-loader.js';
 
 describe('the JSON copy of a shipped seed', () => {

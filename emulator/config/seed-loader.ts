@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ConfigError } from '../core/config-error.js';
+import { builtInSeedCopyPath, builtInSeedPath } from '../core/paths.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
+import { readSourceFile, SourceDocument } from '../core/source.js';
 import type { Seed } from '../generated/schema-types.js';
-import { builtInSeedCopyPath, builtInSeedPath } from '../paths.js';
-import { readSourceFile, SourceDocument } from '../scenarios/source.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
-import { ConfigError } from './config-error.js';
 
 /** A problem at a JSON pointer of the seed; `lint` turns the pointer into a line and column. */
 export interface SeedProblem {

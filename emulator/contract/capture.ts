@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { decodeUtf8, parseStrictJson } from '../strict-json.js';
+import { decodeUtf8, parseStrictJson } from '../core/strict-json.js';
 import { redact } from './redact.js';
 
 export interface CaptureOptions {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { policyDefaults } from '../config/policies.js';
+import { packageRoot } from '../core/paths.js';
+import { policyDefaults } from '../domain/policies.js';
 import { fakeAppointmentData } from '../fakes/appointment-data.js';
 import type { Policies } from '../generated/schema-types.js';
-import { packageRoot } from '../paths.js';
 import {
   bookingKind,
   type CapturedPayload,

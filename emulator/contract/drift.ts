@@ -1,6 +1,6 @@
-import { policyDefaults } from '../config/policies.js';
 import { zeroGuid } from '../domain/appointments.js';
 import { parseGraphDateTime } from '../domain/graph-time.js';
+import { policyDefaults } from '../domain/policies.js';
 import { fakeAppointmentData } from '../fakes/appointment-data.js';
 import type { BookingKind } from '../fakes/bookings.js';
 import type { Policies, PolicyName } from '../generated/schema-types.js';
@@ -28,7 +28,7 @@ export function isPartialCaptureFile(file: string): boolean {
   return file.toLowerCase().endsWith(partialCaptureSuffix);
 }
 
-export interface DriftFinding {
+interface DriftFinding {
   kind: BookingKind;
   field: string;
   /** `difference`s make `drift` exit 1; `note`s are shown but do not fail. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../paths.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
+import { packageRoot } from '../core/paths.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import { redact } from './redact.js';
 
 const captured = (name: string) =>

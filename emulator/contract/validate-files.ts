@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { getSchemaRegistry, type SchemaViolation, schemaId } from '../schemas/registry.js';
-import { decodeUtf8, parseStrictJson } from '../strict-json.js';
+import { getSchemaRegistry, type SchemaViolation, schemaId } from '../core/schemas/registry.js';
+import { decodeUtf8, parseStrictJson } from '../core/strict-json.js';
 
-export interface DocumentError extends SchemaViolation {
+interface DocumentError extends SchemaViolation {
   /** 1-based line of the document in a JSON Lines input; absent for a single document. */
   document?: number;
 }
@@ -48,7 +48,7 @@ export function parseDocuments(input: Uint8Array | string): { documents: unknown
   return { documents };
 }
 
-export function validateText(file: string, text: Uint8Array | string, schemaName: string): FileVerdict {
+function validateText(file: string, text: Uint8Array | string, schemaName: string): FileVerdict {
   const parsed = parseDocuments(text);
   if ('problem' in parsed)
     return { file, status: 'unreadable', documents: 0, errors: [], problem: parsed.problem };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EmulatorOptions } from '../config/options.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import type {
   AppointmentData,
   BookingAppointment,
@@ -11,7 +12,6 @@ import type {
   DeliveryAttempt,
   DeliveryList,
 } from '../generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { waitForSettled } from '../testing/deliveries.js';
 import {
   buildTestApp,

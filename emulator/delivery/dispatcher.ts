@@ -1,9 +1,9 @@
-import type { HostAllowlist } from '../allowlist/host-allowlist.js';
-import type { PolicySettings } from '../config/policies.js';
+import type { HostAllowlist } from '../domain/allowlist.js';
+import { toAppointmentData } from '../domain/appointment-data.js';
 import type { AppointmentChange } from '../domain/appointments.js';
-import { toAppointmentData } from '../formatters/appointment-data.js';
+import type { PolicySettings } from '../domain/policies.js';
+import type { SubscriptionStore } from '../domain/store.js';
 import type { Subscription } from '../generated/schema-types.js';
-import type { SubscriptionStore } from '../state/store.js';
 import type { DeliveryEngine } from './engine.js';
 
 export interface DispatcherDeps {
@@ -22,7 +22,7 @@ export function notAllowlistedReason(reason: string): string {
 }
 
 /** Which subscriptions an appointment change reaches: the mailbox's, by change_type (source [A]). */
-export function matchingSubscriptions(
+function matchingSubscriptions(
   change: AppointmentChange,
   subscriptions: readonly Subscription[],
   policies: PolicySettings,

@@ -2,8 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VirtualClock } from '../clock.js';
 import type { EmulatorOptions } from '../config/options.js';
+import type { VirtualClock } from '../core/clock.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import type {
   AppointmentData,
   BookingAppointment,
@@ -12,7 +13,6 @@ import type {
   DeliveryAttempt,
   DeliveryList,
 } from '../generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { waitForSettled } from '../testing/deliveries.js';
 import {
   buildTestApp,

@@ -1,8 +1,13 @@
 import type { Agent } from 'undici';
-import type { Clock, TimerHandle } from '../clock.js';
-import { errors } from '../errors/registry.js';
-import type { EmulatorEvents } from '../events.js';
-import type { FaultRegistry } from '../faults/fault-registry.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { errors } from '../core/errors.js';
+import type { IdGenerator } from '../core/ids.js';
+import { packageVersion } from '../core/paths.js';
+import type { SchemaRegistry, SchemaViolation } from '../core/schemas/registry.js';
+import { schemaId } from '../core/schemas/registry.js';
+import type { EmulatorEvents } from '../domain/events.js';
+import type { FaultRegistry } from '../domain/faults.js';
+import type { DeliveryStore } from '../domain/store.js';
 import type {
   AppointmentData,
   ChangeType,
@@ -11,11 +16,6 @@ import type {
   DeliveryFault,
   Subscription,
 } from '../generated/schema-types.js';
-import type { IdGenerator } from '../ids.js';
-import { packageVersion } from '../paths.js';
-import type { SchemaRegistry, SchemaViolation } from '../schemas/registry.js';
-import { schemaId } from '../schemas/registry.js';
-import type { DeliveryStore } from '../state/store.js';
 import { isRetryableStatus, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 
 export const deliveryIdHeader = 'x-emulator-delivery-id';
@@ -27,7 +27,7 @@ const maxRetryAfterMs = 60 * 60 * 1000;
 /** How long a reordered delivery waits for the flow's next one, unless the fault says otherwise. */
 const defaultReorderHoldMs = 60_000;
 
-export interface DeliveryLimits {
+interface DeliveryLimits {
   /** Attempts on the wire at once to one origin (scheme, host, port); the rest wait their turn. */
   perOriginConcurrency: number;
   /** Deliveries not yet settled, in all; past it a new delivery is refused and journaled as failed. */

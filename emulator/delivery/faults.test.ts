@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VirtualClock } from '../clock.js';
+import { type RunningEmulator, startEmulator } from '../api/start.js';
 import type { EmulatorOptions } from '../config/options.js';
+import type { VirtualClock } from '../core/clock.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import type {
   ActiveFault,
   AppointmentData,
@@ -14,8 +16,6 @@ import type {
   FaultList,
   Inbox,
 } from '../generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
-import { type RunningEmulator, startEmulator } from '../start.js';
 import { waitForSettled } from '../testing/deliveries.js';
 import {
   buildTestApp,

@@ -3,8 +3,9 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { VirtualClock } from '../clock.js';
 import type { EmulatorOptions } from '../config/options.js';
+import type { VirtualClock } from '../core/clock.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import type {
   AppointmentData,
   BookingAppointment,
@@ -14,7 +15,6 @@ import type {
   RedeliverManyRequest,
   RedeliverRequest,
 } from '../generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { waitForSettled } from '../testing/deliveries.js';
 import {
   buildTestApp,

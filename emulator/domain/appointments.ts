@@ -1,5 +1,6 @@
-import type { Clock } from '../clock.js';
-import { errors } from '../errors/registry.js';
+import type { Clock } from '../core/clock.js';
+import { errors } from '../core/errors.js';
+import type { IdGenerator } from '../core/ids.js';
 import type {
   BookingAppointment,
   BookingCustomerInformation,
@@ -8,10 +9,9 @@ import type {
   SeedBusiness,
   SeedService,
 } from '../generated/schema-types.js';
-import type { IdGenerator } from '../ids.js';
-import type { AppointmentRecord, AppointmentStore } from '../state/store.js';
 import type { Directory } from './directory.js';
 import { minutesToIsoDuration, parseGraphDateTime, toGraphUtc } from './graph-time.js';
+import type { AppointmentRecord, AppointmentStore } from './store.js';
 
 /** Graph shows this self-service id for appointments made through Graph (source [E]). */
 export const zeroGuid = '00000000-0000-0000-0000-000000000000';

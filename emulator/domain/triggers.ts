@@ -1,5 +1,7 @@
 import type { ChangeType, Trigger } from '../generated/schema-types.js';
-import { triggerApiBase } from '../routes/trigger-api.js';
+
+/** Where the trigger API is rooted (source [A]); calls through a connection put its id in front. */
+export const triggerApiBase = '/BookingsService/api/V1';
 
 /** The three triggers by the names scenarios and the API use, and their change_type (source [A]). */
 export const changeTypeOf: Record<Trigger, ChangeType> = {

@@ -1,10 +1,10 @@
-import { VirtualClock } from '../clock.js';
-import { type PolicySettings, policyDefaults } from '../config/policies.js';
+import { VirtualClock } from '../core/clock.js';
+import { createIdGenerator } from '../core/ids.js';
+import { toAppointmentData } from '../domain/appointment-data.js';
 import { type AppointmentChange, AppointmentService } from '../domain/appointments.js';
 import { Directory } from '../domain/directory.js';
-import { toAppointmentData } from '../formatters/appointment-data.js';
+import { type PolicySettings, policyDefaults } from '../domain/policies.js';
 import type { AppointmentData } from '../generated/schema-types.js';
-import { createIdGenerator } from '../ids.js';
 import { createMemoryStore } from '../state/memory/memory-store.js';
 import { type BookingKind, FakeBookings } from './bookings.js';
 

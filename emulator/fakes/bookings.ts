@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { generateSync, type JsonSchema } from 'json-schema-faker';
+import { loadSchemaDocument } from '../core/schemas/documents.js';
 import type {
   BookingAppointment,
   BookingCustomerInformation,
@@ -9,7 +10,6 @@ import type {
   SeedService,
   SeedStaffMember,
 } from '../generated/schema-types.js';
-import { loadSchemaDocument } from '../schemas/documents.js';
 import { createSeededFaker } from './seeded-faker.js';
 
 export type BookingKind = 'one-to-one' | 'group';

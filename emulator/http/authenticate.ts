@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { authenticate } from '../auth/bearer.js';
+import { authenticate } from '../domain/credentials.js';
 import type { SeedUser } from '../domain/directory.js';
 
 declare module 'fastify' {

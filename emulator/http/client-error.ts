@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { type EmulatorError, errors } from '../errors/registry.js';
+import { type EmulatorError, errors } from '../core/errors.js';
 
 /** What Node's HTTP parser reports, beside the error code (HPE_...). */
 type ConnectionError = Error & { code?: string; reason?: string };

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { errors } from '../errors/registry.js';
+import { errors } from '../core/errors.js';
 
 export const controlTokenHeader = 'x-emulator-control-token';
 /** Set by /_emulator/ui?token=…, so the dashboard's own calls and its event stream carry the token. */

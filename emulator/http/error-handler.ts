@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { EmulatorError, errors } from '../errors/registry.js';
-import { toViolations } from '../schemas/registry.js';
+import { EmulatorError, errors } from '../core/errors.js';
+import { toViolations } from '../core/schemas/registry.js';
 
 function schemaNameOf(request: FastifyRequest): string {
   const schema = request.routeOptions.schema?.body as { $ref?: string } | undefined;

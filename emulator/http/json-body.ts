@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errors } from '../errors/registry.js';
-import { parseStrictJson } from '../strict-json.js';
+import { errors } from '../core/errors.js';
+import { parseStrictJson } from '../core/strict-json.js';
 
 /** The charset parameter of a Content-Type header, lower-cased, if there is one. */
 function charsetOf(contentType: string | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type EmulatorError, errors } from '../errors/registry.js';
+import { type EmulatorError, errors } from '../core/errors.js';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const controlCharacter = /[\u0000-\u001f\u007f]/;
@@ -21,7 +21,7 @@ export async function rejectControlCharactersInPath(request: FastifyRequest): Pr
 }
 
 /** Fastify's own routing errors (Fastify option `frameworkErrors`) as registered error kinds. */
-export function pathErrorOf(error: FastifyError): EmulatorError {
+function pathErrorOf(error: FastifyError): EmulatorError {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
     return errors.invalidPath('a path segment is longer than 2048 characters');
   }

@@ -37,7 +37,7 @@ export function partialDiff(actual: unknown, expected: unknown, path = ''): Fiel
 }
 
 /** `Name`, `Customers/0/Notes` or `/Customers/0/Notes`, as a JSON pointer. */
-export function fieldPointer(field: string): string {
+function fieldPointer(field: string): string {
   return field.startsWith('/') ? field : `/${field.replaceAll('.', '/')}`;
 }
 

@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../core/source.js';
 import { runCli } from '../testing/cli.js';
 import { positionIn, useScenarioFolder } from '../testing/scenario-files.js';
 import { httpUrlProblem } from './http-step.js';
 import { lintFile, loadScenarioFile } from './load.js';
 import { type RunOptions, runScenario } from './runner.js';
-import { formatDiagnostic } from './source.js';
 
 /** The `http` step (README "Scenario files", decision 012): a downstream side checked from a scenario. */
 

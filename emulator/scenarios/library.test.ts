@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../core/paths.js';
 import { libraryScenarioFiles } from './files.js';
 import { loadScenarioFile } from './load.js';
 import { prettyReport } from './reporters/pretty.js';

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtInSeedPath } from '../paths.js';
+import { builtInSeedPath } from '../core/paths.js';
+import type { Diagnostic } from '../core/source.js';
 import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 import { type LoadResult, lintFile, loadScenarioFile } from './load.js';
-import type { Diagnostic } from './source.js';
 
 const scenarioFolder = useScenarioFolder('bookings-load-');
 const write = scenarioFolder.write;

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { loadBuiltInSeed, loadSeedFile, SeedError, seedProblems } from '../config/seed-loader.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
+import { type Diagnostic, readSourceFile, SourceDocument } from '../core/source.js';
 import type { Flow, Scenario, Seed, Step } from '../generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
 import { httpUrlProblem } from './http-step.js';
-import { type Diagnostic, readSourceFile, SourceDocument } from './source.js';
 
 export interface LoadedScenario {
   file: string;
@@ -88,7 +88,7 @@ function* walkSteps(steps: readonly Step[], pointer: string): Generator<StepVisi
  * How many steps a scenario runs once every repeat is unrolled. Nested repeats multiply, so two
  * `times: 1000000` one inside the other would run for days: a bomb made of steps, not aliases.
  */
-export const maxExpandedSteps = 1_000_000;
+const maxExpandedSteps = 1_000_000;
 
 function expandedStepCount(steps: readonly Step[]): number {
   return steps.reduce(
@@ -215,7 +215,7 @@ function loadScenarioSource(source: SourceDocument): LoadResult {
 }
 
 /** Lints a seed file: syntax, schema and cross-checks, each at its position. */
-export function lintSeedSource(source: SourceDocument): Diagnostic[] {
+function lintSeedSource(source: SourceDocument): Diagnostic[] {
   if (source.syntaxErrors.length > 0) return source.syntaxErrors;
   return seedProblems(source.value).map((problem) =>
     source.diagnosticAt(problem.pointer, `${problem.pointer || '/'} ${problem.message}`, {

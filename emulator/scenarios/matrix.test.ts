@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
+import { formatDiagnostic } from '../core/source.js';
 import {
   allowedValues,
   matrixLimit,
   policyDefaults,
   policyNames,
   policyVariants,
-} from '../config/policies.js';
+} from '../domain/policies.js';
 import type { Policies } from '../generated/schema-types.js';
 import { useScenarioFolder } from '../testing/scenario-files.js';
 import { type LoadedScenario, loadScenarioFile } from './load.js';
 import { planMatrix, runVariant, scenarioVariants, variantCount } from './matrix.js';
-import { formatDiagnostic } from './source.js';
 
 const scenarioFolder = useScenarioFolder('bookings-matrix-');
 

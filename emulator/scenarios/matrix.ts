@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config-error.js';
+import { ConfigError } from '../core/config-error.js';
 import {
   allowedValues,
   matrixLimit,
@@ -6,7 +6,7 @@ import {
   policyDefaults,
   policyNames,
   policyVariants,
-} from '../config/policies.js';
+} from '../domain/policies.js';
 import type { Policies, PolicyName } from '../generated/schema-types.js';
 import type { LoadedScenario } from './load.js';
 import type { ScenarioResult } from './results.js';

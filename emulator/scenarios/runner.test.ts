@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { builtInSeedPath, packageRoot } from '../paths.js';
-import { type RunningEmulator, startEmulator } from '../start.js';
+import { type RunningEmulator, startEmulator } from '../api/start.js';
+import { builtInSeedPath, packageRoot } from '../core/paths.js';
+import { formatDiagnostic } from '../core/source.js';
 import { TestReceiver } from '../testing/receiver.js';
 import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 import type { FieldDiff } from './expectations.js';
 import { loadScenarioFile } from './load.js';
 import type { ScenarioResult, StepFailure } from './results.js';
 import { type RunOptions, runScenario } from './runner.js';
-import { formatDiagnostic } from './source.js';
 
 const scenarioFolder = useScenarioFolder('bookings-runner-');
 const write = scenarioFolder.write;

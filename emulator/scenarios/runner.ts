@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Faker } from '@faker-js/faker';
-import { unsignedJwt } from '../cli/demo-credentials.js';
-import { policiesFromQuirks, policyDefaults } from '../config/policies.js';
 import { toQuestionAnswers } from '../domain/answers.js';
-import { changeTypeOf, subscribePath, subscribeRequest } from '../domain/triggers.js';
+import { unsignedJwt } from '../domain/credentials.js';
+import { policiesFromQuirks, policyDefaults } from '../domain/policies.js';
+import { changeTypeOf, subscribePath, subscribeRequest, triggerApiBase } from '../domain/triggers.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
   AppointmentFields,
@@ -22,7 +22,6 @@ import type {
   Step,
 } from '../generated/schema-types.js';
 import { maskUrlSecrets } from '../http/log-redaction.js';
-import { triggerApiBase } from '../routes/trigger-api.js';
 import { evaluate, type FieldDiff } from './expectations.js';
 import { callHttp, httpDiffs, httpUrlProblem } from './http-step.js';
 import { type LoadedScenario, stepVerb } from './load.js';
@@ -32,7 +31,7 @@ import { RemoteTarget } from './targets/remote.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './targets/target.js';
 import { expand, resolveDuration, resolveTime, TemplateError } from './template.js';
 
-export const defaultClockStart = '2026-01-05T08:00:00Z';
+const defaultClockStart = '2026-01-05T08:00:00Z';
 const defaultWithinMs = 5_000;
 const keptFailures = 50;
 /** How often an `http` step with `within` calls again, in real time. */
@@ -83,10 +82,7 @@ export function pinnedPolicies(scenario: LoadedScenario['scenario']): Policies {
 }
 
 /** Every policy's value for a run: the defaults, then the run's settings, then the scenario's pins. */
-export function scenarioPolicies(
-  scenario: LoadedScenario['scenario'],
-  run: Policies = {},
-): Required<Policies> {
+function scenarioPolicies(scenario: LoadedScenario['scenario'], run: Policies = {}): Required<Policies> {
   return { ...policyDefaults, ...run, ...pinnedPolicies(scenario) };
 }
 

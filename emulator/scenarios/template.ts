@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { parseDuration } from '../delivery/retry-policy.js';
 
-export type Variables = ReadonlyMap<string, string | number | boolean>;
+type Variables = ReadonlyMap<string, string | number | boolean>;
 
 const placeholder = /\$\{([^}]*)\}/g;
 
@@ -15,7 +15,7 @@ const fakeKinds: Record<string, (faker: Faker) => string> = {
   uuid: (faker) => faker.string.uuid(),
 };
 
-export const fakeKindNames = Object.keys(fakeKinds);
+const fakeKindNames = Object.keys(fakeKinds);
 
 export class TemplateError extends Error {}
 

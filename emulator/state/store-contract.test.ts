@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../core/paths.js';
+import type { AppointmentRecord, DeliveryFilter, Store } from '../domain/store.js';
 import type { Delivery, DeliveryAttempt, DeliveryStatus, Subscription } from '../generated/schema-types.js';
-import { packageRoot } from '../paths.js';
 import { createMemoryStore } from './memory/memory-store.js';
 import { createSqliteStore, databaseFileName } from './sqlite/sqlite-store.js';
-import type { AppointmentRecord, DeliveryFilter, Store } from './store.js';
 
 /**
  * One contract for every Store implementation (docs/decisions/003 and 009): the same cases run

@@ -1,6 +1,6 @@
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
-import { unsignedJwt } from '../cli/demo-credentials.js';
 import { loadBuiltInSeed, loadSeedFile, validateSeed } from '../config/seed-loader.js';
+import { unsignedJwt } from '../domain/credentials.js';
 import type { Policies, PolicyName, QuirkName, Seed } from '../generated/schema-types.js';
 import { controlTokenHeader } from '../http/control-token.js';
 

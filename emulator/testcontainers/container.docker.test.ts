@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packageRoot } from '../paths.js';
+import { packageRoot } from '../core/paths.js';
 import { loadScenarioFile } from '../scenarios/load.js';
 import { runScenario } from '../scenarios/runner.js';
 import { dockerEngineStatus } from '../testing/docker.js';

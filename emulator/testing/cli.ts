@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cliEntryPath, packageRoot } from '../paths.js';
+import { cliEntryPath, packageRoot } from '../core/paths.js';
 
 export const cliPath = cliEntryPath;
 

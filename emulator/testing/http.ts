@@ -1,9 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { buildApp } from '../app.js';
 import type { EmulatorOptions } from '../config/options.js';
+import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import type { ChangeType, ErrorCode } from '../generated/schema-types.js';
-import { getSchemaRegistry, schemaId } from '../schemas/registry.js';
+import { buildApp } from '../http/app.js';
 import { adminAuth, lunch, testSeed } from './seed.js';
 
 export const triggerBase = '/BookingsService/api/V1';

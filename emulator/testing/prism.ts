@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { packageRoot, schemasDir } from '../paths.js';
+import { packageRoot, schemasDir } from '../core/paths.js';
 
 const prismCli = join(packageRoot, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
 

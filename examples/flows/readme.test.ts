@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { packageRoot } from '../../emulator/paths.js';
+import { packageRoot } from '../../emulator/core/paths.js';
 import { cliPath, runProcess } from '../../emulator/testing/cli.js';
 import { freePort } from '../../emulator/testing/prism.js';
 

@@ -14,7 +14,7 @@ export const clockStartMs = Date.parse('2026-01-05T08:00:00Z');
 export const webhookLimit = 5;
 export const unknownMailbox = 'nobody@contoso.example';
 
-export interface ModelFlow {
+interface ModelFlow {
   webhookId: string;
   /** The business's address as seeded (the emulator stores it so). */
   mailbox: string;
@@ -29,7 +29,7 @@ export interface ModelAppointment {
   id: string;
 }
 
-export interface ExpectedDelivery {
+interface ExpectedDelivery {
   webhookId: string;
   url: string;
   changeType: ChangeType;

@@ -89,7 +89,7 @@ export interface ProcessSample {
   openFds: number;
 }
 
-export interface ResourceFigures {
+interface ResourceFigures {
   start: ProcessSample;
   end: ProcessSample;
   peak: { rssBytes: number; heapUsedBytes: number };
@@ -127,7 +127,7 @@ export interface SoakOutcome {
 }
 
 /** The heap growth a run may show: slack plus what the journal it keeps on purpose explains. */
-export function heapAllowance(resources: ResourceFigures, bounds: SoakBounds): number {
+function heapAllowance(resources: ResourceFigures, bounds: SoakBounds): number {
   return bounds.heapSlackBytes + resources.journalBytes * bounds.heapPerJournalByte;
 }
 
@@ -159,7 +159,7 @@ export function judge(outcome: SoakOutcome, bounds: SoakBounds = defaultBounds):
   return problems;
 }
 
-export function mib(bytes: number): string {
+function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { packageRoot } from '../../emulator/paths.js';
+import { packageRoot } from '../../emulator/core/paths.js';
 import type { ProcessSample } from './accounting.js';
 
 const cliPath = join(packageRoot, 'dist', 'emulator', 'cli', 'main.js');

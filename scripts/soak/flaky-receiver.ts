@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seededRandom } from '../../emulator/random.js';
+import { seededRandom } from '../../emulator/core/random.js';
 import { type DeliveryLedger, eventKey } from './accounting.js';
 
 export interface FlakyBehaviour {

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pool } from 'undici';
+import { seededRandom } from '../../emulator/core/random.js';
 import { subscribePath, subscribeRequest } from '../../emulator/domain/triggers.js';
 import type { Trigger } from '../../emulator/generated/schema-types.js';
-import { seededRandom } from '../../emulator/random.js';
 import { type DeliveryLedger, eventKey } from './accounting.js';
 
 export const soakAdminToken = 'soak-admin-token';

@@ -33,7 +33,7 @@ export interface SoakOptions {
   progress?: (line: string) => void;
 }
 
-export const defaultSoakOptions: SoakOptions = {
+const defaultSoakOptions: SoakOptions = {
   seconds: 300,
   seed: 1,
   rate: 40,

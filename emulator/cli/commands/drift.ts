@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parsePolicySettings } from '../../config/policies.js';
 import { jsonFilesUnder, parseDocuments } from '../../contract/validate-files.js';
+import { parsePolicySettings } from '../../domain/policies.js';
 import { collect } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { formatDiagnostic } from '../../core/source.js';
 import { expandPaths } from '../../scenarios/files.js';
 import { lintFile } from '../../scenarios/load.js';
-import { formatDiagnostic } from '../../scenarios/source.js';
 
 export function registerLintCommand(program: Command): void {
   program

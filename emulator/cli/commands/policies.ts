@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { parsePolicySettings, policyTable } from '../../config/policies.js';
-import { policiesMarkdown, policiesText } from '../../config/policy-docs.js';
+import { parsePolicySettings, policyTable } from '../../domain/policies.js';
+import { policiesMarkdown, policiesText } from '../policy-docs.js';
 
 interface PoliciesFlags {
   json?: boolean;

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { parsePolicySettings } from '../../config/policies.js';
+import { formatDiagnostic } from '../../core/source.js';
+import { parsePolicySettings } from '../../domain/policies.js';
 import type { Policies } from '../../generated/schema-types.js';
 import { expandPaths } from '../../scenarios/files.js';
 import { type LoadedScenario, loadScenarioFile } from '../../scenarios/load.js';
@@ -9,7 +10,6 @@ import { junitReport } from '../../scenarios/reporters/junit.js';
 import { prettyReport } from '../../scenarios/reporters/pretty.js';
 import { type ScenarioResult, summarise } from '../../scenarios/results.js';
 import type { RunOptions } from '../../scenarios/runner.js';
-import { formatDiagnostic } from '../../scenarios/source.js';
 import { collect, parseChoice } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 

@@ -1,11 +1,11 @@
 import { type Command, Option } from 'commander';
+import { type RunningEmulator, startEmulator } from '../../api/start.js';
 import type { EmulatorOptions } from '../../config/options.js';
-import { parsePolicySettings } from '../../config/policies.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
+import { parsePolicySettings } from '../../domain/policies.js';
+import { triggerApiBase } from '../../domain/triggers.js';
 import type { Policies } from '../../generated/schema-types.js';
 import { maskUrlSecrets } from '../../http/log-redaction.js';
-import { triggerApiBase } from '../../routes/trigger-api.js';
-import { type RunningEmulator, startEmulator } from '../../start.js';
 import { bannerCredentials } from '../demo-credentials.js';
 import { parseChoice, parsePort } from '../flags.js';
 import { UsageError } from '../usage-error.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatVerdicts, validatePath } from '../../contract/validate-files.js';
-import { getSchemaRegistry } from '../../schemas/registry.js';
+import { getSchemaRegistry } from '../../core/schemas/registry.js';
 import { UsageError } from '../usage-error.js';
 
 interface ValidateFlags {

@@ -1,6 +1,6 @@
+import { type RunningEmulator, startEmulator } from '../../api/start.js';
+import type { DeliveryFilter } from '../../domain/store.js';
 import type { Delivery } from '../../generated/schema-types.js';
-import { type RunningEmulator, startEmulator } from '../../start.js';
-import type { DeliveryFilter } from '../../state/store.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
 
 /**

@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeliveryFilter } from '../../domain/store.js';
 import type { ClockState, Delivery, DeliveryList, Info } from '../../generated/schema-types.js';
 import { controlTokenHeader } from '../../http/control-token.js';
-import type { DeliveryFilter } from '../../state/store.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
 
 /** How long settle() polls for first attempts still on their way, in real time. */
 const settleLimitMs = 10_000;
 
-export class RemoteTargetError extends Error {}
+class RemoteTargetError extends Error {}
 
 /**
  * A running emulator reached by URL (`run --emulator URL`). Each scenario resets it to the

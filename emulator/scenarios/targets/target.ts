@@ -1,5 +1,5 @@
+import type { DeliveryFilter } from '../../domain/store.js';
 import type { Delivery, Policies, Seed } from '../../generated/schema-types.js';
-import type { DeliveryFilter } from '../../state/store.js';
 
 export interface TargetResponse {
   status: number;

@@ -1,4 +1,3 @@
-import type { Delivery, Subscription } from '../../generated/schema-types.js';
 import type {
   AppointmentRecord,
   AppointmentStore,
@@ -6,8 +5,9 @@ import type {
   DeliveryStore,
   Store,
   SubscriptionStore,
-} from '../store.js';
-import { matchesDeliveryFilter } from '../store.js';
+} from '../../domain/store.js';
+import { matchesDeliveryFilter } from '../../domain/store.js';
+import type { Delivery, Subscription } from '../../generated/schema-types.js';
 
 const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
 

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Delivery, Subscription } from '../../generated/schema-types.js';
 import type {
   AppointmentRecord,
   AppointmentStore,
@@ -9,7 +8,8 @@ import type {
   DeliveryStore,
   Store,
   SubscriptionStore,
-} from '../store.js';
+} from '../../domain/store.js';
+import type { Delivery, Subscription } from '../../generated/schema-types.js';
 
 /** The one database file kept in `--data-dir`. */
 export const databaseFileName = 'bookings-emulator.db';

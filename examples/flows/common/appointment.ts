@@ -71,7 +71,7 @@ const invariantForm = /^(\d{1,2})\/(\d{1,2})\/(\d{4}) (\d{1,2}):(\d{2}):(\d{2})$
  * invariant culture (`06/24/2026 16:30:00`, UTC), and ISO 8601 is as plausible, so both are read,
  * and always as UTC (Date.parse would read the invariant form in the machine's own zone).
  */
-export function triggerTime(text: string | undefined): Date {
+function triggerTime(text: string | undefined): Date {
   const invariant = invariantForm.exec(text ?? '');
   const epoch = invariant
     ? Date.UTC(

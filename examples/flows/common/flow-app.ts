@@ -1,10 +1,10 @@
 import { type AppointmentData, getSchemaRegistry, schemaId } from 'bookings-emulator';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 
-export type Trigger = 'created' | 'updated' | 'cancelled';
+type Trigger = 'created' | 'updated' | 'cancelled';
 
 /** What a flow does with one trigger's payload; throwing makes the delivery fail (502) and be retried. */
-export type FlowStep = (appointment: AppointmentData, log: FastifyBaseLogger) => Promise<void>;
+type FlowStep = (appointment: AppointmentData, log: FastifyBaseLogger) => Promise<void>;
 
 export interface FlowDefinition {
   /** What the flow does on each trigger it subscribes to. */

@@ -50,7 +50,7 @@ function singleValued(headers: Record<string, string | string[] | undefined>): R
 }
 
 /** Ask Prism for a named example (`Prefer: example=paid`) on the calls a rule matches. */
-export interface PreferRule {
+interface PreferRule {
   method?: string;
   /** A part of the decoded path. */
   path: string;

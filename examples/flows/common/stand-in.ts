@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startPrismMock } from '../../../emulator/testing/prism.js';
 import { buildRecorder, type RecordedCall } from './recorder.js';
 
-export const apisDir = join(import.meta.dirname, '..', '..', 'apis');
+const apisDir = join(import.meta.dirname, '..', '..', 'apis');
 
 export interface StandIn {
   /** The recorder's URL: point the flow here. */

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Delivery } from 'bookings-emulator';
 import type { FastifyInstance } from 'fastify';
-import { packageRoot } from '../../../emulator/paths.js';
+import { packageRoot } from '../../../emulator/core/paths.js';
 import { loadScenarioFile } from '../../../emulator/scenarios/load.js';
 import { prettyReport } from '../../../emulator/scenarios/reporters/pretty.js';
 import { type ScenarioResult, summarise } from '../../../emulator/scenarios/results.js';

@@ -5,7 +5,7 @@ import type { FlowDefinition } from '../common/flow-app.js';
 import { Once } from '../common/once.js';
 import { type ContactFields, DynamicsClient, type DynamicsClientOptions } from './dynamics-client.js';
 
-export function contactFields(appointment: AppointmentData, customer: BookedCustomer): ContactFields {
+function contactFields(appointment: AppointmentData, customer: BookedCustomer): ContactFields {
   const words = customer.name.trim().split(/\s+/).filter(Boolean);
   const lastname = (words.length > 0 ? words.at(-1) : customer.email.split('@')[0]) ?? customer.email;
   const when = startOf(appointment).toISOString().slice(0, 16).replace('T', ' ');

@@ -22,7 +22,7 @@ function when(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function welcomeText(appointment: AppointmentData, customer: BookedCustomer): string {
+function welcomeText(appointment: AppointmentData, customer: BookedCustomer): string {
   const staff = (appointment.StaffMembers ?? []).map((member) => member.DisplayName).filter(Boolean);
   const lines = [
     `Hello ${customer.name || customer.email},`,

@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { SMTPServer } from 'smtp-server';
 
 /** One e-mail as the sink received it. */
-export interface ReceivedMail {
+interface ReceivedMail {
   /** The SMTP envelope: who sent it and to whom it was delivered. */
   envelope: { from: string; to: string[] };
   subject: string;

@@ -9,7 +9,7 @@ export interface ZoomMeetingOptions extends ZoomClientOptions {
   hostUserId: string;
 }
 
-export function meetingFields(appointment: AppointmentData): MeetingFields {
+function meetingFields(appointment: AppointmentData): MeetingFields {
   const names = customersOf(appointment).map((customer) => customer.name || customer.email);
   const topic = [appointment.ServiceName ?? 'Appointment', names.length > 0 ? `with ${names.join(', ')}` : '']
     .join(' ')
