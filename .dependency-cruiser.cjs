@@ -26,7 +26,9 @@ const layerRules = layers.map((layer, index) => ({
   comment: `${layer}/ may import only ${layers.slice(0, index).join(', ') || 'nothing of ours'} and itself`,
   severity: 'error',
   from: { path: folder(layer), pathNot: notTest },
-  to: { path: `^emulator/(${[...layers.slice(index + 1), 'index\\.ts'].join('|')})` },
+  to: {
+    path: `^emulator/(${[...layers.slice(index + 1).map((name) => `${name}/`), 'index\\.ts$'].join('|')})`,
+  },
 }));
 
 module.exports = {

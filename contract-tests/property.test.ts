@@ -184,7 +184,9 @@ describe(`property: generated bookings map to valid AppointmentData (seed ${base
         },
       });
       expect(subscribed.statusCode, `${subscribed.body} ${replay}`).toBe(200);
-      const queued = new Promise<Delivery>((resolve) => app.emulator.events.once('delivery:queued', resolve));
+      const queued = new Promise<Delivery>((resolve) =>
+        app.emulator.runtime.events.once('delivery:queued', resolve),
+      );
       const created = await app.inject({
         method: 'POST',
         url: `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(fake.business.email)}/appointments`,
@@ -205,7 +207,7 @@ describe(`property: generated bookings map to valid AppointmentData (seed ${base
         `${fake.service.maxAttendees === 1 ? '1:1' : 'group'}/${(fake.appointment.customers?.[0]?.customQuestionAnswers ?? []).length > 0 ? 'answers' : 'none'}`,
       );
     }
-    await app.emulator.deliveries.drain();
+    await app.emulator.services.deliveries.drain();
     expect([...kinds].sort()).toEqual(['1:1/answers', '1:1/none', 'group/answers', 'group/none']);
   }, 120_000);
 });

@@ -177,8 +177,8 @@ describe('fuzzing the trigger API and the Graph actions against a model', () => 
         try {
           await fc.asyncModelRun(() => ({ model, real: { app, port, counter } }), commands);
           commandsRun += [...commands].length;
-          await app.emulator.deliveries.drain();
-          for (const delivery of app.emulator.store.deliveries.list()) {
+          await app.emulator.services.deliveries.drain();
+          for (const delivery of app.emulator.state.store.deliveries.list()) {
             expect(delivery.status, JSON.stringify(delivery.attempts.at(-1))).toBe('delivered');
           }
           const arrived = receiver.received

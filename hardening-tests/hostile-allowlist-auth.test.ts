@@ -193,7 +193,7 @@ describe('hostile notification URLs: 403 NotificationUrlNotAllowlisted, nothing 
 
   it('the reachable receiver heard nothing, and an appointment change sends nothing', async () => {
     expect((await createAppointment(app, oneToOneAppointment())).statusCode).toBe(201);
-    await app.emulator.deliveries.drain();
+    await app.emulator.services.deliveries.drain();
     expect(await journal(app)).toEqual([]);
     expect(reachable.received).toEqual([]);
   });
@@ -301,7 +301,7 @@ describe('redirects during delivery are never followed', () => {
       expect(delivery?.attempts[0]?.error).toMatch(/redirect to .*not followed/);
       // Even after every retry a policy could schedule, the forbidden host heard nothing.
       await app.inject({ method: 'POST', url: '/_emulator/clock', payload: { byMs: 6 * 60 * 60 * 1000 } });
-      await app.emulator.deliveries.drain();
+      await app.emulator.services.deliveries.drain();
       expect(redirecting.received.length).toBe(before + 1);
       expect(reachable.received).toEqual([]);
     },
@@ -319,7 +319,7 @@ describe('redirects during delivery are never followed', () => {
     });
     expect(response.statusCode).toBe(202);
     await redirecting.waitFor(before + 1);
-    await app.emulator.deliveries.drain();
+    await app.emulator.services.deliveries.drain();
     const [again] = await journal(app);
     expect(again?.attempts.map((attempt) => attempt.responseStatus)).toEqual([307, 307]);
     expect(reachable.received).toEqual([]);
@@ -368,7 +368,7 @@ describe('redelivery to another URL passes the same allowlist', () => {
   );
 
   it('nothing reached the forbidden spellings; an allowlisted other URL is used', async () => {
-    await app.emulator.deliveries.drain();
+    await app.emulator.services.deliveries.drain();
     expect(reachable.received).toEqual([]);
     const before = receiver.received.length;
     const response = await app.inject({
@@ -414,8 +414,8 @@ describe("flows pointed at the emulator's own API (127.0.0.1 is allowlisted) cha
         expect(delivery?.attempts.map((attempt) => attempt.responseStatus)).toEqual([status]);
       }
       expect(await flowCount(app)).toBe(targets.length);
-      expect(app.emulator.faults.list()).toEqual([]);
-      expect(app.emulator.store.appointments.listByBusiness(lunch)).toHaveLength(1);
+      expect(app.emulator.state.faults.list()).toEqual([]);
+      expect(app.emulator.state.store.appointments.listByBusiness(lunch)).toHaveLength(1);
       expect(await journal(app)).toHaveLength(targets.length);
     } finally {
       await app.close();
@@ -436,7 +436,7 @@ describe('the allowlist is applied again at delivery time', () => {
       try {
         expect(await flowCount(strict)).toBe(1);
         expect((await createAppointment(strict, oneToOneAppointment())).statusCode).toBe(201);
-        await strict.emulator.deliveries.drain();
+        await strict.emulator.services.deliveries.drain();
         const [refused, ...others] = await journal(strict);
         expect(others).toEqual([]);
         expect(refused?.status).toBe('failed');
@@ -477,7 +477,7 @@ describe('deliveries kept in a data dir, reopened under a stricter allowlist', (
     try {
       expect((await subscribe(permissive, `${receiver.url}/kept`)).statusCode).toBe(200);
       expect((await createAppointment(permissive, oneToOneAppointment())).statusCode).toBe(201);
-      await permissive.emulator.deliveries.drain();
+      await permissive.emulator.services.deliveries.drain();
       const [delivery] = await journal(permissive);
       expect(delivery?.status).toBe(retrying ? 'retrying' : 'failed');
       return delivery as Delivery;
@@ -491,9 +491,9 @@ describe('deliveries kept in a data dir, reopened under a stricter allowlist', (
     const sentBefore = receiver.received.length;
     const strict = await buildTestApp({ dataDir, profile: 'strict', clock: { virtualStart: clockStart } });
     try {
-      await strict.emulator.deliveries.drain();
-      await strict.emulator.clock.advanceBy(10 * 60_000);
-      await strict.emulator.deliveries.drain();
+      await strict.emulator.services.deliveries.drain();
+      await strict.emulator.runtime.clock.advanceBy(10 * 60_000);
+      await strict.emulator.services.deliveries.drain();
       const [resumed] = await journal(strict);
       expect(resumed?.deliveryId).toBe(kept.deliveryId);
       expect(resumed?.status).toBe('failed');
@@ -527,7 +527,7 @@ describe('deliveries kept in a data dir, reopened under a stricter allowlist', (
         expectError(response, 400, 'InvalidControlRequest');
         expect(response.json().error.target).toBe('/url');
         expect(response.json().error.message).toContain(kept.url);
-        await strict.emulator.deliveries.drain();
+        await strict.emulator.services.deliveries.drain();
         expect(await journal(strict)).toEqual(before);
       } finally {
         await strict.close();

@@ -97,7 +97,7 @@ describe('start: where it listens', { timeout: 60_000 }, () => {
     ].join('\n');
     const { code, stdout, stderr } = await runNode(['--input-type=module', '-e', script], 30_000, {
       isolatedNetwork: true,
-      env: { START_MODULE: join(packageRoot, 'dist', 'emulator', 'start.js') },
+      env: { START_MODULE: join(packageRoot, 'dist', 'emulator', 'api', 'start.js') },
     });
     expect(code, stderr).toBe(0);
     const told = JSON.parse(stdout) as string[];

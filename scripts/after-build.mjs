@@ -1,7 +1,7 @@
 // Run by `npm run build` after tsc, on what tsc wrote to dist/.
 import { chmodSync } from 'node:fs';
 import { writeSeedCopy } from '../dist/emulator/config/seed-loader.js';
-import { builtInSeedCopyPath, builtInSeedPath, cliEntryPath } from '../dist/emulator/paths.js';
+import { builtInSeedCopyPath, builtInSeedPath, cliEntryPath } from '../dist/emulator/core/paths.js';
 
 // The demo seed as checked JSON, so `start` needs no YAML parser (decision 015).
 writeSeedCopy(builtInSeedPath, builtInSeedCopyPath);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorOptions } from '../config/options.js';
 import { resolveConfig } from '../config/options.js';
-import { policyVariants } from '../domain/policies.js';
+import { policyVariants } from '../domain/policy-variants.js';
 import { buildApp } from '../http/app.js';
 import type { EmulatorContext } from '../http/context.js';
 import { exposureWarning } from './exposure.js';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
-import { matrixLimit, policyVariants } from '../domain/policies.js';
+import { matrixLimit, policyVariants } from '../domain/policy-variants.js';
 import type { RunReport } from '../scenarios/results.js';
 import { type CliResult, runNode } from '../testing/cli.js';
 import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';

@@ -1,4 +1,4 @@
-import type { HostAllowlist } from '../domain/allowlist.js';
+import { type HostAllowlist, notSentReason } from '../domain/allowlist.js';
 import { toAppointmentData } from '../domain/appointment-data.js';
 import type { AppointmentChange } from '../domain/appointments.js';
 import type { PolicySettings } from '../domain/policies.js';
@@ -8,17 +8,13 @@ import type { DeliveryEngine } from './engine.js';
 
 export interface DispatcherDeps {
   subscriptions: SubscriptionStore;
-  engine: DeliveryEngine;
-  /** The policies in force now (the control API may change them). */
-  policies: () => PolicySettings;
-  /** The allowlist in force now (a reset may change it). */
-  allowlist: () => HostAllowlist;
+  /** Only the engine's public enqueue is used. */
+  engine: Pick<DeliveryEngine, 'enqueue'>;
+  /** The policies in force, read at each change (the control API changes them in place). */
+  policies: PolicySettings;
+  /** The allowlist in force, asked at each change (a reset to another seed may change it). */
+  allowlist: HostAllowlist;
   log: { warn(object: object, message: string): void };
-}
-
-/** Why a delivery whose flow URL the allowlist now refuses is journaled as failed, unsent. */
-export function notAllowlistedReason(reason: string): string {
-  return `not sent: the flow URL is no longer allowlisted (${reason}); unsubscribe the flow or allow its host`;
 }
 
 /** Which subscriptions an appointment change reaches: the mailbox's, by change_type (source [A]). */
@@ -36,7 +32,7 @@ function matchingSubscriptions(
 /** Turns each appointment change into one delivery per matching subscription, one payload for all. */
 export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChange) => void {
   return (change) => {
-    const policies = deps.policies();
+    const { policies, allowlist } = deps;
     const targets = matchingSubscriptions(
       change,
       deps.subscriptions.listByMailbox(change.business.email),
@@ -44,7 +40,6 @@ export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChan
     );
     if (targets.length === 0) return;
     const payload = toAppointmentData(change.record, change.business, change, policies);
-    const allowlist = deps.allowlist();
     for (const subscription of targets) {
       const changeType = subscription.changeTypes.includes(change.changeType) ? change.changeType : 'Updated';
       const appointmentId = change.record.appointment.id;
@@ -54,7 +49,12 @@ export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChan
       const verdict = allowlist.check(subscription.notificationUrl);
       if (!verdict.allowed) {
         deps.log.warn(
-          { webhookId: subscription.webhookId, mailbox: subscription.mailbox, reason: verdict.reason },
+          {
+            webhookId: subscription.webhookId,
+            mailbox: subscription.mailbox,
+            reason: verdict.reason,
+            message: verdict.message,
+          },
           'not delivered: the flow URL is no longer allowlisted; unsubscribe it or allow its host',
         );
         deps.engine.enqueue({
@@ -62,7 +62,7 @@ export function createDispatcher(deps: DispatcherDeps): (change: AppointmentChan
           changeType,
           appointmentId,
           payload,
-          refused: notAllowlistedReason(verdict.reason),
+          refused: notSentReason(verdict),
         });
         continue;
       }

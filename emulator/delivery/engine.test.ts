@@ -1,29 +1,14 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { EmulatorOptions } from '../config/options.js';
-import type { VirtualClock } from '../core/clock.js';
-import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
-import type {
-  AppointmentData,
-  BookingAppointment,
-  ChangeType,
-  Delivery,
-  DeliveryAttempt,
-  DeliveryList,
-} from '../generated/schema-types.js';
-import { waitForSettled } from '../testing/deliveries.js';
+import { describe, expect, it } from 'vitest';
+import type { AppointmentData } from '../generated/schema-types.js';
 import {
-  buildTestApp,
-  createAppointment,
-  expectError,
-  expectValidPayload,
-  oneToOneAppointment,
-  subscribe,
-} from '../testing/http.js';
-import { type ReceivedRequest, TestReceiver } from '../testing/receiver.js';
-import { clinic, lunch } from '../testing/seed.js';
+  at,
+  expectAllValid,
+  type HarnessOptions,
+  startHarness,
+  startWithFlow,
+} from '../testing/delivery-harness.js';
+import { expectError, oneToOneAppointment, triggerBase } from '../testing/http.js';
+import { adminAuth, clinic, clinicAppointment, clinicAuth, lunch } from '../testing/seed.js';
 import { attemptHeader, deliveryIdHeader } from './engine.js';
 
 /**
@@ -31,176 +16,41 @@ import { attemptHeader, deliveryIdHeader } from './engine.js';
  * change type, headers, retries on a virtual clock, and the journal at GET /_emulator/deliveries.
  */
 
-type Created = BookingAppointment & { id: string };
-type Responder = (
-  n: number,
-  request: ReceivedRequest,
-) => { status: number; headers?: Record<string, string> };
-
-const virtualStart = '2026-01-05T08:00:00.000Z';
-const virtualStartMs = Date.parse(virtualStart);
-const clinicAuth = { authorization: 'Bearer other-admin-tok1' };
-
-function appointmentsPath(mailbox = lunch): string {
-  return `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(mailbox)}/appointments`;
-}
-
-function clinicAppointment() {
-  return {
-    serviceId: 'checkup',
-    startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-    customers: [{ name: 'Pat Patient', emailAddress: 'pat@example.com' }],
-  };
-}
-
-/** What the engine reported for one attempt, copied at the moment it was reported. */
-interface SeenAttempt {
-  deliveryId: string;
-  attempt: DeliveryAttempt;
-  status: Delivery['status'];
-  nextAttemptAt: string | undefined;
-}
-
-/** Records every 'delivery:attempt' event, so a test can wait for an attempt that leads to a retry. */
-function recordAttempts(app: FastifyInstance) {
-  const seen: SeenAttempt[] = [];
-  const waiters: Array<{ count: number; resolve: () => void }> = [];
-  app.emulator.events.on('delivery:attempt', (delivery, attempt) => {
-    seen.push({
-      deliveryId: delivery.deliveryId,
-      attempt: structuredClone(attempt),
-      status: delivery.status,
-      nextAttemptAt: delivery.nextAttemptAt,
-    });
-    for (const waiter of [...waiters]) {
-      if (seen.length >= waiter.count) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    }
-  });
-  return {
-    seen,
-    waitFor(count: number, timeoutMs = 10_000): Promise<SeenAttempt[]> {
-      if (seen.length >= count) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`expected ${count} attempts, got ${seen.length} within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        waiters.push({
-          count,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve(seen);
-          },
-        });
-      });
-    },
-  };
-}
-
-function at(offsetMs: number): string {
-  return new Date(virtualStartMs + offsetMs).toISOString();
+/** A virtual-clock emulator with one flow whose receiver answers every request with `status`. */
+function flowAlwaysAnswering(status: number, options: HarnessOptions = {}) {
+  return startWithFlow({ virtualClock: true, ...options, respond: () => ({ status }) });
 }
 
 describe('delivery engine', () => {
-  let app: FastifyInstance | undefined;
-  const receivers: TestReceiver[] = [];
-
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    for (const receiver of receivers.splice(0)) await receiver.close();
-  });
-
-  async function start(options: EmulatorOptions = {}): Promise<FastifyInstance> {
-    app = await buildTestApp(options);
-    return app;
-  }
-
-  async function startVirtual(options: EmulatorOptions = {}): Promise<FastifyInstance> {
-    return start({ clock: { virtualStart }, ...options });
-  }
-
-  async function newReceiver(respond?: Responder): Promise<TestReceiver> {
-    const receiver = await new TestReceiver(respond).start();
-    receivers.push(receiver);
-    return receiver;
-  }
-
-  async function subscribeOk(
-    target: FastifyInstance,
-    url: string,
-    options: { changeType?: ChangeType; mailbox?: string; headers?: Record<string, string> } = {},
-  ): Promise<string> {
-    const response = await subscribe(target, url, options);
-    const changeType = options.changeType ?? 'Created';
-    expect(response.statusCode, response.body).toBe(changeType === 'Created' ? 200 : 201);
-    const location = response.headers.location;
-    expect(location).toEqual(expect.any(String));
-    return decodeURIComponent(String(location).split('/').pop() ?? '');
-  }
-
-  async function create(target: FastifyInstance, body: object = oneToOneAppointment(), mailbox = lunch) {
-    const response = await createAppointment(target, body, mailbox);
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json() as Created;
-  }
-
-  function clockOf(target: FastifyInstance): VirtualClock {
-    return target.emulator.clock as VirtualClock;
-  }
-
-  async function journal(target: FastifyInstance, query = ''): Promise<Delivery[]> {
-    const response = await target.inject({ method: 'GET', url: `/_emulator/deliveries${query}` });
-    expect(response.statusCode, response.body).toBe(200);
-    const body = response.json() as DeliveryList;
-    expect(getSchemaRegistry().check(schemaId('control-api', '#/$defs/DeliveryList'), body)).toEqual([]);
-    return body.deliveries;
-  }
-
-  function expectAllValid(receiver: TestReceiver): void {
-    for (const request of receiver.received) expectValidPayload(request.body);
-  }
-
   describe('routing', () => {
     it('sends Created, Updated and Deleted each to the matching subscriptions of the mailbox only', async () => {
-      const target = await start();
-      const receiver = await newReceiver();
-      const other = await newReceiver();
-      await subscribeOk(target, `${receiver.url}/created`, { changeType: 'Created' });
-      await subscribeOk(target, `${receiver.url}/updated`, { changeType: 'Updated' });
-      await subscribeOk(target, `${receiver.url}/deleted`, { changeType: 'Deleted' });
+      const h = await startHarness();
+      const receiver = await h.receiver();
+      const other = await h.receiver();
       for (const changeType of ['Created', 'Updated', 'Deleted'] as const) {
-        await subscribeOk(target, `${other.url}/clinic-${changeType}`, {
+        await h.subscribe(`${receiver.url}/${changeType.toLowerCase()}`, { changeType });
+      }
+      for (const changeType of ['Created', 'Updated', 'Deleted'] as const) {
+        await h.subscribe(`${other.url}/clinic-${changeType}`, {
           changeType,
           mailbox: clinic,
           headers: clinicAuth,
         });
       }
 
-      const created = await create(target);
+      const created = await h.create();
       await receiver.waitFor(1);
       expect(receiver.received.map((request) => request.path)).toStrictEqual(['/created']);
 
-      const patched = await target.inject({
-        method: 'PATCH',
-        url: `${appointmentsPath()}/${created.id}`,
-        payload: { additionalInformation: 'Moved to room 2' },
-      });
+      const patched = await h.patch(created.id, { additionalInformation: 'Moved to room 2' });
       expect(patched.statusCode, patched.body).toBe(200);
       await receiver.waitFor(2);
       expect(receiver.received[1]?.path).toBe('/updated');
 
-      const cancelled = await target.inject({
-        method: 'POST',
-        url: `${appointmentsPath()}/${created.id}/cancel`,
-        payload: { cancellationMessage: 'Closed today' },
-      });
+      const cancelled = await h.cancel(created.id, 'Closed today');
       expect(cancelled.statusCode, cancelled.body).toBe(204);
       await receiver.waitFor(3);
-      await waitForSettled(target, 3);
+      await h.waitForSettled(3);
 
       expect(receiver.received.map((request) => request.path)).toStrictEqual([
         '/created',
@@ -213,28 +63,26 @@ describe('delivery engine', () => {
         'Moved to room 2',
       );
 
-      const deliveries = await journal(target);
+      const deliveries = await h.journal();
       expect(deliveries.map((delivery) => delivery.changeType)).toStrictEqual([
         'Created',
         'Updated',
         'Deleted',
       ]);
       expect(deliveries.every((delivery) => delivery.status === 'delivered')).toBe(true);
-      expect(await journal(target, `?mailbox=${encodeURIComponent(clinic)}`)).toStrictEqual([]);
+      expect(await h.journal(`?mailbox=${encodeURIComponent(clinic)}`)).toStrictEqual([]);
       expect(other.received).toHaveLength(0);
     });
 
     it("a change in another mailbox reaches only that mailbox's flows", async () => {
-      const target = await start();
-      const lunchReceiver = await newReceiver();
-      const clinicReceiver = await newReceiver();
-      await subscribeOk(target, `${lunchReceiver.url}/lunch`);
-      await subscribeOk(target, `${clinicReceiver.url}/clinic`, { mailbox: clinic, headers: clinicAuth });
-      const created = await create(target, clinicAppointment(), clinic);
-      const deliveries = await journal(target);
+      const h = await startHarness();
+      const { receiver: lunchReceiver } = await h.flow({ path: '/lunch' });
+      const { receiver: clinicReceiver } = await h.clinicFlow();
+      const created = await h.create(clinicAppointment(), clinic);
+      const deliveries = await h.journal();
       expect(deliveries).toHaveLength(1);
       expect(deliveries[0]?.mailbox).toBe(clinic);
-      await waitForSettled(target, 1);
+      await h.waitForSettled(1);
       await clinicReceiver.waitFor(1);
       expectAllValid(clinicReceiver);
       expect((clinicReceiver.received[0]?.body as AppointmentData | undefined)?.Id).toBe(created.id);
@@ -242,12 +90,12 @@ describe('delivery engine', () => {
     });
 
     it('five flows on one mailbox each get exactly one delivery', async () => {
-      const target = await start();
-      const receiver = await newReceiver();
+      const h = await startHarness();
+      const receiver = await h.receiver();
       const webhookIds: string[] = [];
-      for (let n = 1; n <= 5; n++) webhookIds.push(await subscribeOk(target, `${receiver.url}/flow${n}`));
-      const created = await create(target);
-      const settled = await waitForSettled(target, 5);
+      for (let n = 1; n <= 5; n++) webhookIds.push(await h.subscribe(`${receiver.url}/flow${n}`));
+      const created = await h.create();
+      const settled = await h.waitForSettled(5);
       await receiver.waitFor(5);
       expect(settled.every((delivery) => delivery.status === 'delivered')).toBe(true);
       expect(receiver.received.map((request) => request.path).sort()).toStrictEqual([
@@ -258,7 +106,7 @@ describe('delivery engine', () => {
         '/flow5',
       ]);
       expectAllValid(receiver);
-      const deliveries = await journal(target);
+      const deliveries = await h.journal();
       expect(deliveries).toHaveLength(5);
       expect(new Set(deliveries.map((delivery) => delivery.webhookId))).toStrictEqual(new Set(webhookIds));
       expect(new Set(deliveries.map((delivery) => delivery.deliveryId)).size).toBe(5);
@@ -266,31 +114,31 @@ describe('delivery engine', () => {
     });
 
     it('a deleted flow gets nothing', async () => {
-      const target = await start();
-      const receiver = await newReceiver();
-      const kept = await subscribeOk(target, `${receiver.url}/kept`);
-      const removed = await subscribeOk(target, `${receiver.url}/removed`);
-      const response = await target.inject({
+      const h = await startHarness();
+      const receiver = await h.receiver();
+      const kept = await h.subscribe(`${receiver.url}/kept`);
+      const removed = await h.subscribe(`${receiver.url}/removed`);
+      const response = await h.app.inject({
         method: 'DELETE',
-        url: `/BookingsService/api/V1/bookingBusinesses/${encodeURIComponent(lunch)}/webhook/${removed}`,
-        headers: { authorization: 'Bearer admin-token-0001' },
+        url: `${triggerBase}/bookingBusinesses/${encodeURIComponent(lunch)}/webhook/${removed}`,
+        headers: adminAuth,
       });
       expect(response.statusCode, response.body).toBe(200);
-      await create(target);
-      const deliveries = await journal(target);
+      await h.create();
+      const deliveries = await h.journal();
       expect(deliveries.map((delivery) => delivery.webhookId)).toStrictEqual([kept]);
-      await waitForSettled(target, 1);
+      await h.waitForSettled(1);
       expect(receiver.received.map((request) => request.path)).toStrictEqual(['/kept']);
     });
   });
 
   describe('requests and retries (default logic-apps policy on a virtual clock)', () => {
     it('retries 500, 500 then delivers: 3 requests, stable delivery id, attempts 1-2-3, 5 s then 10 s', async () => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver((n) => ({ status: n <= 2 ? 500 : 200 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      const created = await create(target);
+      const { h, attempts, receiver } = await startWithFlow({
+        virtualClock: true,
+        respond: (n) => ({ status: n <= 2 ? 500 : 200 }),
+      });
+      const created = await h.create();
 
       const [first] = await attempts.waitFor(1);
       expect(first?.attempt.outcome).toBe('retry');
@@ -301,23 +149,23 @@ describe('delivery engine', () => {
       expect(receiver.received).toHaveLength(1);
 
       // Not yet due: the retry timer is still waiting.
-      await clockOf(target).advanceBy(4_999);
-      expect(target.emulator.clock.pendingTimers()).toBe(1);
+      await h.clock.advanceBy(4_999);
+      expect(h.clock.pendingTimers()).toBe(1);
       expect(attempts.seen).toHaveLength(1);
-      await clockOf(target).advanceBy(1);
+      await h.clock.advanceBy(1);
 
       const second = (await attempts.waitFor(2))[1];
       expect(second?.attempt.outcome).toBe('retry');
       expect(second?.attempt.startedAt).toBe(at(5_000));
       expect(second?.nextAttemptAt).toBe(at(15_000));
 
-      const advanced = await target.inject({
+      const advanced = await h.app.inject({
         method: 'POST',
         url: '/_emulator/clock',
         payload: { byMs: 10_000 },
       });
       expect(advanced.statusCode, advanced.body).toBe(200);
-      const [delivery] = await waitForSettled(target, 1);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('delivered');
       await receiver.waitFor(3);
       expect(receiver.received).toHaveLength(3);
@@ -337,7 +185,7 @@ describe('delivery engine', () => {
         expect(request.rawBody).toBe(receiver.received[0]?.rawBody);
       }
 
-      const [journalled] = await journal(target);
+      const [journalled] = await h.journal();
       expect(journalled?.status).toBe('delivered');
       expect(journalled?.appointmentId).toBe(created.id);
       expect(journalled).not.toHaveProperty('nextAttemptAt');
@@ -366,11 +214,8 @@ describe('delivery engine', () => {
     });
 
     it('gives up after 4 retries (5 attempts) when the flow always answers 503', async () => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver(() => ({ status: 503 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
+      const { h, attempts, receiver } = await flowAlwaysAnswering(503);
+      await h.create();
 
       const expectedDelays = [5_000, 10_000, 20_000, 40_000];
       let elapsed = 0;
@@ -379,10 +224,10 @@ describe('delivery engine', () => {
         expect(seen?.attempt.outcome).toBe('retry');
         expect(seen?.attempt.startedAt).toBe(at(elapsed));
         expect(seen?.nextAttemptAt).toBe(at(elapsed + delay));
-        await clockOf(target).advanceBy(delay);
+        await h.clock.advanceBy(delay);
         elapsed += delay;
       }
-      const [delivery] = await waitForSettled(target, 1);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
       expect(receiver.received).toHaveLength(5);
       expectAllValid(receiver);
@@ -393,8 +238,8 @@ describe('delivery engine', () => {
         '4',
         '5',
       ]);
-      expect(target.emulator.clock.pendingTimers()).toBe(0);
-      const [journalled] = await journal(target);
+      expect(h.clock.pendingTimers()).toBe(0);
+      const [journalled] = await h.journal();
       expect(journalled?.status).toBe('failed');
       expect(journalled).not.toHaveProperty('nextAttemptAt');
       expect(journalled?.attempts.map((attempt) => attempt.outcome)).toStrictEqual([
@@ -408,14 +253,11 @@ describe('delivery engine', () => {
     });
 
     it('runs every retry that falls due when the clock jumps far ahead in one step', async () => {
-      const target = await startVirtual();
-      const receiver = await newReceiver(() => ({ status: 503 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      const attempts = recordAttempts(target);
-      await create(target);
+      const { h, attempts, receiver } = await flowAlwaysAnswering(503);
+      await h.create();
       await attempts.waitFor(1);
       // The whole logic-apps schedule is 5 + 10 + 20 + 40 = 75 s; one jump of an hour covers it.
-      const advanced = await target.inject({
+      const advanced = await h.app.inject({
         method: 'POST',
         url: '/_emulator/clock',
         payload: { byMs: 60 * 60 * 1000 },
@@ -425,7 +267,7 @@ describe('delivery engine', () => {
       const second = (await attempts.waitFor(2))[1];
       expect(second?.attempt.startedAt).toBe(at(5_000));
       expect(second?.nextAttemptAt, 'the third attempt is due 10 s after the second').toBe(at(15_000));
-      const [delivery] = await waitForSettled(target, 1);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
       expect(delivery?.attempts.map((attempt) => attempt.startedAt)).toStrictEqual([
         at(0),
@@ -439,50 +281,45 @@ describe('delivery engine', () => {
     });
 
     it('POST /_emulator/reset drops a pending retry', async () => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver(() => ({ status: 503 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
+      const { h, attempts, receiver } = await flowAlwaysAnswering(503);
+      await h.create();
       await attempts.waitFor(1);
-      expect(target.emulator.clock.pendingTimers()).toBe(1);
-      const reset = await target.inject({ method: 'POST', url: '/_emulator/reset' });
+      expect(h.clock.pendingTimers()).toBe(1);
+      const reset = await h.app.inject({ method: 'POST', url: '/_emulator/reset' });
       expect(reset.statusCode).toBe(204);
-      expect(target.emulator.clock.pendingTimers()).toBe(0);
-      expect(await journal(target)).toStrictEqual([]);
-      await clockOf(target).advanceBy(60 * 60 * 1000);
+      expect(h.clock.pendingTimers()).toBe(0);
+      expect(await h.journal()).toStrictEqual([]);
+      await h.clock.advanceBy(60 * 60 * 1000);
       expect(attempts.seen).toHaveLength(1);
       expect(receiver.received).toHaveLength(1);
       expectAllValid(receiver);
     });
 
     it('does not retry a 400', async () => {
-      const target = await startVirtual();
-      const receiver = await newReceiver(() => ({ status: 400 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
-      const [delivery] = await waitForSettled(target, 1);
+      const { h, receiver } = await flowAlwaysAnswering(400);
+      await h.create();
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
       expect(delivery?.attempts.map((attempt) => attempt.outcome)).toStrictEqual(['failed']);
       expect(delivery?.attempts[0]?.responseStatus).toBe(400);
-      expect(target.emulator.clock.pendingTimers()).toBe(0);
-      await clockOf(target).advanceBy(60 * 60 * 1000);
+      expect(h.clock.pendingTimers()).toBe(0);
+      await h.clock.advanceBy(60 * 60 * 1000);
       expect(receiver.received).toHaveLength(1);
       expectAllValid(receiver);
     });
 
     it.each([408, 429, 500, 502, 503, 504])('retries a %i', async (status) => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver((n) => ({ status: n === 1 ? status : 200 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
+      const { h, attempts, receiver } = await startWithFlow({
+        virtualClock: true,
+        respond: (n) => ({ status: n === 1 ? status : 200 }),
+      });
+      await h.create();
       const [first] = await attempts.waitFor(1);
       expect(first?.attempt.outcome).toBe('retry');
       expect(first?.attempt.responseStatus).toBe(status);
       expect(first?.nextAttemptAt).toBe(at(5_000));
-      await clockOf(target).advanceBy(5_000);
-      const [delivery] = await waitForSettled(target, 1);
+      await h.clock.advanceBy(5_000);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('delivered');
       expect(delivery?.attempts.map((attempt) => attempt.outcome)).toStrictEqual(['retry', 'delivered']);
       expect(receiver.received).toHaveLength(2);
@@ -490,23 +327,21 @@ describe('delivery engine', () => {
     });
 
     it('honours Retry-After: 30 on a 429', async () => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver((n) =>
-        n === 1 ? { status: 429, headers: { 'retry-after': '30' } } : { status: 200 },
-      );
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
+      const { h, attempts, receiver } = await startWithFlow({
+        virtualClock: true,
+        respond: (n) => (n === 1 ? { status: 429, headers: { 'retry-after': '30' } } : { status: 200 }),
+      });
+      await h.create();
       const [first] = await attempts.waitFor(1);
       expect(first?.attempt.outcome).toBe('retry');
       expect(first?.nextAttemptAt).toBe(at(30_000));
 
-      await clockOf(target).advanceBy(29_999);
-      expect(target.emulator.clock.pendingTimers()).toBe(1);
+      await h.clock.advanceBy(29_999);
+      expect(h.clock.pendingTimers()).toBe(1);
       expect(attempts.seen).toHaveLength(1);
-      await clockOf(target).advanceBy(1);
+      await h.clock.advanceBy(1);
 
-      const [delivery] = await waitForSettled(target, 1);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('delivered');
       expect(delivery?.attempts.map((attempt) => attempt.startedAt)).toStrictEqual([at(0), at(30_000)]);
       expect(receiver.received).toHaveLength(2);
@@ -514,45 +349,40 @@ describe('delivery engine', () => {
     });
 
     it('does not follow a 302 redirect', async () => {
-      const target = await startVirtual();
-      const elsewhere = await newReceiver();
-      const receiver = await newReceiver(() => ({
-        status: 302,
-        headers: { location: `${elsewhere.url}/stolen` },
-      }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
-      const [delivery] = await waitForSettled(target, 1);
+      const h = await startHarness({ virtualClock: true });
+      const elsewhere = await h.receiver();
+      const { receiver } = await h.flow({
+        respond: () => ({ status: 302, headers: { location: `${elsewhere.url}/stolen` } }),
+      });
+      await h.create();
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
       expect(delivery?.attempts).toHaveLength(1);
       expect(delivery?.attempts[0]?.responseStatus).toBe(302);
       expect(delivery?.attempts[0]?.outcome).toBe('failed');
       expect(delivery?.attempts[0]?.error).toContain('redirect');
-      expect(target.emulator.clock.pendingTimers()).toBe(0);
+      expect(h.clock.pendingTimers()).toBe(0);
       expect(receiver.received).toHaveLength(1);
       expectAllValid(receiver);
       expect(elsewhere.received).toHaveLength(0);
     });
 
     it('retries a refused connection and records the error', async () => {
-      const target = await startVirtual({ retryPolicy: '1s' });
-      const attempts = recordAttempts(target);
-      const gone = await new TestReceiver().start();
-      const deadUrl = `${gone.url}/flow`;
-      await gone.close();
-      await subscribeOk(target, deadUrl);
-      await create(target);
+      const h = await startHarness({ virtualClock: true, retryPolicy: '1s' });
+      const attempts = h.attempts();
+      await h.subscribe(await h.refusedUrl());
+      await h.create();
 
       const [first] = await attempts.waitFor(1);
       expect(first?.attempt.outcome).toBe('retry');
       expect(first?.attempt.error).toMatch(/ECONNREFUSED/);
       expect(first?.attempt).not.toHaveProperty('responseStatus');
       expect(first?.nextAttemptAt).toBe(at(1_000));
-      await clockOf(target).advanceBy(1_000);
+      await h.clock.advanceBy(1_000);
 
-      const [delivery] = await waitForSettled(target, 1);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
-      const [journalled] = await journal(target);
+      const [journalled] = await h.journal();
       expect(journalled?.attempts.map((attempt) => attempt.outcome)).toStrictEqual(['retry', 'failed']);
       for (const attempt of journalled?.attempts ?? []) {
         expect(attempt.error).toEqual(expect.any(String));
@@ -562,84 +392,68 @@ describe('delivery engine', () => {
     });
 
     it('retries a refused connection under the default policy after 5 s', async () => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const gone = await new TestReceiver().start();
-      const deadUrl = `${gone.url}/flow`;
-      await gone.close();
-      await subscribeOk(target, deadUrl);
-      await create(target);
+      const h = await startHarness({ virtualClock: true });
+      const attempts = h.attempts();
+      await h.subscribe(await h.refusedUrl());
+      await h.create();
       const [first] = await attempts.waitFor(1);
       expect(first?.attempt.outcome).toBe('retry');
       expect(first?.attempt.error).toEqual(expect.any(String));
       expect(first?.nextAttemptAt).toBe(at(5_000));
-      const [journalled] = await journal(target);
+      const [journalled] = await h.journal();
       expect(journalled?.status).toBe('retrying');
       expect(journalled?.nextAttemptAt).toBe(at(5_000));
       expect(journalled?.attempts[0]?.error).toMatch(/ECONNREFUSED/);
     });
 
     it('gives up on a receiver that never answers after deliveryTimeoutMs and says so', async () => {
-      const silent = await startSilentServer();
-      try {
-        const target = await startVirtual({ retryPolicy: 'none', deliveryTimeoutMs: 300 });
-        await subscribeOk(target, `${silent.url}/flow`);
-        await create(target);
-        const [delivery] = await waitForSettled(target, 1);
-        expect(delivery?.status).toBe('failed');
-        expect(delivery?.attempts[0]?.error).toMatch(/timed out after 300 ms/);
-        expect(delivery?.attempts[0]).not.toHaveProperty('responseStatus');
-      } finally {
-        await silent.close();
-      }
+      const h = await startHarness({ virtualClock: true, retryPolicy: 'none', deliveryTimeoutMs: 300 });
+      const silent = await h.holding();
+      await h.subscribe(`${silent.url}/flow`);
+      await h.create();
+      const [delivery] = await h.waitForSettled(1);
+      expect(delivery?.status).toBe('failed');
+      expect(delivery?.attempts[0]?.error).toMatch(/timed out after 300 ms/);
+      expect(delivery?.attempts[0]).not.toHaveProperty('responseStatus');
     });
 
     it('close() cuts an attempt still on the wire after its drain time and journals why', async () => {
-      const silent = await startSilentServer();
-      try {
-        const target = await startVirtual({ deliveryTimeoutMs: 60_000 });
-        const attempts = recordAttempts(target);
-        await subscribeOk(target, `${silent.url}/flow`);
-        await create(target);
-        await silent.requested;
-        await target.emulator.deliveries.close(50);
-        const [first] = await attempts.waitFor(1);
-        expect(first?.attempt.error).toMatch(/aborted: the emulator was stopping$/);
-      } finally {
-        await silent.close();
-      }
+      const h = await startHarness({ virtualClock: true, deliveryTimeoutMs: 60_000 });
+      const attempts = h.attempts();
+      const silent = await h.holding();
+      await h.subscribe(`${silent.url}/flow`);
+      await h.create();
+      await silent.waitFor(1);
+      await h.app.emulator.services.deliveries.close(50);
+      const [first] = await attempts.waitFor(1);
+      expect(first?.attempt.error).toMatch(/aborted: the emulator was stopping$/);
     });
 
     it("retryPolicy 'none' never retries", async () => {
-      const target = await startVirtual({ retryPolicy: 'none' });
-      const receiver = await newReceiver(() => ({ status: 500 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
-      const [delivery] = await waitForSettled(target, 1);
+      const { h, receiver } = await flowAlwaysAnswering(500, { retryPolicy: 'none' });
+      await h.create();
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
       expect(delivery?.attempts.map((attempt) => attempt.outcome)).toStrictEqual(['failed']);
-      expect(target.emulator.clock.pendingTimers()).toBe(0);
-      await clockOf(target).advanceBy(60 * 60 * 1000);
+      expect(h.clock.pendingTimers()).toBe(0);
+      await h.clock.advanceBy(60 * 60 * 1000);
       expect(receiver.received).toHaveLength(1);
       expectAllValid(receiver);
     });
 
     it("a custom retryPolicy '1s,2s' retries twice, 1 s then 2 s apart", async () => {
-      const target = await startVirtual({ retryPolicy: '1s,2s' });
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver(() => ({ status: 500 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
+      const { h, attempts, receiver } = await flowAlwaysAnswering(500, { retryPolicy: '1s,2s' });
+      await h.create();
 
       const [first] = await attempts.waitFor(1);
       expect(first?.nextAttemptAt).toBe(at(1_000));
-      await clockOf(target).advanceBy(1_000);
+      await h.clock.advanceBy(1_000);
       const second = (await attempts.waitFor(2))[1];
       expect(second?.attempt.startedAt).toBe(at(1_000));
       expect(second?.nextAttemptAt).toBe(at(3_000));
-      await clockOf(target).advanceBy(2_000);
+      await h.clock.advanceBy(2_000);
 
-      const [delivery] = await waitForSettled(target, 1);
+      const [delivery] = await h.waitForSettled(1);
       expect(delivery?.status).toBe('failed');
       expect(delivery?.attempts.map((attempt) => attempt.outcome)).toStrictEqual([
         'retry',
@@ -658,107 +472,75 @@ describe('delivery engine', () => {
 
   describe('the journal, GET /_emulator/deliveries', () => {
     it('validates against DeliveryList and filters by webhookId, mailbox, status and appointmentId', async () => {
-      const target = await start({ retryPolicy: 'none' });
-      const ok = await newReceiver();
-      const failing = await newReceiver(() => ({ status: 400 }));
-      const clinicReceiver = await newReceiver();
-      const okHook = await subscribeOk(target, `${ok.url}/ok`);
-      const failingHook = await subscribeOk(target, `${failing.url}/failing`);
-      const clinicHook = await subscribeOk(target, `${clinicReceiver.url}/clinic`, {
-        mailbox: clinic,
-        headers: clinicAuth,
+      const h = await startHarness({ retryPolicy: 'none' });
+      const { receiver: ok, webhookId: okHook } = await h.flow({ path: '/ok' });
+      const { receiver: failing, webhookId: failingHook } = await h.flow({
+        path: '/failing',
+        respond: () => ({ status: 400 }),
       });
+      const { receiver: clinicReceiver, webhookId: clinicHook } = await h.clinicFlow();
 
-      const first = await create(target);
-      const second = await create(target, oneToOneAppointment({ additionalInformation: 'Second' }));
-      const third = await create(target, clinicAppointment(), clinic);
-      await waitForSettled(target, 5);
+      const first = await h.create();
+      const second = await h.create(oneToOneAppointment({ additionalInformation: 'Second' }));
+      const third = await h.create(clinicAppointment(), clinic);
+      await h.waitForSettled(5);
       expectAllValid(ok);
       expectAllValid(failing);
       expectAllValid(clinicReceiver);
 
-      const all = await journal(target);
+      const all = await h.journal();
       expect(all).toHaveLength(5);
 
-      const byOk = await journal(target, `?webhookId=${okHook}`);
+      const byOk = await h.journal(`?webhookId=${okHook}`);
       expect(byOk.map((delivery) => delivery.appointmentId).sort()).toStrictEqual(
         [first.id, second.id].sort(),
       );
       expect(byOk.every((delivery) => delivery.webhookId === okHook)).toBe(true);
-      expect((await journal(target, `?webhookId=${failingHook}`)).map((d) => d.webhookId)).toStrictEqual([
+      expect((await h.journal(`?webhookId=${failingHook}`)).map((d) => d.webhookId)).toStrictEqual([
         failingHook,
         failingHook,
       ]);
 
-      const byClinic = await journal(target, `?mailbox=${encodeURIComponent(clinic)}`);
+      const byClinic = await h.journal(`?mailbox=${encodeURIComponent(clinic)}`);
       expect(byClinic.map((delivery) => [delivery.webhookId, delivery.appointmentId])).toStrictEqual([
         [clinicHook, third.id],
       ]);
-      expect(await journal(target, `?mailbox=${encodeURIComponent(lunch)}`)).toHaveLength(4);
+      expect(await h.journal(`?mailbox=${encodeURIComponent(lunch)}`)).toHaveLength(4);
 
-      const failed = await journal(target, '?status=failed');
+      const failed = await h.journal('?status=failed');
       expect(failed).toHaveLength(2);
       expect(failed.every((delivery) => delivery.webhookId === failingHook)).toBe(true);
-      expect(await journal(target, '?status=delivered')).toHaveLength(3);
-      expect(await journal(target, '?status=retrying')).toStrictEqual([]);
-      expect(await journal(target, '?status=pending')).toStrictEqual([]);
+      expect(await h.journal('?status=delivered')).toHaveLength(3);
+      expect(await h.journal('?status=retrying')).toStrictEqual([]);
+      expect(await h.journal('?status=pending')).toStrictEqual([]);
 
-      const byAppointment = await journal(target, `?appointmentId=${first.id}`);
+      const byAppointment = await h.journal(`?appointmentId=${first.id}`);
       expect(byAppointment).toHaveLength(2);
       expect(new Set(byAppointment.map((delivery) => delivery.webhookId))).toStrictEqual(
         new Set([okHook, failingHook]),
       );
 
-      const combined = await journal(target, `?appointmentId=${second.id}&status=failed`);
+      const combined = await h.journal(`?appointmentId=${second.id}&status=failed`);
       expect(combined.map((delivery) => [delivery.webhookId, delivery.appointmentId])).toStrictEqual([
         [failingHook, second.id],
       ]);
-      expect(await journal(target, '?webhookId=no-such-webhook')).toStrictEqual([]);
+      expect(await h.journal('?webhookId=no-such-webhook')).toStrictEqual([]);
     });
 
     it('shows a retrying delivery with nextAttemptAt, valid against DeliveryList', async () => {
-      const target = await startVirtual();
-      const attempts = recordAttempts(target);
-      const receiver = await newReceiver(() => ({ status: 503 }));
-      await subscribeOk(target, `${receiver.url}/flow`);
-      await create(target);
+      const { h, attempts } = await flowAlwaysAnswering(503);
+      await h.create();
       await attempts.waitFor(1);
-      const retrying = await journal(target, '?status=retrying');
+      const retrying = await h.journal('?status=retrying');
       expect(retrying).toHaveLength(1);
       expect(retrying[0]?.nextAttemptAt).toBe(at(5_000));
-      expect(await journal(target, '?status=failed')).toStrictEqual([]);
+      expect(await h.journal('?status=failed')).toStrictEqual([]);
     });
 
     it('answers 400 InvalidControlRequest to an unknown status filter', async () => {
-      const target = await start();
-      const response = await target.inject({ method: 'GET', url: '/_emulator/deliveries?status=lost' });
+      const h = await startHarness();
+      const response = await h.app.inject({ method: 'GET', url: '/_emulator/deliveries?status=lost' });
       expectError(response, 400, 'InvalidControlRequest');
     });
   });
 });
-
-/** A flow endpoint on 127.0.0.1 that reads the request and never answers. */
-async function startSilentServer(): Promise<{
-  url: string;
-  requested: Promise<void>;
-  close(): Promise<void>;
-}> {
-  let markRequested: () => void = () => {};
-  const requested = new Promise<void>((resolve) => {
-    markRequested = resolve;
-  });
-  const server = createServer((request) => {
-    request.resume();
-    markRequested();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requested,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

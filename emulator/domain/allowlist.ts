@@ -19,15 +19,61 @@ export function profileAllowlist(profile: AllowlistProfile): string[] {
 }
 
 /**
- * `url` is the URL to call: the parsed URL with the host exactly as matched (lower case, no
- * trailing dot). `localhost.` is a DNS name that skips the hosts file, so calling the URL as
- * written would reach another host than the one checked, or none.
+ * Why a URL is refused, one message per reason. Every caller (subscribe, dispatch, redelivery,
+ * resuming at start) shows this message inside its own sentence, never a text of its own.
  */
-type AllowlistVerdict = { allowed: true; host: string; url: string } | { allowed: false; reason: string };
+const refusalMessages = {
+  'not-absolute-url': (url: string) => `"${url}" is not an absolute URL`,
+  'unsupported-scheme': (scheme: string) => `scheme ${scheme} is not http or https`,
+  'user-info': () => 'the URL carries user information before its host (user@host)',
+  'non-canonical-host': (written: string, parsed: string) =>
+    `host "${written}" is not written in canonical form (it parses as "${parsed}")`,
+  'empty-label': (host: string) => `host "${host}" has an empty label`,
+  'host-not-allowlisted': (host: string) => `host "${host}" matches no allowlisted pattern`,
+} satisfies Record<string, (...facts: string[]) => string>;
+
+type AllowlistRefusalReason = keyof typeof refusalMessages;
+
+/**
+ * The one answer the allowlist gives. Allowed: `url` is the URL to call, the parsed URL with the
+ * host exactly as matched (lower case, no trailing dot); `localhost.` is a DNS name that skips the
+ * hosts file, so calling the URL as written would reach another host than the one checked, or
+ * none. Refused: a stable `reason` code and its `message`.
+ */
+type AllowlistVerdict =
+  | { readonly allowed: true; readonly host: string; readonly url: string }
+  | AllowlistRefusal;
+
+export interface AllowlistRefusal {
+  readonly allowed: false;
+  readonly reason: AllowlistRefusalReason;
+  readonly message: string;
+}
+
+function refuse<R extends AllowlistRefusalReason>(
+  reason: R,
+  ...facts: Parameters<(typeof refusalMessages)[R]>
+): AllowlistRefusal {
+  const message = (refusalMessages[reason] as (...facts: string[]) => string)(...facts);
+  return { allowed: false, reason, message };
+}
+
+/**
+ * The journal's `refused` text for a delivery not sent because the allowlist now refuses its URL
+ * (a stricter allowlist than when the flow subscribed: docs/decisions/014).
+ */
+export function notSentReason(refusal: AllowlistRefusal): string {
+  return `not sent: the flow URL is no longer allowlisted (${refusal.message}); unsubscribe the flow or allow its host`;
+}
 
 export interface HostAllowlist {
   readonly patterns: readonly string[];
   check(url: string): AllowlistVerdict;
+}
+
+/** The allowlist in force, one per emulator: a reset to another seed swaps its patterns in place. */
+export interface AllowlistPolicy extends HostAllowlist {
+  replace(patterns: readonly string[]): void;
 }
 
 function normaliseHost(host: string): string {
@@ -77,28 +123,25 @@ export function createHostAllowlist(patterns: readonly string[]): HostAllowlist 
     try {
       parsed = new URL(url);
     } catch {
-      return { allowed: false, reason: `"${url}" is not an absolute URL` };
+      return refuse('not-absolute-url', url);
     }
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      return { allowed: false, reason: `scheme ${parsed.protocol} is not http or https` };
+      return refuse('unsupported-scheme', parsed.protocol);
     }
     const authority = rawAuthority(url);
     if (parsed.username !== '' || parsed.password !== '' || authority?.includes('@')) {
-      return { allowed: false, reason: 'the URL carries user information before its host (user@host)' };
+      return refuse('user-info');
     }
     const written = authority === undefined ? undefined : rawHost(authority);
     const host = normaliseHost(parsed.hostname);
     if (written === undefined || normaliseHost(written) !== host) {
-      return {
-        allowed: false,
-        reason: `host "${written ?? ''}" is not written in canonical form (it parses as "${parsed.hostname}")`,
-      };
+      return refuse('non-canonical-host', written ?? '', parsed.hostname);
     }
     if (host.split('.').some((label) => label === '')) {
-      return { allowed: false, reason: `host "${host}" has an empty label` };
+      return refuse('empty-label', host);
     }
     if (!frozen.some((pattern) => matches(pattern, host))) {
-      return { allowed: false, reason: `host "${host}" matches no allowlisted pattern` };
+      return refuse('host-not-allowlisted', host);
     }
     parsed.hostname = host;
     return { allowed: true, host, url: parsed.href };
@@ -113,6 +156,19 @@ export function createHostAllowlist(patterns: readonly string[]): HostAllowlist 
         remembered.set(url, verdict);
       }
       return verdict;
+    },
+  };
+}
+
+export function createAllowlistPolicy(patterns: readonly string[]): AllowlistPolicy {
+  let current = createHostAllowlist(patterns);
+  return {
+    get patterns() {
+      return current.patterns;
+    },
+    check: (url) => current.check(url),
+    replace(next) {
+      current = createHostAllowlist(next);
     },
   };
 }

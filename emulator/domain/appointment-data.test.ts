@@ -1,16 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EmulatorOptions } from '../config/options.js';
-import type { AppointmentData, BookingAppointment } from '../generated/schema-types.js';
-import { waitForSettled } from '../testing/deliveries.js';
-import {
-  buildTestApp,
-  createAppointment,
-  expectValidPayload,
-  oneToOneAppointment,
-  subscribe,
-} from '../testing/http.js';
-import { TestReceiver } from '../testing/receiver.js';
+import type { AppointmentData } from '../generated/schema-types.js';
+import { type Created, onlyPayload, startHarness } from '../testing/delivery-harness.js';
+import { oneServiceAnswers, oneToOneAppointment } from '../testing/http.js';
 
 /**
  * AppointmentData as a flow receives it, field by field, against the Graph mapping of
@@ -18,7 +10,17 @@ import { TestReceiver } from '../testing/receiver.js';
  * receiver on 127.0.0.1.
  */
 
-type Created = BookingAppointment & { id: string };
+/** The location of {@link oneToOneAppointment}'s customer, as a flow receives it. */
+const homeLocation = {
+  DisplayName: 'Home',
+  PhysicalAddress: {
+    City: 'Springfield',
+    CountryOrRegion: 'USA',
+    PostalCode: '62701',
+    State: 'IL',
+    Street: '1 Main St',
+  },
+};
 
 const groupCustomers = [
   {
@@ -49,34 +51,17 @@ function groupAppointment(overrides: Record<string, unknown> = {}) {
 }
 
 describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
-  let app: FastifyInstance | undefined;
-  let receiver: TestReceiver | undefined;
-
-  afterEach(async () => {
-    await app?.close();
-    await receiver?.close();
-    app = undefined;
-    receiver = undefined;
-  });
-
   /** Builds an app, subscribes a receiver to Created, creates one appointment, returns both sides. */
   async function deliver(
     body: object,
     options: EmulatorOptions = {},
   ): Promise<{ created: Created; payload: AppointmentData }> {
-    app = await buildTestApp(options);
-    receiver = await new TestReceiver().start();
-    const subscribed = await subscribe(app, `${receiver.url}/flow`);
-    expect(subscribed.statusCode, subscribed.body).toBe(200);
-    const response = await createAppointment(app, body);
-    expect(response.statusCode, response.body).toBe(201);
-    const created = response.json() as Created;
-    const [request] = await receiver.waitFor(1);
-    const [delivery] = await waitForSettled(app, 1);
+    const h = await startHarness(options);
+    const { receiver } = await h.flow();
+    const created = await h.create(body);
+    const [delivery] = await h.waitForSettled(1);
     expect(delivery?.status).toBe('delivered');
-    expect(receiver.received).toHaveLength(1);
-    expectValidPayload(request?.body);
-    return { created, payload: request?.body as AppointmentData };
+    return { created, payload: await onlyPayload(receiver) };
   }
 
   describe('a 1:1 booking', () => {
@@ -90,30 +75,12 @@ describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
       expect(payload.CustomerName).toBe('Jordan Miller');
       expect(payload.CustomerPhone).toBe('+1 555 0100');
       expect(payload.CustomerTimeZone).toBe('America/New_York');
-      expect(payload.CustomerLocation).toStrictEqual({
-        DisplayName: 'Home',
-        PhysicalAddress: {
-          City: 'Springfield',
-          CountryOrRegion: 'USA',
-          PostalCode: '62701',
-          State: 'IL',
-          Street: '1 Main St',
-        },
-      });
+      expect(payload.CustomerLocation).toStrictEqual(homeLocation);
     });
 
     it('maps custom questions: QuestionID casing, options, SelectedOptions as indexes, text Answer', async () => {
       const { payload } = await deliver(oneToOneAppointment());
-      expect(payload.CustomQuestionAnswers).toStrictEqual([
-        {
-          QuestionID: 'topic',
-          Question: 'Topic?',
-          IsRequired: true,
-          AnswerOptions: ['Tax', 'Audit', 'Payroll'],
-          SelectedOptions: [1],
-        },
-        { QuestionID: 'notes', Question: 'Anything else?', IsRequired: false, Answer: 'Bring coffee' },
-      ]);
+      expect(payload.CustomQuestionAnswers).toStrictEqual(oneServiceAnswers([1], 'Bring coffee'));
       const choice = payload.CustomQuestionAnswers?.[0];
       expect(choice).not.toHaveProperty('QuestionId');
       for (const index of choice?.SelectedOptions ?? []) {
@@ -160,16 +127,7 @@ describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
         Name: 'Jordan Miller',
         Notes: 'Prefers mornings',
         TimeZone: 'America/New_York',
-        Location: {
-          DisplayName: 'Home',
-          PhysicalAddress: {
-            City: 'Springfield',
-            CountryOrRegion: 'USA',
-            PostalCode: '62701',
-            State: 'IL',
-            Street: '1 Main St',
-          },
-        },
+        Location: homeLocation,
         Answers: payload.CustomQuestionAnswers,
       });
       // CustomerData has no phone field (source [A]).
@@ -272,32 +230,13 @@ describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
 
     it('matches the whole expected payload', async () => {
       const { created, payload } = await deliver(oneToOneAppointment());
-      const answers = [
-        {
-          QuestionID: 'topic',
-          Question: 'Topic?',
-          IsRequired: true,
-          AnswerOptions: ['Tax', 'Audit', 'Payroll'],
-          SelectedOptions: [1],
-        },
-        { QuestionID: 'notes', Question: 'Anything else?', IsRequired: false, Answer: 'Bring coffee' },
-      ];
-      const location = {
-        DisplayName: 'Home',
-        PhysicalAddress: {
-          City: 'Springfield',
-          CountryOrRegion: 'USA',
-          PostalCode: '62701',
-          State: 'IL',
-          Street: '1 Main St',
-        },
-      };
+      const answers = oneServiceAnswers([1], 'Bring coffee');
       const customerId = created.customers?.[0]?.customerId;
       expect(payload).toStrictEqual({
         AdditionalInfo: 'Second floor',
         CustomerEmail: 'jordan@example.com',
         CustomerId: customerId,
-        CustomerLocation: location,
+        CustomerLocation: homeLocation,
         CustomerName: 'Jordan Miller',
         CustomerNotes: 'Prefers mornings',
         CustomQuestionAnswers: answers,
@@ -307,7 +246,7 @@ describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
           {
             Email: 'jordan@example.com',
             Id: customerId,
-            Location: location,
+            Location: homeLocation,
             Name: 'Jordan Miller',
             Notes: 'Prefers mornings',
             TimeZone: 'America/New_York',

@@ -6,16 +6,15 @@ import { loadSchemaDocument } from '../core/schemas/documents.js';
 import {
   allowedValues,
   checkPolicies,
-  matrixLimit,
   parsePolicySetting,
   policiesFromQuirks,
   policyDefaults,
   policyNames,
   policyTable,
-  policyVariants,
   quirkNames,
   quirksOf,
 } from './policies.js';
+import { matrixLimit, policyVariants } from './policy-variants.js';
 
 const schemaPolicies = loadSchemaDocument('control-api').$defs.Policies as {
   properties: Record<string, { enum: string[] }>;

@@ -2,17 +2,17 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type EmulatorOptions, type ResolvedConfig, resolveConfig } from '../config/options.js';
 import { ConfigError } from '../core/config-error.js';
 import { compileOnFirstUse } from '../core/schemas/registry.js';
-import { notAllowlistedReason } from '../delivery/dispatcher.js';
 import { triggerApiBase } from '../domain/triggers.js';
 import { createMemoryStore } from '../state/memory/memory-store.js';
 import { answerClientError } from './client-error.js';
-import { createEmulatorContext, type EmulatorContext } from './context.js';
+import { composeEmulator } from './compose.js';
+import type { EmulatorContext } from './context.js';
 import { installControlTokenGuard } from './control-token.js';
 import { installErrorHandling } from './error-handler.js';
 import { installStrictJsonParser } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
 import { rejectControlCharactersInPath, sendFrameworkError } from './path-guard.js';
-import { controlRoutes } from './routes/control.js';
+import { controlRoutes } from './routes/control/index.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
@@ -60,9 +60,11 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   });
   // better-sqlite3 is loaded only when asked for: in-memory runs start faster without it.
   const store = config.dataDir ? await openSqliteStore(config.dataDir) : createMemoryStore();
-  const context = createEmulatorContext(config, app.log, store);
+  const context = composeEmulator(config, app.log, store);
   app.decorate('emulator', context);
-  app.setValidatorCompiler(({ schema }) => compileOnFirstUse(() => context.schemas.validator(schema)));
+  app.setValidatorCompiler(({ schema }) =>
+    compileOnFirstUse(() => context.runtime.schemas.validator(schema)),
+  );
   // Bodies are JSON; Fastify's default text/plain parser would turn a mislabelled body into a string.
   app.removeContentTypeParser('text/plain');
   installStrictJsonParser(app);
@@ -82,10 +84,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   // With a durable store, deliveries a killed emulator left unsettled go out again (at least once).
   if (config.dataDir) {
     app.addHook('onReady', async () => {
-      const resumed = context.deliveries.resumePending((url) => {
-        const verdict = context.allowlist.check(url);
-        return verdict.allowed ? undefined : notAllowlistedReason(verdict.reason);
-      });
+      const resumed = context.services.redelivery.resumePending();
       if (resumed > 0) app.log.info({ resumed }, 'resuming deliveries left pending');
     });
   }

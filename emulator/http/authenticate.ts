@@ -10,8 +10,8 @@ declare module 'fastify' {
 
 /** onRequest hook: credentials are judged before the body is read, as the real service answers 401 first. */
 export async function requireUser(request: FastifyRequest): Promise<void> {
-  const { directory, clock } = request.server.emulator;
-  const result = authenticate(request.headers.authorization, directory, clock.now());
+  const { state, runtime } = request.server.emulator;
+  const result = authenticate(request.headers.authorization, state.directory, runtime.clock.now());
   if (!result.ok) throw result.error;
   request.user = result.user;
 }

@@ -1,6 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpStep } from '../generated/schema-types.js';
 import { type FieldDiff, partialDiff } from './expectations.js';
+import type { ScenarioResult } from './results.js';
+import { StepFailed } from './step-failed.js';
 import type { ScenarioTarget, TargetResponse } from './targets/target.js';
+import { resolveDuration } from './template.js';
+
+/** How often an `http` step with `within` calls again, in real time. */
+const httpPollIntervalMs = 100;
 
 /** One call of an `http` step may take this long before it counts as failed. */
 const callTimeoutMs = 10_000;
@@ -24,13 +31,13 @@ export function httpUrlProblem(url: string): string | undefined {
 }
 
 /** What a failed call looks like to the step: a status of 0 and the reason. */
-export interface HttpOutcome {
+interface HttpOutcome {
   response?: TargetResponse;
   error?: string;
 }
 
 /** Makes the step's call once: a path goes to the scenario's emulator, a URL over loopback. */
-export async function callHttp(step: HttpStep, target: ScenarioTarget): Promise<HttpOutcome> {
+async function callHttp(step: HttpStep, target: ScenarioTarget): Promise<HttpOutcome> {
   const method = step.method ?? 'GET';
   if (step.url.startsWith('/')) {
     return {
@@ -62,7 +69,7 @@ export async function callHttp(step: HttpStep, target: ScenarioTarget): Promise<
 }
 
 /** Where the answer differs from the step's `expect` (any 2xx when it has none); empty when it holds. */
-export function httpDiffs(step: HttpStep, outcome: HttpOutcome): FieldDiff[] {
+function httpDiffs(step: HttpStep, outcome: HttpOutcome): FieldDiff[] {
   const { response } = outcome;
   if (!response)
     return [
@@ -76,4 +83,33 @@ export function httpDiffs(step: HttpStep, outcome: HttpOutcome): FieldDiff[] {
     diffs.push({ path: 'status', expected: expected.status, actual: response.status, problem: 'different' });
   if (expected?.json !== undefined) diffs.push(...partialDiff(response.body, expected.json));
   return diffs;
+}
+
+/**
+ * Calls a loopback URL (or a path of the emulator) and checks the answer; with `within`, calls
+ * again in real time until it holds, since the downstream side does not run on the scenario clock.
+ */
+export async function runHttpStep(
+  step: HttpStep,
+  target: ScenarioTarget,
+  result: ScenarioResult,
+): Promise<void> {
+  const method = step.method ?? 'GET';
+  const problem = httpUrlProblem(step.url);
+  if (problem) throw new StepFailed(problem);
+  if (step.expect) result.expectations += 1;
+  const deadline = Date.now() + (step.within === undefined ? 0 : resolveDuration(step.within));
+  for (;;) {
+    await target.settle();
+    const outcome = await callHttp(step, target);
+    const diffs = httpDiffs(step, outcome);
+    if (diffs.length === 0) return;
+    if (Date.now() >= deadline) {
+      const answer = outcome.response ? `answered ${outcome.response.status}` : `failed: ${outcome.error}`;
+      const summary = diffs.map((diff) => diff.path).join(', ');
+      const waited = step.within === undefined ? '' : ` within ${step.within}`;
+      throw new StepFailed(`${method} ${step.url} ${answer}; not as expected${waited} (${summary})`, diffs);
+    }
+    await sleep(httpPollIntervalMs);
+  }
 }

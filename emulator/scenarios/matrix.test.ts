@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/config-error.js';
 import { formatDiagnostic } from '../core/source.js';
-import {
-  allowedValues,
-  matrixLimit,
-  policyDefaults,
-  policyNames,
-  policyVariants,
-} from '../domain/policies.js';
+import { allowedValues, policyDefaults, policyNames } from '../domain/policies.js';
+import { matrixLimit, policyVariants } from '../domain/policy-variants.js';
 import type { Policies } from '../generated/schema-types.js';
 import { useScenarioFolder } from '../testing/scenario-files.js';
 import { type LoadedScenario, loadScenarioFile } from './load.js';

@@ -1,12 +1,6 @@
 import { ConfigError } from '../core/config-error.js';
-import {
-  allowedValues,
-  matrixLimit,
-  type PolicyVariant,
-  policyDefaults,
-  policyNames,
-  policyVariants,
-} from '../domain/policies.js';
+import { allowedValues, policyDefaults, policyNames } from '../domain/policies.js';
+import { matrixLimit, type PolicyVariant, policyVariants } from '../domain/policy-variants.js';
 import type { Policies, PolicyName } from '../generated/schema-types.js';
 import type { LoadedScenario } from './load.js';
 import type { ScenarioResult } from './results.js';

@@ -914,9 +914,9 @@ describe('runScenario: options', () => {
       deliveries: unknown[];
     };
     expect(journal.deliveries).toHaveLength(4);
-    expect(emulator.context.store.deliveries.list({}).every((d) => d.mailbox === 'shop@shop.example')).toBe(
-      true,
-    );
+    expect(
+      emulator.context.state.store.deliveries.list({}).every((d) => d.mailbox === 'shop@shop.example'),
+    ).toBe(true);
 
     // A second run starts from a fresh state again.
     const again = await runScenario(loaded.loaded, { emulatorUrl: emulator.url });

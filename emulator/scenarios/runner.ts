@@ -1,41 +1,33 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Faker } from '@faker-js/faker';
-import { toQuestionAnswers } from '../domain/answers.js';
 import { unsignedJwt } from '../domain/credentials.js';
 import { policiesFromQuirks, policyDefaults } from '../domain/policies.js';
-import { changeTypeOf, subscribePath, subscribeRequest, triggerApiBase } from '../domain/triggers.js';
+import { subscribePath, subscribeRequest, triggerApiBase } from '../domain/triggers.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
   AppointmentFields,
   Book,
-  BookingAppointment,
-  BookingCustomerInformation,
   CallExpectation,
-  Customer,
   Delivery,
   Expectation,
   Flow,
-  HttpStep,
   Policies,
   SeedBusiness,
-  SelfServiceBooking,
   Step,
 } from '../generated/schema-types.js';
 import { maskUrlSecrets } from '../http/log-redaction.js';
-import { evaluate, type FieldDiff } from './expectations.js';
-import { callHttp, httpDiffs, httpUrlProblem } from './http-step.js';
+import { waitForExpectation } from './expectation-wait.js';
+import { runHttpStep } from './http-step.js';
 import { type LoadedScenario, stepVerb } from './load.js';
 import type { ScenarioResult, StepFailure } from './results.js';
+import { bookingPageBody, graphAppointmentBody, type StepContext } from './step-bodies.js';
+import { checkAnswer, StepFailed } from './step-failed.js';
 import { LocalTarget } from './targets/local.js';
 import { RemoteTarget } from './targets/remote.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './targets/target.js';
 import { expand, resolveDuration, resolveTime, TemplateError } from './template.js';
 
 const defaultClockStart = '2026-01-05T08:00:00Z';
-const defaultWithinMs = 5_000;
 const keptFailures = 50;
-/** How often an `http` step with `within` calls again, in real time. */
-const httpPollIntervalMs = 100;
 
 export interface RunOptions {
   /** Run against this emulator instead of starting one per scenario. */
@@ -53,16 +45,6 @@ export interface RunOptions {
   onProgress?: (progress: { scenario: string; steps: number; deliveries: number }) => void;
   /** Receives the scenario's whole delivery journal when it ends (contract tests validate it). */
   onDeliveries?: (deliveries: Delivery[]) => void;
-}
-
-/** A failed step: the runner records it and goes on with the next step. */
-class StepFailed extends Error {
-  constructor(
-    message: string,
-    readonly diffs?: FieldDiff[],
-  ) {
-    super(message);
-  }
 }
 
 interface FlowState {
@@ -199,7 +181,7 @@ class ScenarioRun {
       else if (step.advance) await this.advance(step.advance);
       else if (step.fault) await this.call('POST', '/_emulator/faults', step.fault, {}, undefined);
       else if (step.expect) await this.expect(step.expect);
-      else if (step.http) await this.http(step.http);
+      else if (step.http) await runHttpStep(step.http, this.target, this.result);
     } catch (error) {
       if (!(error instanceof StepFailed || error instanceof TemplateError)) throw error;
       const position = this.loaded.source.positionOf(`${pointer}/${verb}`);
@@ -236,22 +218,7 @@ class ScenarioRun {
     expectation: CallExpectation | undefined,
   ): Promise<TargetResponse> {
     const response = await this.target.call(method, path, { body, headers });
-    const code = (response.body as { error?: { code?: string } } | undefined)?.error?.code;
-    const describe = () => `${method} ${path} answered ${response.status}${code ? ` ${code}` : ''}`;
-    if (expectation?.status !== undefined && response.status !== expectation.status) {
-      throw new StepFailed(`expected status ${expectation.status}; ${describe()}`, [
-        { path: 'status', expected: expectation.status, actual: response.status, problem: 'different' },
-      ]);
-    }
-    if (expectation?.code !== undefined && code !== expectation.code) {
-      throw new StepFailed(`expected error code ${expectation.code}; ${describe()}`, [
-        { path: 'code', expected: expectation.code, actual: code, problem: 'different' },
-      ]);
-    }
-    if (!expectation && (response.status < 200 || response.status >= 300)) {
-      const message = (response.body as { error?: { message?: string } } | undefined)?.error?.message;
-      throw new StepFailed(`${describe()}${message ? `: ${message}` : ''}`);
-    }
+    checkAnswer(method, path, response, expectation);
     return response;
   }
 
@@ -300,48 +267,8 @@ class ScenarioRun {
     return this.businesses.get(mailbox.toLowerCase());
   }
 
-  private customer(customer: Customer, business: SeedBusiness | undefined, service: string | undefined) {
-    const out: BookingCustomerInformation = {
-      name: customer.name ?? (customer.fake ? this.faker.person.fullName() : 'Customer'),
-      emailAddress:
-        customer.email ??
-        (customer.fake ? this.faker.internet.email().toLowerCase() : 'customer@example.com'),
-    };
-    const phone =
-      customer.phone ?? (customer.fake ? this.faker.phone.number({ style: 'international' }) : undefined);
-    if (phone !== undefined) out.phone = phone;
-    if (customer.notes !== undefined) out.notes = customer.notes;
-    if (customer.timeZone !== undefined) out.timeZone = customer.timeZone;
-    if (customer.location !== undefined) out.location = customer.location;
-    if (customer.answers) {
-      out.customQuestionAnswers = toQuestionAnswers(
-        customer.answers,
-        business?.services?.find((candidate) => candidate.id === service),
-      );
-    }
-    return out;
-  }
-
-  private async appointmentBody(fields: AppointmentFields, mailbox: string, service: string | undefined) {
-    const now = await this.target.now();
-    const business = this.business(mailbox);
-    const body: BookingAppointment = {};
-    if (fields.service !== undefined) body.serviceId = fields.service;
-    if (fields.start !== undefined) {
-      body.startDateTime = {
-        dateTime: new Date(resolveTime(fields.start, now)).toISOString(),
-        timeZone: 'UTC',
-      };
-    }
-    if (fields.end !== undefined) {
-      body.endDateTime = { dateTime: new Date(resolveTime(fields.end, now)).toISOString(), timeZone: 'UTC' };
-    }
-    const customers = fields.customers ?? (fields.customer ? [fields.customer] : undefined);
-    if (customers) body.customers = customers.map((customer) => this.customer(customer, business, service));
-    if (fields.staff !== undefined) body.staffMemberIds = fields.staff;
-    if (fields.notes !== undefined) body.additionalInformation = fields.notes;
-    if (fields.sms !== undefined) body.smsNotificationsEnabled = fields.sms;
-    return body;
+  private async stepContext(mailbox: string): Promise<StepContext> {
+    return { business: this.business(mailbox), faker: this.faker, nowMs: await this.target.now() };
   }
 
   private defaultMailbox(): string {
@@ -370,7 +297,7 @@ class ScenarioRun {
 
   private async create(fields: AppointmentFields): Promise<void> {
     const mailbox = fields.mailbox ?? this.defaultMailbox();
-    const body = await this.appointmentBody(fields, mailbox, fields.service);
+    const body = graphAppointmentBody(fields, await this.stepContext(mailbox));
     const response = await this.call('POST', this.appointmentsPath(mailbox), body, {}, fields.expect);
     const id = (response.body as { id?: string } | undefined)?.id;
     if (response.status === 201 && id && fields.ref) this.remember(fields.ref, mailbox, id);
@@ -379,31 +306,8 @@ class ScenarioRun {
   /** A customer books on the public booking page (POST /_emulator/businesses/{mailbox}/book). */
   private async book(fields: Book): Promise<void> {
     const mailbox = fields.mailbox ?? this.defaultMailbox();
-    const customers = fields.customers ?? (fields.customer ? [fields.customer] : []);
-    const [customer] = customers;
-    if (customers.length !== 1 || !customer)
-      throw new StepFailed('book: a customer books for one person on the booking page; give customer:');
-    const now = await this.target.now();
-    const { answers, ...who } = customer;
-    const person = this.customer(who, undefined, undefined);
-    const body: SelfServiceBooking = {
-      service: fields.service ?? '',
-      start: new Date(resolveTime(fields.start ?? '', now)).toISOString(),
-      customer: {
-        name: person.name ?? '',
-        email: person.emailAddress ?? '',
-        ...(person.phone === undefined ? {} : { phone: person.phone }),
-        ...(person.notes === undefined ? {} : { notes: person.notes }),
-        ...(person.timeZone === undefined ? {} : { timeZone: person.timeZone }),
-        ...(person.location === undefined ? {} : { location: person.location }),
-      },
-    };
-    if (answers !== undefined) body.answers = answers;
-    if (fields.end !== undefined) body.end = new Date(resolveTime(fields.end, now)).toISOString();
-    if (fields.staff !== undefined) body.staff = fields.staff;
-    if (fields.notes !== undefined) body.notes = fields.notes;
-    if (fields.sms !== undefined) body.sms = fields.sms;
-    if (fields.trackingData !== undefined) body.trackingData = fields.trackingData;
+    const body = bookingPageBody(fields, await this.stepContext(mailbox));
+    if (typeof body === 'string') throw new StepFailed(body);
     const path = `/_emulator/businesses/${encodeURIComponent(mailbox)}/book`;
     const response = await this.call('POST', path, body, {}, fields.expect);
     const id = (response.body as { id?: string } | undefined)?.id;
@@ -412,7 +316,7 @@ class ScenarioRun {
 
   private async update(fields: AppointmentFields): Promise<void> {
     const ref = this.ref(fields.ref ?? '');
-    const body = await this.appointmentBody(fields, ref.mailbox, fields.service);
+    const body = graphAppointmentBody(fields, await this.stepContext(ref.mailbox));
     const path = `${this.appointmentsPath(ref.mailbox)}/${encodeURIComponent(ref.id)}`;
     const response = await this.call('PATCH', path, body, {}, fields.expect);
     const id = (response.body as { id?: string } | undefined)?.id;
@@ -447,74 +351,21 @@ class ScenarioRun {
     await this.target.advanceTo(to);
   }
 
-  private async observe(expectation: Expectation): Promise<Delivery[]> {
-    const state = this.flowState(expectation.flow);
-    const changeType = expectation.event === undefined ? undefined : changeTypeOf[expectation.event];
-    const ids = expectation.ref === undefined ? undefined : (this.refs.get(expectation.ref)?.ids ?? []);
-    const perSubscription = await Promise.all(
-      state.webhookIds.map(async (webhookId) => {
-        // One id: let the journal filter. Several (a rescheduled ref): filter here, keeping journal order.
-        if (ids?.length === 1) return this.target.deliveries({ webhookId, appointmentId: ids[0] });
-        const all = await this.target.deliveries({ webhookId });
-        return ids === undefined ? all : all.filter((delivery) => ids.includes(delivery.appointmentId));
-      }),
-    );
-    const found = perSubscription.flat();
-    // A flow subscribed more than once: merge its subscriptions' deliveries by time (stable for ties).
-    if (perSubscription.length > 1) found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    return changeType === undefined ? found : found.filter((delivery) => delivery.changeType === changeType);
-  }
-
-  /**
-   * Waits, on the scenario clock, until the expectation holds or `within` has passed: first for
-   * attempts on the wire, then by moving the clock to the next retry that falls inside the window.
-   */
   private async expect(expectation: Expectation): Promise<void> {
     this.result.expectations += 1;
-    this.flowState(expectation.flow);
-    const within = expectation.within === undefined ? defaultWithinMs : resolveDuration(expectation.within);
-    const deadline = (await this.target.now()) + within;
-    for (;;) {
-      await this.target.settle();
-      const diffs = evaluate(expectation, {
-        deliveries: await this.observe(expectation),
-        refOfAppointment: this.refOfAppointment,
-      });
-      if (diffs.length === 0) return;
-      const next = await this.target.nextTimerAt();
-      if (next === undefined || next > deadline) {
-        const summary = diffs.map((diff) => diff.path).join(', ');
-        throw new StepFailed(
-          `flow "${expectation.flow}": expectation not met within ${expectation.within ?? '5s'} (${summary})`,
-          diffs,
-        );
-      }
-      await this.target.advanceTo(Math.max(next, await this.target.now()));
-    }
-  }
-
-  /**
-   * Calls a loopback URL (or a path of the emulator) and checks the answer; with `within`, calls
-   * again in real time until it holds, since the downstream side does not run on the scenario clock.
-   */
-  private async http(step: HttpStep): Promise<void> {
-    const method = step.method ?? 'GET';
-    const problem = httpUrlProblem(step.url);
-    if (problem) throw new StepFailed(problem);
-    if (step.expect) this.result.expectations += 1;
-    const deadline = Date.now() + (step.within === undefined ? 0 : resolveDuration(step.within));
-    for (;;) {
-      await this.target.settle();
-      const outcome = await callHttp(step, this.target);
-      const diffs = httpDiffs(step, outcome);
-      if (diffs.length === 0) return;
-      if (Date.now() >= deadline) {
-        const answer = outcome.response ? `answered ${outcome.response.status}` : `failed: ${outcome.error}`;
-        const summary = diffs.map((diff) => diff.path).join(', ');
-        const waited = step.within === undefined ? '' : ` within ${step.within}`;
-        throw new StepFailed(`${method} ${step.url} ${answer}; not as expected${waited} (${summary})`, diffs);
-      }
-      await sleep(httpPollIntervalMs);
+    const state = this.flowState(expectation.flow);
+    const ids = expectation.ref === undefined ? undefined : (this.refs.get(expectation.ref)?.ids ?? []);
+    const diffs = await waitForExpectation(this.target, expectation, {
+      webhookIds: state.webhookIds,
+      ...(ids === undefined ? {} : { appointmentIds: ids }),
+      refOfAppointment: this.refOfAppointment,
+    });
+    if (diffs.length > 0) {
+      const summary = diffs.map((diff) => diff.path).join(', ');
+      throw new StepFailed(
+        `flow "${expectation.flow}": expectation not met within ${expectation.within ?? '5s'} (${summary})`,
+        diffs,
+      );
     }
   }
 }

@@ -32,13 +32,18 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Sent when the time is up (SIGTERM lets a shell's EXIT trap clean up); the promise rejects. */
   killSignal?: NodeJS.Signals;
+  /** The working folder; default the package root. */
+  cwd?: string;
 }
 
 /** Runs a command to completion from the package root and collects its output. */
 export function runProcess(command: string, args: string[], options: RunOptions = {}): Promise<CliResult> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: packageRoot, env: { ...process.env, ...options.env } });
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? packageRoot,
+      env: { ...process.env, ...options.env },
+    });
     child.stdin.end(options.stdin ?? '');
     let stdout = '';
     let stderr = '';

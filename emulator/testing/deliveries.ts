@@ -3,7 +3,7 @@ import type { Delivery } from '../generated/schema-types.js';
 
 /** Resolves when `count` deliveries have settled (delivered, or failed with no retry left). */
 export function waitForSettled(app: FastifyInstance, count: number, timeoutMs = 10_000): Promise<Delivery[]> {
-  const settled: Delivery[] = app.emulator.store.deliveries
+  const settled: Delivery[] = app.emulator.state.store.deliveries
     .list()
     .filter((delivery) => delivery.status === 'delivered' || delivery.status === 'failed');
   if (settled.length >= count) return Promise.resolve(settled);
@@ -12,14 +12,14 @@ export function waitForSettled(app: FastifyInstance, count: number, timeoutMs = 
       settled.push(delivery);
       if (settled.length >= count) {
         clearTimeout(timer);
-        app.emulator.events.off('delivery:settled', onSettled);
+        app.emulator.runtime.events.off('delivery:settled', onSettled);
         resolve(settled);
       }
     };
     const timer = setTimeout(() => {
-      app.emulator.events.off('delivery:settled', onSettled);
+      app.emulator.runtime.events.off('delivery:settled', onSettled);
       reject(new Error(`expected ${count} settled deliveries, got ${settled.length} within ${timeoutMs} ms`));
     }, timeoutMs);
-    app.emulator.events.on('delivery:settled', onSettled);
+    app.emulator.runtime.events.on('delivery:settled', onSettled);
   });
 }

@@ -1,32 +1,26 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { graphPaths, triggerApiPaths } from '../client/paths.js';
 import type { EmulatorOptions } from '../config/options.js';
 import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
+import { subscribeRequest, triggerApiBase, triggerOf } from '../domain/triggers.js';
 import type { ChangeType, ErrorCode } from '../generated/schema-types.js';
 import { buildApp } from '../http/app.js';
-import { adminAuth, lunch, testSeed } from './seed.js';
+import { adminAuth, jordan, lunch, testSeed } from './seed.js';
 
-export const triggerBase = '/BookingsService/api/V1';
+export const triggerBase = triggerApiBase;
 
 export function buildTestApp(options: EmulatorOptions = {}): Promise<FastifyInstance> {
   return buildApp({ seed: testSeed, logLevel: false, ...options });
 }
 
 export function subscribeBody(url: string, changeType: ChangeType | ChangeType[] = 'Created') {
-  return {
-    webhook: {
-      notification_url: url,
-      resource: 'Appointments',
-      change_type: Array.isArray(changeType) ? changeType : [changeType],
-    },
-  };
+  const changeTypes = Array.isArray(changeType) ? changeType : [changeType];
+  return subscribeRequest(
+    url,
+    changeTypes.map((each) => triggerOf[each]),
+  );
 }
-
-const triggerPath: Record<ChangeType, string> = {
-  Created: 'AppointmentCreated',
-  Updated: 'AppointmentUpdated',
-  Deleted: 'AppointmentDeleted',
-};
 
 /** Subscribes as Power Automate would, through the per-trigger path. */
 export function subscribe(
@@ -37,7 +31,7 @@ export function subscribe(
   const changeType = options.changeType ?? 'Created';
   return app.inject({
     method: 'POST',
-    url: `${triggerBase}/bookingBusinesses/${encodeURIComponent(options.mailbox ?? lunch)}/webhook/${triggerPath[changeType]}`,
+    url: triggerApiPaths.subscribe(options.mailbox ?? lunch, triggerOf[changeType]),
     headers: options.headers ?? adminAuth,
     payload: subscribeBody(url, changeType),
   });
@@ -66,8 +60,7 @@ export function oneToOneAppointment(overrides: Record<string, unknown> = {}) {
     startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
     customers: [
       {
-        name: 'Jordan Miller',
-        emailAddress: 'jordan@example.com',
+        ...jordan,
         phone: '+1 555 0100',
         notes: 'Prefers mornings',
         timeZone: 'America/New_York',
@@ -92,10 +85,30 @@ export function oneToOneAppointment(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/**
+ * The CustomQuestionAnswers a flow gets for the test seed's `one` service (choice-answer-missing on):
+ * the topic as indexes of the options chosen, the notes question's text answer.
+ */
+export function oneServiceAnswers(topicIndexes: number[], notes: string) {
+  return [
+    {
+      QuestionID: 'topic',
+      Question: 'Topic?',
+      IsRequired: true,
+      AnswerOptions: ['Tax', 'Audit', 'Payroll'],
+      SelectedOptions: topicIndexes,
+    },
+    { QuestionID: 'notes', Question: 'Anything else?', IsRequired: false, Answer: notes },
+  ];
+}
+
+/** The Graph path of a business's appointments, or of one appointment. */
+export function appointmentsPath(mailbox = lunch, appointmentId?: string): string {
+  return appointmentId === undefined
+    ? graphPaths.appointments(mailbox)
+    : graphPaths.appointment(mailbox, appointmentId);
+}
+
 export function createAppointment(app: FastifyInstance, body: object, mailbox = lunch) {
-  return app.inject({
-    method: 'POST',
-    url: `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(mailbox)}/appointments`,
-    payload: body,
-  });
+  return app.inject({ method: 'POST', url: appointmentsPath(mailbox), payload: body });
 }

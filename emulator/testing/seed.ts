@@ -107,16 +107,24 @@ export const testSeed: Seed = {
 export const lunch = 'lunch@contoso.example';
 export const clinic = 'clinic@fabrikam.example';
 export const adminAuth = { authorization: 'Bearer admin-token-0001' };
+/** The administrator of the second business, {@link clinic}. */
+export const clinicAuth = { authorization: 'Bearer other-admin-tok1' };
+
+/** Graph body for a 1:1 appointment on the test seed's second business ({@link clinic}). */
+export function clinicAppointment() {
+  return {
+    serviceId: 'checkup',
+    startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
+    customers: [{ name: 'Pat Patient', emailAddress: 'pat@example.com' }],
+  };
+}
+
+/** The customer of the 1:1 appointments the tests book. */
+export const jordan = { name: 'Jordan Miller', emailAddress: 'jordan@example.com' };
 
 /** Graph body for a 1:1 appointment on the built-in demo seed (Contoso Lunch, svc1, q1 answered). */
 export const demoAppointment = {
   serviceId: 'svc1',
   startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-  customers: [
-    {
-      name: 'Jordan Miller',
-      emailAddress: 'jordan@example.com',
-      customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
-    },
-  ],
+  customers: [{ ...jordan, customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }] }],
 };

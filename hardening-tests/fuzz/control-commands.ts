@@ -30,7 +30,7 @@ export class AdvanceClock extends FuzzCommand {
 /** Back to the seed; deliveries already owed are let out first so none is cut off by the reset. */
 export class Reset extends FuzzCommand {
   protected async act(model: FuzzModel, real: FuzzReal): Promise<void> {
-    await real.app.emulator.deliveries.drain();
+    await real.app.emulator.services.deliveries.drain();
     expectStatus(await send(real, { method: 'POST', url: '/_emulator/reset' }), 204);
     model.goneWebhookIds.push(...model.flows.map((flow) => flow.webhookId));
     model.flows = [];
@@ -56,7 +56,7 @@ export class Redeliver extends FuzzCommand {
   }
 
   protected async act(model: FuzzModel, real: FuzzReal): Promise<void> {
-    const original = pickTarget(this.target, real.app.emulator.store.deliveries.list(), []);
+    const original = pickTarget(this.target, real.app.emulator.state.store.deliveries.list(), []);
     const url = this.url === null ? undefined : resolveUrl(this.url, real.port);
     const response = await send(real, {
       method: 'POST',

@@ -262,7 +262,7 @@ export async function checkInvariants(model: FuzzModel, real: FuzzReal): Promise
       .sort(byWebhook),
   ).toEqual([...model.flows].sort(byWebhook));
 
-  const fresh: Delivery[] = real.app.emulator.store.deliveries
+  const fresh: Delivery[] = real.app.emulator.state.store.deliveries
     .list()
     .filter((delivery) => !model.journaled.has(delivery.deliveryId));
   for (const delivery of fresh) {

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pool } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { createEmulatorClient } from '../../emulator/client/client.js';
+import type { Transport } from '../../emulator/client/transport.js';
 import { seededRandom } from '../../emulator/core/random.js';
-import { subscribePath, subscribeRequest } from '../../emulator/domain/triggers.js';
 import type { Trigger } from '../../emulator/generated/schema-types.js';
 import { type DeliveryLedger, eventKey } from './accounting.js';
 
@@ -15,7 +16,7 @@ const triggers: Trigger[] = ['created', 'updated', 'cancelled'];
 interface Flow {
   path: string;
   trigger: Trigger;
-  location: string;
+  webhookId: string;
 }
 
 interface Appointment {
@@ -44,6 +45,19 @@ export interface LoadFigures {
   errorExamples: string[];
 }
 
+/** The client's transport over an undici pool: a fixed set of keep-alive connections the soak can count. */
+export function poolTransport(pool: Pool): Transport {
+  return async ({ method, path, headers, body }) => {
+    const response = await pool.request({
+      method: method as Dispatcher.HttpMethod,
+      path,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    return { status: response.statusCode, headers: response.headers, body: await response.body.text() };
+  };
+}
+
 /**
  * One worker per mailbox: subscribe and unsubscribe (never past five), create, update, cancel and
  * delete appointments at a steady rate. It alone changes this mailbox's flows and awaits each
@@ -57,26 +71,17 @@ export async function loadMailbox(options: MailboxLoadOptions): Promise<LoadFigu
   const open: Appointment[] = [];
   const figures: LoadFigures = { operations: 0, errors: 0, limitRefusals: 0, errorExamples: [] };
   let serial = 0;
-  const appointments = `/v1.0/solutions/bookingBusinesses/${encodeURIComponent(mailbox)}/appointments`;
-
-  const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => {
-    figures.operations += 1;
-    const response = await pool.request({
-      method,
-      path,
-      headers: {
-        authorization: `Bearer ${soakAdminToken}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.body.text();
-    return { status: response.statusCode, headers: response.headers, text };
-  };
-  const failed = (what: string, status: number, text: string) => {
+  const overPool = poolTransport(pool);
+  const client = createEmulatorClient({
+    transport: (request) => {
+      figures.operations += 1;
+      return overPool(request);
+    },
+    token: soakAdminToken,
+  });
+  const failed = (problem: string) => {
     figures.errors += 1;
-    if (figures.errorExamples.length < 5)
-      figures.errorExamples.push(`${what}: ${status} ${text.slice(0, 200)}`);
+    if (figures.errorExamples.length < 5) figures.errorExamples.push(problem.slice(0, 300));
   };
   /** Every flow live now that listens to `trigger` must see this change. */
   const expectFor = (trigger: Trigger, appointment: Appointment) => {
@@ -87,61 +92,46 @@ export async function loadMailbox(options: MailboxLoadOptions): Promise<LoadFigu
   const subscribe = async () => {
     const trigger = pick(triggers);
     const path = `/flows/${encodeURIComponent(mailbox)}/${++serial}-${trigger}`;
-    const answer = await call(
-      'POST',
-      subscribePath(mailbox, trigger),
-      subscribeRequest(`${options.receiverUrl}${path}`, trigger),
-    );
+    const answer = await client.subscribe({ mailbox, url: `${options.receiverUrl}${path}`, trigger });
+    const problem = `answered ${answer.status} ${answer.error?.message ?? ''}`;
     if (flows.length >= flowLimit) {
       if (answer.status === 429) figures.limitRefusals += 1;
-      else failed('a sixth subscription', answer.status, answer.text);
+      else failed(`a sixth subscription ${problem}`);
       return;
     }
-    const location = answer.headers.location;
-    if (answer.status >= 300 || typeof location !== 'string')
-      return failed('subscribe', answer.status, answer.text);
-    flows.push({ path, trigger, location: new URL(location, 'http://emulator').pathname });
+    if (answer.status >= 300 || answer.webhookId === undefined) return failed(`subscribe ${problem}`);
+    flows.push({ path, trigger, webhookId: answer.webhookId });
   };
   const unsubscribe = async () => {
     const flow = pick(flows);
     flows.splice(flows.indexOf(flow), 1);
-    const answer = await call('DELETE', flow.location);
-    if (answer.status !== 200) failed('unsubscribe', answer.status, answer.text);
+    await client.unsubscribe(mailbox, flow.webhookId);
   };
   const create = async () => {
     const marker = `m${options.seed}-${++serial}`;
     const start = new Date(Date.UTC(2026, 0, 5) + serial * 3_600_000).toISOString().slice(0, 19);
-    const answer = await call('POST', appointments, {
+    const { id } = await client.createAppointment(mailbox, {
       serviceId,
       startDateTime: { dateTime: start, timeZone: 'UTC' },
       customers: [{ name: 'Soak Customer', emailAddress: 'soak@example.com' }],
       additionalInformation: marker,
     });
-    if (answer.status !== 201) return failed('create', answer.status, answer.text);
-    const appointment = { id: (JSON.parse(answer.text) as { id: string }).id, marker };
+    const appointment = { id, marker };
     open.push(appointment);
     expectFor('created', appointment);
   };
   const update = async () => {
     const appointment = pick(open);
     const marker = `m${options.seed}-${++serial}`;
-    const answer = await call('PATCH', `${appointments}/${appointment.id}`, {
-      additionalInformation: marker,
-    });
-    if (answer.status !== 200) return failed('update', answer.status, answer.text);
+    await client.updateAppointment(mailbox, appointment.id, { additionalInformation: marker });
     appointment.marker = marker;
     expectFor('updated', appointment);
   };
   const cancel = async () => {
     const appointment = pick(open);
     open.splice(open.indexOf(appointment), 1);
-    const answer =
-      random() < 0.5
-        ? await call('POST', `${appointments}/${appointment.id}/cancel`, {
-            cancellationMessage: 'Soak cancel',
-          })
-        : await call('DELETE', `${appointments}/${appointment.id}`);
-    if (answer.status !== 204) return failed('cancel', answer.status, answer.text);
+    if (random() < 0.5) await client.cancelAppointment(mailbox, appointment.id, 'Soak cancel');
+    else await client.deleteAppointment(mailbox, appointment.id);
     expectFor('cancelled', appointment);
   };
 
@@ -158,7 +148,8 @@ export async function loadMailbox(options: MailboxLoadOptions): Promise<LoadFigu
       else if (roll < 0.85) await update();
       else await cancel();
     } catch (error) {
-      failed('a call', 0, (error as Error).message);
+      // A refusal (EmulatorApiError) names the call and its answer; a network error says what broke.
+      failed((error as Error).message);
     }
     next += pauseMs;
     const wait = next - Date.now();

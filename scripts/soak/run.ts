@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
+import { createEmulatorClient, type EmulatorClient } from '../../emulator/client/client.js';
+import { controlPaths } from '../../emulator/client/paths.js';
 import type { Seed } from '../../emulator/generated/schema-types.js';
 import {
   DeliveryLedger,
@@ -15,7 +17,7 @@ import {
 } from './accounting.js';
 import { startEmulatorProcess } from './emulator-process.js';
 import { defaultBehaviour, type FlakyBehaviour, startFlakyReceiver } from './flaky-receiver.js';
-import { type LoadFigures, loadMailbox, soakAdminToken } from './load.js';
+import { type LoadFigures, loadMailbox, poolTransport, soakAdminToken } from './load.js';
 
 export interface SoakOptions {
   seconds: number;
@@ -71,17 +73,10 @@ function soakSeed(mailboxes: number): Seed {
   };
 }
 
-async function getJson(pool: Pool, path: string): Promise<{ body: unknown; bytes: number }> {
-  const response = await pool.request({ method: 'GET', path });
-  const text = await response.body.text();
-  return { body: JSON.parse(text), bytes: Buffer.byteLength(text) };
-}
-
-async function unsettledDeliveries(pool: Pool): Promise<number> {
+async function unsettledDeliveries(client: EmulatorClient): Promise<number> {
   let count = 0;
-  for (const status of ['pending', 'retrying']) {
-    const { body } = await getJson(pool, `/_emulator/deliveries?status=${status}`);
-    count += (body as { deliveries: unknown[] }).deliveries.length;
+  for (const status of ['pending', 'retrying'] as const) {
+    count += (await client.deliveries({ status })).deliveries.length;
   }
   return count;
 }
@@ -161,6 +156,8 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     };
     await pool.close();
     const control = new Pool(emulator.url, { connections: 1 });
+    const overControl = poolTransport(control);
+    const controlClient = createEmulatorClient({ transport: overControl });
 
     say(`draining: ${ledger.outstanding()} events outstanding`);
     await waitFor(
@@ -170,7 +167,7 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     let pendingAfterDrain = 0;
     await waitFor(
       async () => {
-        pendingAfterDrain = await unsettledDeliveries(control);
+        pendingAfterDrain = await unsettledDeliveries(controlClient);
         return pendingAfterDrain === 0;
       },
       15_000,
@@ -179,7 +176,9 @@ export async function runSoak(overrides: Partial<SoakOptions> = {}): Promise<Soa
     // The peak is the run's: sampling stops before the whole journal is fetched (and serialised) below.
     sampling = false;
     await sampler;
-    const { bytes: journalBytes } = await getJson(control, '/_emulator/deliveries');
+    // The size on the wire, so the transport's text rather than the client's parsed body.
+    const journal = await overControl({ method: 'GET', path: controlPaths.deliveries(), headers: {} });
+    const journalBytes = Buffer.byteLength(journal.body);
     // Our keep-alive sockets would otherwise stay open for the server's 72 s and count as the emulator's.
     await control.close();
     // Keep-alive sockets (the emulator's to the receiver, ours to it) close by themselves within seconds.

@@ -1,9 +1,10 @@
 import { type Command, Option } from 'commander';
 import { type RunningEmulator, startEmulator } from '../../api/start.js';
+import { controlPaths, triggerApiPaths } from '../../client/paths.js';
 import type { EmulatorOptions } from '../../config/options.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
 import { parsePolicySettings } from '../../domain/policies.js';
-import { triggerApiBase } from '../../domain/triggers.js';
+import { subscribeRequest } from '../../domain/triggers.js';
 import type { Policies } from '../../generated/schema-types.js';
 import { maskUrlSecrets } from '../../http/log-redaction.js';
 import { bannerCredentials } from '../demo-credentials.js';
@@ -35,10 +36,10 @@ function collectCommaSeparated(value: string, previous: string[] = []): string[]
 }
 
 function banner(running: RunningEmulator): string {
-  const { directory } = running.context;
+  const { directory } = running.context.state;
   const lines = [`listening on ${running.url}`, '', 'mailboxes:'];
   for (const business of directory.businesses) {
-    const flows = running.context.store.subscriptions.listByMailbox(business.email).length;
+    const flows = running.context.state.store.subscriptions.listByMailbox(business.email).length;
     lines.push(
       `  ${business.email}  (${business.displayName}, ${flows} of ${running.context.config.webhookLimit} flows)`,
     );
@@ -53,20 +54,16 @@ function banner(running: RunningEmulator): string {
       `non-admin token:  ${nonAdmin.token}  (${nonAdmin.upn}, ${nonAdmin.role} of ${first.email}: gets 403)`,
     );
   if (admin) {
-    const body = JSON.stringify({
-      webhook: {
-        notification_url: `${running.url}/_emulator/inbox/demo`,
-        resource: 'Appointments',
-        change_type: ['Created'],
-      },
-    });
+    const inboxUrl = `${running.url}${controlPaths.inbox('demo')}`;
+    const subscribeUrl = `${running.url}${triggerApiPaths.subscribe(first.email, 'created')}`;
+    const body = JSON.stringify(subscribeRequest(inboxUrl, 'created'));
     lines.push(
       '',
       'subscribe the built-in inbox as a "When an appointment is created" flow:',
-      `  curl -i -X POST '${running.url}${triggerApiBase}/bookingBusinesses/${encodeURIComponent(first.email)}/webhook/AppointmentCreated' -H 'Authorization: Bearer ${admin.token}' -H 'Content-Type: application/json' -d '${body}'`,
+      `  curl -i -X POST '${subscribeUrl}' -H 'Authorization: Bearer ${admin.token}' -H 'Content-Type: application/json' -d '${body}'`,
       '',
       `then create appointments with POST ${running.url}/v1.0/solutions/bookingBusinesses/${first.email}/appointments`,
-      `and read what the flow received at ${running.url}/_emulator/inbox/demo (journal: ${running.url}/_emulator/deliveries)`,
+      `and read what the flow received at ${inboxUrl} (journal: ${running.url}${controlPaths.deliveries()})`,
     );
   }
   // The seed's tokens above are printed whole for the curl line; the control token, which the user chose, never is.
@@ -101,7 +98,7 @@ function toOptions(flags: StartFlags): EmulatorOptions {
 
 /** Prints one line per delivery attempt, so a developer sees what their flow was sent. */
 function narrateDeliveries(running: RunningEmulator): void {
-  running.context.events.on('delivery:attempt', (delivery, attempt) => {
+  running.context.runtime.events.on('delivery:attempt', (delivery, attempt) => {
     const answer = attempt.responseStatus !== undefined ? `HTTP ${attempt.responseStatus}` : attempt.error;
     process.stdout.write(
       `delivery ${delivery.deliveryId} ${delivery.changeType} -> ${maskUrlSecrets(delivery.url)}: ${answer} (attempt ${attempt.attempt}, ${attempt.outcome})\n`,

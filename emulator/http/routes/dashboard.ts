@@ -31,14 +31,14 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/businesses',
     async (request): Promise<BusinessList> => ({
-      businesses: request.server.emulator.directory.businesses.map((business) => ({ ...business })),
+      businesses: request.server.emulator.state.directory.businesses.map((business) => ({ ...business })),
       webhookLimit: request.server.emulator.config.webhookLimit,
     }),
   );
 
   /** Server-sent events: `delivery` (the whole delivery, on every change) and `flows` (subscribe, unsubscribe, reset). */
   app.get('/events', async (request, reply) => {
-    const { events } = request.server.emulator;
+    const { events } = request.server.emulator.runtime;
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {

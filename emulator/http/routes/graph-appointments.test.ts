@@ -259,7 +259,7 @@ describe('Graph appointment actions with @microsoft/microsoft-graph-client', () 
       );
       expect(badService.statusCode).toBe(400);
       expect(badService.code).toBe('ServiceNotFound');
-      expect(emulator.app.emulator.store.deliveries.list()).toStrictEqual([]);
+      expect(emulator.app.emulator.state.store.deliveries.list()).toStrictEqual([]);
     });
   });
 
@@ -639,7 +639,7 @@ describe('Graph appointment errors', () => {
     expect(cancelled.statusCode).toBe(404);
     expect((await app.inject({ method: 'DELETE', url: `${injectBase}/no-such` })).statusCode).toBe(404);
     // Deliveries are journalled synchronously with the change, so an empty journal means none were sent.
-    expect(app.emulator.store.deliveries.list()).toStrictEqual([]);
+    expect(app.emulator.state.store.deliveries.list()).toStrictEqual([]);
     expect(receiver.received).toHaveLength(0);
   });
 });
@@ -760,7 +760,7 @@ describe("Graph's answers for bookingAppointment", () => {
   }
 
   function stored(id: string) {
-    return app.emulator.store.appointments.get(lunch, id)?.appointment;
+    return app.emulator.state.store.appointments.get(lunch, id)?.appointment;
   }
 
   function expectGraphShape(appointment: Appointment): void {

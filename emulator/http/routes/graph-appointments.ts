@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { schemaId } from '../../core/schemas/registry.js';
 import type {
   BookingAppointmentCreate,
@@ -15,6 +15,9 @@ const graphSchema = (definition: string) => ({
   $ref: schemaId('graph-booking-appointment', `#/$defs/${definition}`),
 });
 
+/** The appointment rules, as this app composed them. */
+const appointments = (request: FastifyRequest) => request.server.emulator.services.appointments;
+
 /** Graph's cancel action, by its short name and by its namespace-qualified one. */
 const cancelActions = ['cancel', 'microsoft.graph.cancel'] as const;
 
@@ -28,7 +31,7 @@ const cancelActions = ['cancel', 'microsoft.graph.cancel'] as const;
 export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: BusinessParams }>('/:businessId/appointments', async (request) => {
     const { businessId } = request.params;
-    const records = request.server.emulator.appointments.list(businessId);
+    const records = appointments(request).list(businessId);
     return appointmentCollection(
       request,
       businessId,
@@ -41,14 +44,14 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
     { schema: { body: graphSchema('bookingAppointmentCreate') } },
     async (request, reply) => {
       const { businessId } = request.params;
-      const record = request.server.emulator.appointments.create(businessId, appointmentInput(request.body));
+      const record = appointments(request).create(businessId, appointmentInput(request.body));
       return reply.code(201).send(appointmentEntity(request, businessId, record.appointment));
     },
   );
 
   app.get<{ Params: AppointmentParams }>('/:businessId/appointments/:appointmentId', async (request) => {
     const { businessId, appointmentId } = request.params;
-    const record = request.server.emulator.appointments.get(businessId, appointmentId);
+    const record = appointments(request).get(businessId, appointmentId);
     return appointmentEntity(request, businessId, record.appointment);
   });
 
@@ -58,7 +61,7 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
     async (request) => {
       const { businessId, appointmentId } = request.params;
       const patch = appointmentInput(request.body);
-      const record = request.server.emulator.appointments.update(businessId, appointmentId, patch);
+      const record = appointments(request).update(businessId, appointmentId, patch);
       return appointmentEntity(request, businessId, record.appointment);
     },
   );
@@ -66,7 +69,7 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
   app.delete<{ Params: AppointmentParams }>(
     '/:businessId/appointments/:appointmentId',
     async (request, reply) => {
-      request.server.emulator.appointments.delete(request.params.businessId, request.params.appointmentId);
+      appointments(request).delete(request.params.businessId, request.params.appointmentId);
       return reply.code(204).send();
     },
   );
@@ -77,11 +80,7 @@ export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void
       { schema: { body: graphSchema('cancelRequest') } },
       async (request, reply) => {
         const { businessId, appointmentId } = request.params;
-        request.server.emulator.appointments.cancel(
-          businessId,
-          appointmentId,
-          request.body.cancellationMessage,
-        );
+        appointments(request).cancel(businessId, appointmentId, request.body.cancellationMessage);
         return reply.code(204).send();
       },
     );

@@ -12,7 +12,8 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: InboxParams }>('/:name', async (request, reply) => {
-    const { inboxes, clock, faults } = request.server.emulator;
+    const { inboxes, faults } = request.server.emulator.state;
+    const { clock } = request.server.emulator.runtime;
     const fault = faults.takeInboxFault(request.params.name);
     if (fault && (fault.status < 200 || fault.status >= 300)) {
       if (fault.retryAfterSeconds !== undefined)
@@ -41,12 +42,12 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: InboxParams }>('/:name', async (request): Promise<Inbox> => {
     return {
       name: request.params.name,
-      messages: request.server.emulator.inboxes.get(request.params.name) ?? [],
+      messages: request.server.emulator.state.inboxes.get(request.params.name) ?? [],
     };
   });
 
   app.delete<{ Params: InboxParams }>('/:name', async (request, reply) => {
-    request.server.emulator.inboxes.delete(request.params.name);
+    request.server.emulator.state.inboxes.delete(request.params.name);
     return reply.code(204).send();
   });
 }

@@ -1,34 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { policyNames } from '../../domain/policies.js';
 import type { AppointmentData, PolicyTable } from '../../generated/schema-types.js';
-import { waitForSettled } from '../../testing/deliveries.js';
-import {
-  buildTestApp,
-  createAppointment,
-  expectError,
-  oneToOneAppointment,
-  subscribe,
-} from '../../testing/http.js';
-import { TestReceiver } from '../../testing/receiver.js';
+import { startHarness } from '../../testing/delivery-harness.js';
+import { buildTestApp, expectError, oneToOneAppointment } from '../../testing/http.js';
 
 describe('GET and PUT /_emulator/policies', () => {
-  let app: FastifyInstance | undefined;
-  let receiver: TestReceiver | undefined;
-  afterEach(async () => {
-    await app?.close();
-    await receiver?.close();
-    app = undefined;
-    receiver = undefined;
-  });
-
   const valueInForce = (table: PolicyTable, name: string) =>
     table.policies.find((policy) => policy.name === name)?.value;
   const put = (target: FastifyInstance, body: unknown) =>
     target.inject({ method: 'PUT', url: '/_emulator/policies', payload: body as object });
 
   it('lists every policy with its values, evidence, default and the value in force', async () => {
-    app = await buildTestApp({ policies: { 'time-format': 'iso' } });
+    const { app } = await startHarness({ policies: { 'time-format': 'iso' } });
     const response = await app.inject({ method: 'GET', url: '/_emulator/policies' });
     expect(response.statusCode).toBe(200);
     const table = response.json() as PolicyTable;
@@ -41,16 +25,16 @@ describe('GET and PUT /_emulator/policies', () => {
   });
 
   it('sets the named policies for the next change, keeps the others, and reset restores the configured ones', async () => {
-    app = await buildTestApp({ policies: { 'time-format': 'iso' } });
-    receiver = await new TestReceiver().start();
-    expect((await subscribe(app, `${receiver.url}/flow`)).statusCode).toBe(200);
+    const h = await startHarness({ policies: { 'time-format': 'iso' } });
+    const { app } = h;
+    const { receiver } = await h.flow();
 
     const changed = await put(app, { 'duration-unit': 'minutes' });
     expect(changed.statusCode, changed.body).toBe(200);
     expect(valueInForce(changed.json(), 'duration-unit')).toBe('minutes');
     expect(valueInForce(changed.json(), 'time-format')).toBe('iso');
-    expect((await createAppointment(app, oneToOneAppointment())).statusCode).toBe(201);
-    await waitForSettled(app, 1);
+    await h.create(oneToOneAppointment());
+    await h.waitForSettled(1);
     const [request] = await receiver.waitFor(1);
     const payload = request?.body as AppointmentData;
     expect(payload.Duration).toBe(30);
@@ -63,7 +47,7 @@ describe('GET and PUT /_emulator/policies', () => {
   });
 
   it('refuses an unknown name or value with 400, listing the allowed ones, and changes nothing', async () => {
-    app = await buildTestApp();
+    const { app } = await startHarness();
     const unknown = await put(app, { 'duration-units': 'seconds' });
     expectError(unknown, 400, 'InvalidControlRequest');
     expect(unknown.json().error.message).toContain('Policies: duration-unit, buffers-in-times');
@@ -81,7 +65,7 @@ describe('GET and PUT /_emulator/policies', () => {
   });
 
   it('a reset body may set policies, and the older quirks booleans too', async () => {
-    app = await buildTestApp();
+    const { app } = await startHarness();
     const reset = await app.inject({
       method: 'POST',
       url: '/_emulator/reset',

@@ -1,9 +1,6 @@
-import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { AppointmentData } from '../../generated/schema-types.js';
-import { waitForSettled } from '../../testing/deliveries.js';
-import { buildTestApp, expectError, expectValidPayload, subscribe } from '../../testing/http.js';
-import { TestReceiver } from '../../testing/receiver.js';
+import { describe, expect, it } from 'vitest';
+import { type HarnessOptions, onlyPayload, startHarness } from '../../testing/delivery-harness.js';
+import { expectError, oneServiceAnswers } from '../../testing/http.js';
 import { lunch } from '../../testing/seed.js';
 
 const bookPath = `/_emulator/businesses/${encodeURIComponent(lunch)}/book`;
@@ -16,25 +13,14 @@ const booking = {
 };
 
 describe('POST /_emulator/businesses/{mailbox}/book (a customer on the booking page)', () => {
-  let app: FastifyInstance | undefined;
-  let receiver: TestReceiver | undefined;
-  afterEach(async () => {
-    await app?.close();
-    await receiver?.close();
-    app = undefined;
-    receiver = undefined;
-  });
-
-  async function bookAndReceive(body: object, options: Parameters<typeof buildTestApp>[0] = {}) {
-    app = await buildTestApp(options);
-    receiver = await new TestReceiver().start();
-    expect((await subscribe(app, `${receiver.url}/flow`)).statusCode).toBe(200);
-    const response = await app.inject({ method: 'POST', url: bookPath, payload: body });
+  async function bookAndReceive(body: object, options: HarnessOptions = {}) {
+    const h = await startHarness(options);
+    const { receiver } = await h.flow();
+    const response = await h.app.inject({ method: 'POST', url: bookPath, payload: body });
     expect(response.statusCode, response.body).toBe(201);
-    const [request] = await receiver.waitFor(1);
-    await waitForSettled(app, 1);
-    expectValidPayload(request?.body);
-    return { appointment: response.json(), payload: request?.body as AppointmentData };
+    const payload = await onlyPayload(receiver);
+    await h.waitForSettled(1);
+    return { appointment: response.json(), payload };
   }
 
   it('needs no staff token, fires Created with TrackingData, the answers and a self-service id of its own', async () => {
@@ -56,16 +42,7 @@ describe('POST /_emulator/businesses/{mailbox}/book (a customer on the booking p
     expect(payload.CustomerName).toBe('Ana Alvarez');
     expect(payload.CustomerNotes).toBe('Ring twice');
     expect(payload.CustomerTimeZone).toBe('Europe/Madrid');
-    expect(payload.CustomQuestionAnswers).toEqual([
-      {
-        QuestionID: 'topic',
-        Question: 'Topic?',
-        IsRequired: true,
-        AnswerOptions: ['Tax', 'Audit', 'Payroll'],
-        SelectedOptions: [0],
-      },
-      { QuestionID: 'notes', Question: 'Anything else?', IsRequired: false, Answer: 'First visit' },
-    ]);
+    expect(payload.CustomQuestionAnswers).toEqual(oneServiceAnswers([0], 'First visit'));
     expect(payload.StartTime).toBe('01/06/2026 09:00:00');
   });
 
@@ -83,8 +60,7 @@ describe('POST /_emulator/businesses/{mailbox}/book (a customer on the booking p
   });
 
   it('refuses what the booking page would refuse, each with the field to fix, and books nothing', async () => {
-    const target = await buildTestApp();
-    app = target;
+    const { app: target } = await startHarness();
     const book = (body: unknown, path = bookPath) =>
       target.inject({ method: 'POST', url: path, payload: body as object });
     const missingRequired = await book({ ...booking, answers: { notes: 'x' } });

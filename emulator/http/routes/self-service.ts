@@ -60,7 +60,8 @@ export async function selfServiceRoutes(app: FastifyInstance): Promise<void> {
     '/:mailbox/book',
     { schema: { body: { $ref: schemaId('control-api', '#/$defs/SelfServiceBooking') } } },
     async (request, reply) => {
-      const { appointments, directory } = request.server.emulator;
+      const { appointments } = request.server.emulator.services;
+      const { directory } = request.server.emulator.state;
       const business = appointments.business(request.params.mailbox);
       const service = directory.service(business, request.body.service);
       if (!service) {

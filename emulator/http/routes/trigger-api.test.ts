@@ -825,7 +825,7 @@ describe('trigger API', () => {
   describe('500 InternalServerError', () => {
     it('answers 500 without leaking the cause when the store throws', async () => {
       const app = await start();
-      vi.spyOn(app.emulator.store.subscriptions, 'addWithinLimit').mockImplementation(() => {
+      vi.spyOn(app.emulator.state.store.subscriptions, 'addWithinLimit').mockImplementation(() => {
         throw new Error('disk on fire');
       });
       for (const trigger of triggers) {

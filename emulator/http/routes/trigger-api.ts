@@ -3,13 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../core/errors.js';
 import { schemaId } from '../../core/schemas/registry.js';
 import { triggerApiBase } from '../../domain/triggers.js';
-import type {
-  ChangeType,
-  SeedBusiness,
-  SubscribeRequest,
-  Subscription,
-  WebhookResponse,
-} from '../../generated/schema-types.js';
+import type { SubscribeRequest, Subscription, WebhookResponse } from '../../generated/schema-types.js';
 import { currentUser, requireUser } from '../authenticate.js';
 
 /** The per-trigger paths of the connector (source [A]); each answers as declared there. */
@@ -36,39 +30,18 @@ function deleteUrl(request: FastifyRequest, subscription: Subscription): string 
   )}/webhook/${encodeURIComponent(subscription.webhookId)}`;
 }
 
-/** 404 for an unknown mailbox, then 403 unless the caller administers it (source [A][B]). */
-function administeredBusiness(request: FastifyRequest, mailbox: string): SeedBusiness {
-  const { directory } = request.server.emulator;
-  const user = currentUser(request);
-  const business = directory.business(mailbox);
-  if (!business) throw errors.mailboxNotFound(mailbox);
-  const role = directory.roleOf(business, user.upn);
-  if (role !== 'administrator') throw errors.notBookingsAdministrator(user.upn, business.email, role);
-  return business;
-}
-
 function subscribe(request: FastifyRequest<{ Params: MailboxParams; Body: SubscribeRequest }>): Subscription {
-  const { allowlist, store, config, ids, clock } = request.server.emulator;
-  const business = administeredBusiness(request, request.params.SMTPAddress);
-  const { notification_url: url, change_type: changeTypes } = request.body.webhook;
-  const verdict = allowlist.check(url);
-  if (!verdict.allowed) throw errors.notificationUrlNotAllowlisted(url, verdict.reason, allowlist.patterns);
-  const subscription: Subscription = {
-    webhookId: ids.uuid(),
-    mailbox: business.email,
-    notificationUrl: url,
-    changeTypes: [...changeTypes] as ChangeType[],
-    createdBy: currentUser(request).upn,
-    createdAt: new Date(clock.now()).toISOString(),
-  };
-  if (!store.subscriptions.addWithinLimit(subscription, config.webhookLimit)) {
-    throw errors.webhookLimitExceeded(business.email, config.webhookLimit);
-  }
+  const { notification_url: notificationUrl, change_type: changeTypes } = request.body.webhook;
+  const subscription = request.server.emulator.services.subscriptions.subscribe({
+    caller: currentUser(request).upn,
+    mailbox: request.params.SMTPAddress,
+    notificationUrl,
+    changeTypes,
+  });
   request.log.info(
-    { webhookId: subscription.webhookId, mailbox: business.email, changeTypes },
+    { webhookId: subscription.webhookId, mailbox: subscription.mailbox, changeTypes },
     'flow subscribed',
   );
-  request.server.emulator.events.emit('flows:changed');
   return subscription;
 }
 
@@ -91,7 +64,7 @@ function answer(
 export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request, reply) => {
-    const fault = request.server.emulator.faults.takeTriggerApiFault();
+    const fault = request.server.emulator.state.faults.takeTriggerApiFault();
     if (!fault) return;
     if (fault.latencyMs !== undefined) await sleep(fault.latencyMs);
     if (fault.dropConnection) {
@@ -131,15 +104,13 @@ export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: WebhookParams }>(
     '/bookingBusinesses/:SMTPAddress/webhook/:WebhookId',
     async (request, reply) => {
-      const { store } = request.server.emulator;
-      const business = administeredBusiness(request, request.params.SMTPAddress);
-      const subscription = store.subscriptions.get(request.params.WebhookId);
-      if (!subscription || subscription.mailbox.toLowerCase() !== business.email.toLowerCase()) {
-        throw errors.webhookNotFound(request.params.WebhookId, business.email);
-      }
-      store.subscriptions.remove(subscription.webhookId);
-      request.server.emulator.events.emit('flows:changed');
-      request.log.info({ webhookId: subscription.webhookId, mailbox: business.email }, 'flow unsubscribed');
+      const { SMTPAddress: mailbox, WebhookId: webhookId } = request.params;
+      const subscription = request.server.emulator.services.subscriptions.unsubscribe(
+        currentUser(request).upn,
+        mailbox,
+        webhookId,
+      );
+      request.log.info({ webhookId, mailbox: subscription.mailbox }, 'flow unsubscribed');
       return reply.code(200).send();
     },
   );
@@ -149,11 +120,7 @@ export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
     if (typeof header !== 'string' || header.trim().toLowerCase() !== 'true') {
       throw errors.missingHeader('X-Prefer-OWAUserConfig', 'true');
     }
-    const { directory } = request.server.emulator;
-    return {
-      mailboxes: directory
-        .businessesAdministeredBy(currentUser(request).upn)
-        .map((business) => ({ displayName: business.displayName, email: business.email })),
-    };
+    const { subscriptions } = request.server.emulator.services;
+    return { mailboxes: subscriptions.administeredMailboxes(currentUser(request).upn) };
   });
 }

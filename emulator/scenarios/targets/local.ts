@@ -1,4 +1,6 @@
 import { type RunningEmulator, startEmulator } from '../../api/start.js';
+import { createEmulatorClient, type EmulatorClient, type RequestOptions } from '../../client/client.js';
+import { injectTransport } from '../../client/transport.js';
 import type { DeliveryFilter } from '../../domain/store.js';
 import type { Delivery } from '../../generated/schema-types.js';
 import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
@@ -6,10 +8,16 @@ import type { ScenarioTarget, TargetResponse, TargetSetup } from './target.js';
 /**
  * A fresh emulator per scenario, on a virtual clock and seeded ids, so a run repeats exactly.
  * Calls go through Fastify's inject (the full request lifecycle, no socket); deliveries go over
- * the network, since the emulator listens on 127.0.0.1 for its inbox and for real receivers.
+ * the network, since the emulator listens on 127.0.0.1 for its inbox and for real receivers. The
+ * journal and the clock are read in-process: progress reports read the whole journal every 50
+ * steps, which over HTTP would serialise it each time.
  */
 export class LocalTarget implements ScenarioTarget {
-  private constructor(private readonly emulator: RunningEmulator) {}
+  private readonly client: EmulatorClient;
+
+  private constructor(private readonly emulator: RunningEmulator) {
+    this.client = createEmulatorClient({ transport: injectTransport(emulator.app) });
+  }
 
   static async start(setup: TargetSetup): Promise<LocalTarget> {
     const emulator = await startEmulator({
@@ -29,50 +37,28 @@ export class LocalTarget implements ScenarioTarget {
     return this.emulator.url;
   }
 
-  async call(
-    method: string,
-    path: string,
-    options: { body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<TargetResponse> {
-    const response = await this.emulator.app.inject({
-      method: method as 'GET',
-      url: path,
-      ...(options.headers ? { headers: options.headers } : {}),
-      ...(options.body === undefined ? {} : { payload: options.body as object }),
-    });
-    let body: unknown;
-    try {
-      body = response.body === '' ? undefined : JSON.parse(response.body);
-    } catch {
-      body = response.body;
-    }
-    const headers = Object.fromEntries(
-      Object.entries(response.headers).map(([name, value]) => [
-        name,
-        typeof value === 'number' ? String(value) : value,
-      ]),
-    );
-    return { status: response.statusCode, headers, body };
+  call(method: string, path: string, options?: RequestOptions): Promise<TargetResponse> {
+    return this.client.request(method, path, options);
   }
 
   async deliveries(filter: DeliveryFilter): Promise<Delivery[]> {
-    return this.emulator.context.store.deliveries.list(filter);
+    return this.emulator.context.state.store.deliveries.list(filter);
   }
 
   async now(): Promise<number> {
-    return this.emulator.context.clock.now();
+    return this.emulator.context.runtime.clock.now();
   }
 
   async nextTimerAt(): Promise<number | undefined> {
-    return this.emulator.context.clock.nextDueAt();
+    return this.emulator.context.runtime.clock.nextDueAt();
   }
 
   async advanceTo(epochMs: number): Promise<void> {
-    await this.emulator.context.clock.advanceTo(epochMs);
+    await this.emulator.context.runtime.clock.advanceTo(epochMs);
   }
 
   async settle(): Promise<void> {
-    await this.emulator.context.deliveries.drain();
+    await this.emulator.context.services.deliveries.drain();
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,8 @@
+import type { EmulatorResponse, RequestOptions } from '../../client/client.js';
 import type { DeliveryFilter } from '../../domain/store.js';
 import type { Delivery, Policies, Seed } from '../../generated/schema-types.js';
 
-export interface TargetResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
+export type TargetResponse = EmulatorResponse;
 
 /** What a scenario needs to set up for its run. */
 export interface TargetSetup {
@@ -25,11 +22,8 @@ export interface TargetSetup {
 export interface ScenarioTarget {
   /** Base URL flows use for inbox:NAME. */
   readonly baseUrl: string;
-  call(
-    method: string,
-    path: string,
-    options?: { body?: unknown; headers?: Record<string, string> },
-  ): Promise<TargetResponse>;
+  /** Any path of the emulator; the answer whatever its status. */
+  call(method: string, path: string, options?: RequestOptions): Promise<TargetResponse>;
   deliveries(filter: DeliveryFilter): Promise<Delivery[]>;
   now(): Promise<number>;
   nextTimerAt(): Promise<number | undefined>;

@@ -1,0 +1,45 @@
+import { request } from 'undici';
+import { createEmulatorClient } from '../../emulator/client/client.js';
+import { graphPaths, triggerApiPaths } from '../../emulator/client/paths.js';
+import { injectTransport } from '../../emulator/client/transport.js';
+import type { buildApp } from '../../emulator/http/app.js';
+
+type App = Awaited<ReturnType<typeof buildApp>>;
+
+export const admin = { authorization: 'Bearer admin-token', 'content-type': 'application/json' };
+
+export const demoMailbox = 'lunch@contoso.example';
+export const subscribePath = triggerApiPaths.subscribe(demoMailbox, 'created');
+export const appointmentsPath = graphPaths.appointments(demoMailbox);
+
+const appointment = (hour: number) => ({
+  serviceId: 'svc1',
+  startDateTime: {
+    dateTime: new Date(Date.UTC(2026, 0, 6, 0) + hour * 3_600_000).toISOString(),
+    timeZone: 'UTC',
+  },
+  customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+});
+
+const inProcess = (app: App) =>
+  createEmulatorClient({ transport: injectTransport(app), token: 'admin-token' });
+
+/** Subscribes a flow to Created on the demo mailbox, in process. */
+export async function subscribeFlow(app: App, notificationUrl: string): Promise<void> {
+  await inProcess(app).subscribe({ mailbox: demoMailbox, url: notificationUrl, trigger: 'created' });
+}
+
+/** Books an appointment `hour` hours after the bench's first one, in process: one change. */
+export async function createAppointment(app: App, hour: number): Promise<void> {
+  await inProcess(app).createAppointment(demoMailbox, appointment(hour));
+}
+
+/** One raw POST of a JSON body from undici: the delivery baselines. */
+export async function rawPost(url: string, body: string): Promise<void> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  await response.body.dump();
+}
