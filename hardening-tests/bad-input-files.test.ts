@@ -135,6 +135,19 @@ describe('seed files', () => {
     expect(result.stderr).toMatch(bad.problem);
   });
 
+  it('start --seed reports schema problems as FILE:LINE:COL message, as lint does for the same file', async () => {
+    const text = `${validSeedHead}    staff: [{ id: s1, displayName: A, emailAddress: a@x.example, role: boss }]\n`;
+    const path = folder.write(text, 'bad-role.yaml');
+    const started = await runCli(['start', '--port', '0', '--seed', path]);
+    const linted = await runCli(['lint', path]);
+    expectCleanExit2(started);
+    const line = linted.stdout.trim();
+    expect(line).toMatch(
+      new RegExp(`^${escapeRegExp(path)}:5:\\d+ /businesses/0/staff/0/role must be one of`),
+    );
+    expect(started.stderr).toContain(`Invalid seed ${path}:\n  ${line}\n`);
+  });
+
   it.each(badSeeds)('lint with $name exits 2 with FILE:LINE:COL', async (bad) => {
     const path = folder.write(bad.content, bad.file);
     const result = await runCli(['lint', path]);
@@ -144,13 +157,13 @@ describe('seed files', () => {
   });
 
   it.each([
-    ['a folder', (dir: string) => dir, /EISDIR/],
-    ['a missing file', (dir: string) => join(dir, 'nope.yaml'), /ENOENT/],
-  ])('start --seed with %s exits 2 and names the error', async (_name, pathOf, problem) => {
-    const result = await runCli(['start', '--port', '0', '--seed', pathOf(folder.path())]);
+    ['a folder', (dir: string) => dir, 'it is a folder, not a file'],
+    ['a missing file', (dir: string) => join(dir, 'nope.yaml'), 'no such file'],
+  ])('start --seed with %s exits 2 and says so in one sentence', async (_name, pathOf, problem) => {
+    const path = pathOf(folder.path());
+    const result = await runCli(['start', '--port', '0', '--seed', path]);
     expectCleanExit2(result);
-    expect(result.stderr).toMatch(/cannot read the file/);
-    expect(result.stderr).toMatch(problem);
+    expect(result.stderr).toBe(`bookings-emulator: cannot read ${path}: ${problem}\n`);
   });
 });
 
@@ -219,7 +232,7 @@ const badScenarios: BadFile[] = [
     name: 'a seed that is a folder',
     file: 'folder-seed.yaml',
     content: `name: folder-seed\nseed: ./\nsteps: [{ advance: { by: 1m } }]\n`,
-    problem: /folder-seed\.yaml:2:\d+ .*EISDIR/,
+    problem: /folder-seed\.yaml:2:\d+ seed \.\/: cannot read .*: it is a folder, not a file/,
   },
   {
     name: 'a seed that is a YAML bomb',
@@ -245,6 +258,22 @@ describe('scenario files', () => {
     const result = await runCli(['lint', path]);
     expectCleanExit2(result);
     expect(result.stdout).toMatch(bad.problem);
+  });
+});
+
+describe('a file that is not there (issue 15, point 13)', () => {
+  it.each([
+    ['run', (path: string) => ['run', path], 'no such file or folder'],
+    ['lint', (path: string) => ['lint', path], 'no such file or folder'],
+    ['validate', (path: string) => ['validate', path], 'no such file or folder'],
+    ['drift', (path: string) => ['drift', path], 'no such file or folder'],
+    ['start --seed', (path: string) => ['start', '--port', '0', '--seed', path], 'no such file'],
+  ])('%s says "cannot read FILE: ..." in one sentence and exits 2', async (_command, args, problem) => {
+    const path = join(folder.path(), 'not-there.yaml');
+    const result = await runCli(args(path));
+    expectCleanExit2(result);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`bookings-emulator: cannot read ${path}: ${problem}\n`);
   });
 });
 
@@ -357,7 +386,7 @@ describe('capture', () => {
     const result = await runCli(['capture', '--port', '0', '--out', join(file, 'fixtures')]);
     expectCleanExit2(result);
     expect(result.stderr).toMatch(
-      /cannot store fixtures in --out .*ENOTDIR\. Choose a folder you can write\./,
+      /cannot store fixtures in --out .*: a part of the path is a file, not a folder\. Choose a folder you can write\./,
     );
   });
 });

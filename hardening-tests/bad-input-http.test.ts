@@ -472,7 +472,7 @@ const routeCases: RouteCase[] = [
     expected: {
       status: 400,
       code: 'InvalidControlRequest',
-      message: /exactly one of "byMs" or "to"/,
+      message: /exactly one of "by" \(a duration such as 30m\), "byMs" \(milliseconds\) or "to"/,
       target: '/',
     },
   },

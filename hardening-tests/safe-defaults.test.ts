@@ -130,6 +130,9 @@ describe('control token', () => {
   });
 
   it('gives the dashboard the token as a cookie, then serves it and its calls', async () => {
+    const withSlash = await app.inject({ method: 'GET', url: `/_emulator/ui/?token=${controlToken}` });
+    expect(withSlash.statusCode, withSlash.body).toBe(303);
+    expect(withSlash.headers.location).toBe('/_emulator/ui');
     const login = await app.inject({ method: 'GET', url: `/_emulator/ui?token=${controlToken}` });
     expect(login.statusCode).toBe(303);
     expect(login.headers.location).toBe('/_emulator/ui');
@@ -216,9 +219,12 @@ describe('exposure', () => {
     },
   );
 
-  it('the README says how to guard an exposed emulator', () => {
+  it('the README says how to guard an exposed emulator, and docs/hardening.md how to send the token', () => {
     const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
     expect(readme).toContain('--control-token');
-    expect(readme).toContain('X-Emulator-Control-Token');
+    expect(readme).toContain('docs/hardening.md');
+    const hardening = readFileSync(join(packageRoot, 'docs', 'hardening.md'), 'utf8');
+    expect(hardening).toContain('--control-token');
+    expect(hardening).toContain('X-Emulator-Control-Token');
   });
 });

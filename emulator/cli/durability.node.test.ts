@@ -96,6 +96,51 @@ describe('durability with --data-dir', { timeout: 60_000 }, () => {
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 
+  it('keeps what the built-in inbox received across a restart, as the journal that says it was delivered', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bookings-inbox-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const args = ['--port', '0', '--quiet', '--data-dir', dataDir];
+    const first = await startCli(args);
+    cleanup.push(async () => {
+      if (first.child.exitCode === null) await first.stop('SIGKILL');
+    });
+    await subscribe(first, `${first.url}/_emulator/inbox/durable`);
+    const id = await createAppointment(first, 10);
+    type Journal = { deliveries: Array<{ deliveryId: string; status: string }> };
+    let journal: Journal = { deliveries: [] };
+    for (let attempt = 0; attempt < 100 && journal.deliveries[0]?.status !== 'delivered'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      journal = (await (
+        await fetch(`${first.url}/_emulator/deliveries?appointmentId=${id}`)
+      ).json()) as Journal;
+    }
+    expect(journal.deliveries.map((delivery) => delivery.status)).toEqual(['delivered']);
+    // SIGKILL: nothing gets a chance to flush on the way out.
+    expect(await first.stop('SIGKILL')).toBeNull();
+
+    const second = await startCli(args);
+    cleanup.push(async () => {
+      if (second.child.exitCode === null) await second.stop('SIGKILL');
+    });
+    const inbox = (await (await fetch(`${second.url}/_emulator/inbox/durable`)).json()) as {
+      messages: Array<{ headers: Record<string, string>; body: { Id: string } }>;
+    };
+    expect(inbox.messages.map((message) => message.body.Id)).toEqual([id]);
+    expect(inbox.messages[0]?.headers['x-emulator-delivery-id']).toBe(journal.deliveries[0]?.deliveryId);
+
+    // A reset empties it, for good.
+    expect((await fetch(`${second.url}/_emulator/reset`, { method: 'POST' })).status).toBe(204);
+    expect(await second.stop('SIGTERM')).toBe(0);
+    const third = await startCli(args);
+    cleanup.push(async () => {
+      if (third.child.exitCode === null) await third.stop('SIGKILL');
+    });
+    const emptied = (await (await fetch(`${third.url}/_emulator/inbox/durable`)).json()) as {
+      messages: unknown[];
+    };
+    expect(emptied.messages).toEqual([]);
+  });
+
   it('drains an attempt on the wire on SIGTERM, then exits 0 with it journaled', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bookings-drain-'));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));

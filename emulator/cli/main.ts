@@ -2,13 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config-error.js';
 import { packageVersion } from '../core/paths.js';
+import { cannotReadMessage, describeFileError } from '../core/source.js';
 import { registerCaptureCommand } from './commands/capture.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerFakeCommand } from './commands/fake.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerPoliciesCommand } from './commands/policies.js';
 import { registerRunCommand } from './commands/run.js';
-import { registerStartCommand } from './commands/start.js';
+import { listenErrorMessage, registerStartCommand } from './commands/start.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { UsageError } from './usage-error.js';
 
@@ -42,10 +43,19 @@ try {
     process.exit(2);
   }
   const err = error as NodeJS.ErrnoException;
-  if (err.code === 'EADDRINUSE' || err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
-    process.stderr.write(
-      `bookings-emulator: cannot listen: ${err.message}. Choose another --port or --host.\n`,
-    );
+  // A file the user named that some reader did not check first: still one sentence, exit 2.
+  if (err.path !== undefined && ['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM'].includes(err.code ?? '')) {
+    const writing = ['mkdir', 'write', 'rename', 'unlink', 'rmdir'].includes(err.syscall ?? '');
+    const message = writing
+      ? `cannot write ${err.path}: ${describeFileError(err, 'no such folder')}`
+      : cannotReadMessage(err.path, err);
+    process.stderr.write(`bookings-emulator: ${message}\n`);
+    process.exit(2);
+  }
+  // A --host or --port the machine cannot listen on: what to use instead, exit 2.
+  const listenProblem = listenErrorMessage(err);
+  if (listenProblem !== undefined) {
+    process.stderr.write(`bookings-emulator: ${listenProblem}\n`);
     process.exit(2);
   }
   process.stderr.write(`bookings-emulator: ${err.stack ?? String(error)}\n`);

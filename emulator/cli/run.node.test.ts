@@ -145,7 +145,7 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
     const result = await runCli(['run', missing]);
     expect(result.code, show(result)).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`${missing}:1:1 cannot read the file: ENOENT`);
+    expect(result.stderr).toBe(`bookings-emulator: cannot read ${missing}: no such file or folder\n`);
   });
 
   it('exits 2 on a folder without scenario files', async () => {
@@ -382,18 +382,27 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
 
     it.skipIf(!hasScript)('shows progress on a terminal when CI is not set', async () => {
       const output = await onTerminal(['run', write(longText)], withoutCi());
-      expect(output).toMatch(/\rlong: 50 steps, \d+ deliveries/);
+      // Scenario n of N, the step running (of how many, where) and the time so far.
+      expect(output).toMatch(
+        /\r\[1\/1\] long: step \d+ of 201, (create|expect) \(line \d+\) · \d+(\.\d)?m?s/,
+      );
+      expect(output).toContain('\u001b[K'); // each drawing clears the rest of the line
       expect(output).toContain('1 passed, 0 failed');
     });
 
-    it.skipIf(!hasScript)('shows no progress on a terminal when CI=true: only the report', async () => {
-      const file = write(longText);
-      const output = await onTerminal(['run', file], { ...withoutCi(), CI: 'true' });
-      // The terminal turns \n into \r\n; nothing else may be there.
-      expect(output.replaceAll('\r\n', '\n')).toBe(
-        `PASS long (${file}): 201 steps, 100 expectations, 100 deliveries\n\n1 passed, 0 failed\n`,
-      );
-    });
+    it.skipIf(!hasScript)(
+      'with CI=true on a terminal: a line per finished scenario, then the report',
+      async () => {
+        const file = write(longText);
+        const output = await onTerminal(['run', file], { ...withoutCi(), CI: 'true' });
+        // The terminal turns \n into \r\n; nothing else may be there.
+        expect(output.replaceAll('\r\n', '\n')).toMatch(
+          new RegExp(
+            `^\\[1/1\\] PASS long \\(${escapeRegExp(file)}\\) \\d+(\\.\\d)?m?s\n${escapeRegExp(`PASS long (${file}): 201 steps, 100 expectations, 100 deliveries\n\n1 passed, 0 failed\n`)}$`,
+          ),
+        );
+      },
+    );
   });
 
   describe('with CI set', () => {
@@ -407,21 +416,27 @@ describe('bookings-emulator run', { timeout: 60_000 }, () => {
       else process.env.CI = saved;
     });
 
-    it('prints nothing but the report (no progress)', async () => {
+    it('prints the report, and on stderr one line per scenario as it finishes (no live progress)', async () => {
       const file = write(longText);
       const result = await runCli(['run', file]);
       expect(result.code, show(result)).toBe(0);
-      expect(result.stderr).toBe('');
+      expect(result.stderr).toMatch(
+        new RegExp(`^\\[1/1\\] PASS long \\(${escapeRegExp(file)}\\) \\d+(\\.\\d)?m?s\n$`),
+      );
       expect(result.stdout).not.toContain('\r');
       expect(result.stdout).toBe(
         `PASS long (${file}): 201 steps, 100 expectations, 100 deliveries\n\n1 passed, 0 failed\n`,
       );
     });
 
-    it('prints nothing but the JSON report, which parses', async () => {
+    it('prints nothing but the JSON report on stdout, which parses; the scenario lines go to stderr', async () => {
       const result = await runCli(['run', write(longText), write(failingText), '--reporter', 'json']);
       expect(result.code, show(result)).toBe(1);
-      expect(result.stderr).toBe('');
+      expect(result.stderr.split('\n')).toEqual([
+        expect.stringMatching(/^\[1\/2\] PASS long /),
+        expect.stringMatching(/^\[2\/2\] FAIL failing .*: step 3 expect at .*expectation not met within 5s/),
+        '',
+      ]);
       expect(result.stdout).not.toContain('\r');
       expect(parseReport(result.stdout)).toMatchObject({ passed: 1, failed: 1 });
     });
@@ -435,15 +450,18 @@ describe('bookings-emulator lint', { timeout: 60_000 }, () => {
     expect(result.stdout).toBe('');
   });
 
-  it('exits 2 with FILE:LINE:COL message lines for a bad scenario', async () => {
+  it('exits 2 with FILE:LINE:COL message lines for a bad scenario, schema and reference problems together', async () => {
     const file = write(malformedText);
     const result = await runCli(['lint', file]);
     expect(result.code, show(result)).toBe(2);
     const start = at(malformedText, '42');
+    const flow = at(malformedText, 'nowhere');
+    // The schema problem and the reference problem at once: fixing one does not uncover the other.
     expect(result.stdout.split('\n').filter(Boolean)).toEqual([
       `${file}:${start.line}:${start.col} /steps/1/create/start must be string`,
+      `${file}:${flow.line}:${flow.col} no flow named "nowhere" in flows`,
     ]);
-    expect(result.stderr).toContain('1 problem(s) in 1 file(s)');
+    expect(result.stderr).toContain('2 problem(s) in 1 file(s)');
   });
 
   it('lints folders of scenarios and seeds, reporting each bad file with positions', async () => {
@@ -474,3 +492,118 @@ describe('bookings-emulator lint', { timeout: 60_000 }, () => {
     expect(result.stdout).toBe('');
   });
 });
+
+describe('bookings-emulator run: services a scenario needs, --var, times (issue 15)', {
+  timeout: 60_000,
+}, () => {
+  /** A loopback address nothing listens on. */
+  const closedAddress = async () => {
+    const closed = await new TestReceiver().start();
+    await closed.close();
+    return closed.url.replace('http://', '');
+  };
+  const needsText = (address: string) =>
+    [
+      'name: needs-crm',
+      `vars: { crm: "http://${address}" }`,
+      'needs: [{ name: CRM stand-in, url: "${crm}", start: npm run example -- crm-upload }]',
+      'steps:',
+      '  - http: { url: "${crm}/calls" }',
+      '',
+    ].join('\n');
+
+  it('skips a scenario whose service is not running, with the reason, in every report; the run passes', async () => {
+    const address = await closedAddress();
+    const folder = join(scenarioFolder.path(), 'with-examples');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'a-passing.yaml'), passingText);
+    writeFileSync(join(folder, 'b-needs.yaml'), needsText(address));
+    const reason = `nothing listens on ${address}: start the CRM stand-in (npm run example -- crm-upload)`;
+
+    const started = Date.now();
+    const junit = await runCli(['run', folder, '--reporter', 'junit']);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(junit.code, show(junit)).toBe(0);
+    expect(junit.stdout).toMatch(
+      /<testsuite name="scenarios" tests="2" failures="0" errors="0" skipped="1" time="\d+\.\d{3}">/,
+    );
+    expect(junit.stdout).toContain(`<skipped message="${reason}"/>`);
+    // Real times: the passing scenario took some.
+    const passingTime = /name="passing" time="(\d+\.\d+)"/.exec(junit.stdout)?.[1];
+    expect(Number(passingTime)).toBeGreaterThan(0);
+    expect(junit.stderr.split('\n')).toEqual([
+      expect.stringMatching(/^\[1\/2\] PASS passing /),
+      expect.stringMatching(new RegExp(`^\\[2/2\\] SKIP needs-crm .* skipped: ${escapeRegExp(reason)}$`)),
+      '',
+    ]);
+
+    const pretty = await runCli(['run', folder]);
+    expect(pretty.code, show(pretty)).toBe(0);
+    expect(pretty.stdout).toContain(`SKIP needs-crm (${join(folder, 'b-needs.yaml')}): skipped: ${reason}\n`);
+    expect(pretty.stdout).toMatch(/\n1 passed, 0 failed, 1 skipped\n$/);
+
+    const json = await runCli(['run', folder, '--reporter', 'json']);
+    expect(json.code, show(json)).toBe(0);
+    expect(parseReport(json.stdout)).toMatchObject({ passed: 1, failed: 0, skipped: 1 });
+    expect(parseReport(json.stdout).scenarios[1]).toMatchObject({ status: 'skipped', skipReason: reason });
+  });
+
+  it('a scenario whose service runs is not skipped', async () => {
+    const receiver = await new TestReceiver().start();
+    try {
+      const result = await runCli(['run', write(needsText(receiver.url.replace('http://', '')))]);
+      expect(result.code, show(result)).toBe(0);
+      expect(result.stdout).toContain('PASS needs-crm');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('--var that no scenario of the run declares or uses exits 2, listing the variables there are', async () => {
+    const file = write(needsText('127.0.0.1:9'));
+    const result = await runCli(['run', file, '--var', 'nosuch=1']);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `bookings-emulator: --var "nosuch": not a variable of the scenario (${file}); its variables (declared in vars: or used as \${name}): crm. Check the spelling.\n`,
+    );
+  });
+});
+
+describe('bookings-emulator lint: everything at once (issue 15)', { timeout: 60_000 }, () => {
+  it('schema problems, reference problems and answers that are not options, each at FILE:LINE:COL', async () => {
+    const text = [
+      'name: answers',
+      ...flows,
+      'steps:',
+      '  - subscribe: { flow: on-craete }',
+      '  - create: { ref: a1, service: svc1, start: 42, customer: { name: A, email: a@example.com } }',
+      '  - create: { ref: a2, service: svc1, start: +1h, customer: { name: A, email: a@example.com, answers: { q1: Gardening } } }',
+      '',
+    ].join('\n');
+    const file = write(text);
+    const result = await runCli(['lint', file]);
+    expect(result.code, show(result)).toBe(2);
+    const position = (needle: string) => `${file}:${at(text, needle).line}:${at(text, needle).col}`;
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      `${position('on-craete')} no flow named "on-craete" in flows`,
+      `${position('42')} /steps/1/create/start must be string`,
+      `${position('Gardening')} "Gardening" is not an option of q1 (Topic?); its options: Tax, Audit`,
+    ]);
+    // run refuses it the same way, before starting anything.
+    const run = await runCli(['run', file]);
+    expect(run.code, show(run)).toBe(2);
+    expect(run.stderr).toContain(`${position('Gardening')} "Gardening" is not an option of q1`);
+  });
+
+  it('a file or folder that is not there is one sentence, exit 2', async () => {
+    const missing = join(scenarioFolder.path(), 'nope.yaml');
+    const result = await runCli(['lint', missing]);
+    expect(result.code, show(result)).toBe(2);
+    expect(result.stderr).toBe(`bookings-emulator: cannot read ${missing}: no such file or folder\n`);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

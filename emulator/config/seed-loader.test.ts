@@ -2,8 +2,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../core/config-error.js';
 import { builtInSeedPath } from '../core/paths.js';
-import { loadBuiltInSeed, loadSeedFile, loadShippedSeed, SeedError, writeSeedCopy } from './seed-loader.js';
+import {
+  loadBuiltInSeed,
+  loadSeedFile,
+  loadShippedSeed,
+  SeedError,
+  validateSeed,
+  writeSeedCopy,
+} from './seed-loader.js';
 
 describe('the JSON copy of a shipped seed', () => {
   let folder = '';
@@ -50,3 +58,63 @@ describe('the JSON copy of a shipped seed', () => {
     expect(() => writeSeedCopy(yamlPath, copyPath)).toThrow(SeedError);
   });
 });
+
+describe('problems of a seed', () => {
+  let folder = '';
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'seed-problems-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  const problemsOf = (load: () => unknown): readonly string[] => {
+    try {
+      load();
+    } catch (error) {
+      if (error instanceof SeedError) return error.problems;
+      return [`not a SeedError: ${(error as Error).message}`];
+    }
+    return [];
+  };
+
+  it('in a file are FILE:LINE:COL message, as lint gives them', () => {
+    const path = join(folder, 'seed.yaml');
+    writeFileSync(
+      path,
+      'businesses:\n  - email: not-an-address\n    displayName: X\n    staff: [{ id: s1, role: boss }]\n',
+    );
+    const email = 'must be an SMTP address such as lunch@contoso.example';
+    expect(problemsOf(() => loadSeedFile(path))).toEqual([
+      expect.stringMatching(new RegExp(`^${escapeRegExp(path)}:2:12 /businesses/0/email ${email}`)),
+      `${path}:4:13 /businesses/0/staff/0/displayName is required but missing`,
+      `${path}:4:13 /businesses/0/staff/0/emailAddress is required but missing`,
+      expect.stringMatching(
+        new RegExp(`^${escapeRegExp(path)}:4:29 /businesses/0/staff/0/role must be one of`),
+      ),
+    ]);
+  });
+
+  it('in a seed object given in code are JSON pointers: there is no file to point into', () => {
+    const seed = { businesses: [{ email: 'not-an-address', displayName: 'X' }] };
+    expect(problemsOf(() => validateSeed(seed, 'the seed object'))).toEqual([
+      expect.stringMatching(/^\/businesses\/0\/email: must be an SMTP address/),
+    ]);
+  });
+
+  it('a file that cannot be read is one sentence, not a list of problems', () => {
+    const thrown = (path: string) => {
+      try {
+        loadSeedFile(path);
+      } catch (error) {
+        return error;
+      }
+    };
+    const missing = join(folder, 'nope.yaml');
+    expect(thrown(missing)).toEqual(new ConfigError(`cannot read ${missing}: no such file`));
+    expect(thrown(missing)).not.toBeInstanceOf(SeedError);
+    expect(thrown(folder)).toEqual(new ConfigError(`cannot read ${folder}: it is a folder, not a file`));
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -4,10 +4,10 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../core/config-error.js';
 import { builtInSeedCopyPath, builtInSeedPath } from '../core/paths.js';
 import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
-import { readSourceFile, SourceDocument } from '../core/source.js';
+import { type Diagnostic, formatDiagnostic, readSourceFile, SourceDocument } from '../core/source.js';
 import type { Seed } from '../generated/schema-types.js';
 
-/** A problem at a JSON pointer of the seed; `lint` turns the pointer into a line and column. */
+/** A problem at a JSON pointer of the seed; for a file, seedFileDiagnostics turns it into a line and column. */
 export interface SeedProblem {
   pointer: string;
   message: string;
@@ -109,24 +109,31 @@ export function validateSeed(value: unknown, source: string): Seed {
   return value as Seed;
 }
 
-/** YAML 1.2 is a superset of JSON, so one parser reads both; alias expansion is capped. */
+/** A seed file's problems, each at its line and column: syntax, then schema and cross-checks. */
+export function seedFileDiagnostics(source: SourceDocument): Diagnostic[] {
+  if (source.syntaxErrors.length > 0) return source.syntaxErrors;
+  return seedProblems(source.value).map((problem) =>
+    source.diagnosticAt(problem.pointer, `${problem.pointer || '/'} ${problem.message}`, {
+      key: problem.atKey ?? false,
+    }),
+  );
+}
+
+/**
+ * Reads a seed file; its problems are reported as `FILE:LINE:COL message`, as `lint` reports them.
+ * YAML 1.2 is a superset of JSON, so one parser reads both; alias expansion is capped.
+ */
 export function loadSeedFile(path: string, options: { shipped?: boolean } = {}): Seed {
   const document = readSourceFile(path);
   if (!(document instanceof SourceDocument)) {
-    const where = document.message.startsWith('cannot read')
-      ? ''
-      : `line ${document.line}, column ${document.col}: `;
-    throw new SeedError(path, [`${where}${document.message}`]);
-  }
-  if (document.syntaxErrors.length > 0) {
-    throw new SeedError(
-      path,
-      document.syntaxErrors.map((error) => `line ${error.line}, column ${error.col}: ${error.message}`),
-    );
+    if (document.unreadable) throw new ConfigError(document.message);
+    throw new SeedError(path, [formatDiagnostic(document)]);
   }
   // The shipped seed is linted by the suite (scenarios/load.test.ts); compiling the seed schema
   // just to check it again was a sixth of `start`'s time to healthy.
-  return options.shipped ? (document.value as Seed) : validateSeed(document.value, path);
+  const diagnostics = options.shipped ? document.syntaxErrors : seedFileDiagnostics(document);
+  if (diagnostics.length > 0) throw new SeedError(path, diagnostics.map(formatDiagnostic));
+  return document.value as Seed;
 }
 
 interface SeedCopy {

@@ -1,7 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerCaptureCommand } from '../cli/commands/capture.js';
 import { buildCaptureServer } from './capture.js';
 
 describe('capture keeps what a flow posted', () => {
@@ -54,5 +56,64 @@ describe('capture keeps what a flow posted', () => {
       Id: 'a',
       Duration: 30,
     });
+  });
+});
+
+describe('capture --redact', () => {
+  let outDir = '';
+  beforeEach(() => {
+    outDir = mkdtempSync(join(tmpdir(), 'capture-'));
+  });
+  afterEach(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('writes no personal value of a payload, and the same fakes for the same person', async () => {
+    const app = await buildCaptureServer({ outDir, redact: true });
+    const payload = {
+      CustomerName: 'Jordan Miller',
+      CustomerLocation: {
+        DisplayName: 'Home',
+        PhysicalAddress: { Street: '1 Main St', City: 'Springfield', PostalCode: '62701', State: 'IL' },
+      },
+      CustomQuestionAnswers: [{ Question: 'Anything we should know?', Answer: 'Second floor, ring twice' }],
+    };
+    try {
+      for (let i = 0; i < 2; i++) {
+        const response = await app.inject({ method: 'POST', url: '/hook', payload });
+        expect(response.statusCode).toBe(200);
+      }
+    } finally {
+      await app.close();
+    }
+    const [first, second] = ['capture-0001.json', 'capture-0002.json'].map((file) =>
+      readFileSync(join(outDir, file), 'utf8'),
+    );
+    for (const secret of [
+      'Jordan Miller',
+      'Home',
+      '1 Main St',
+      'Springfield',
+      '62701',
+      '"IL"',
+      'ring twice',
+    ]) {
+      expect(first, secret).not.toContain(secret);
+    }
+    expect(first).toContain('Anything we should know?');
+    expect(second).toBe(first);
+  });
+
+  it('says in its help what it replaces, and where the full list is', () => {
+    const program = new Command();
+    registerCaptureCommand(program);
+    const capture = program.commands.find((command) => command.name() === 'capture');
+    let help = '';
+    capture?.configureOutput({ writeOut: (text) => (help += text) });
+    capture?.outputHelp();
+    for (const field of ['Street', 'City', 'PostalCode', 'State', 'DisplayName', 'CustomerNotes', 'Notes']) {
+      expect(help, field).toContain(field);
+    }
+    for (const field of ['AdditionalInfo', 'CancelReason', 'Answer of', 'docs/capture.md']) {
+      expect(help, field).toContain(field);
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../core/config-error.js';
 import { getSchemaRegistry, type SchemaViolation, schemaId } from '../core/schemas/registry.js';
+import { cannotReadMessage, describeFileError } from '../core/source.js';
 import { decodeUtf8, parseStrictJson } from '../core/strict-json.js';
 
 interface DocumentError extends SchemaViolation {
@@ -66,40 +68,43 @@ function validateText(file: string, text: Uint8Array | string, schemaName: strin
   };
 }
 
-/** The JSON files a path names: itself, or every *.json under a folder, sorted. */
+/**
+ * The JSON files a path names: itself, or every *.json under a folder, sorted. A path that cannot
+ * be read is a ConfigError: "cannot read PATH: no such file or folder".
+ */
 export function jsonFilesUnder(path: string): string[] {
-  if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path)
-    .sort()
-    .flatMap((entry) => {
-      const child = join(path, entry);
-      if (statSync(child).isDirectory()) return jsonFilesUnder(child);
-      return entry.toLowerCase().endsWith('.json') ? [child] : [];
-    });
+  let entries: string[];
+  try {
+    if (!statSync(path).isDirectory()) return [path];
+    entries = readdirSync(path).sort();
+  } catch (error) {
+    throw new ConfigError(cannotReadMessage(path, error, 'no such file or folder'));
+  }
+  return entries.flatMap((entry) => {
+    const child = join(path, entry);
+    if (entry.toLowerCase().endsWith('.json') || isFolder(child)) return jsonFilesUnder(child);
+    return [];
+  });
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // a dangling link: not a folder to enter
+  }
+}
+
+/** Every JSON file a path names, judged; a path that cannot be read at all throws (see jsonFilesUnder). */
 export function validatePath(path: string, schemaName: string, readStdin: () => Uint8Array): FileVerdict[] {
   if (path === '-') return [validateText('(stdin)', readStdin(), schemaName)];
-  let files: string[];
-  try {
-    files = jsonFilesUnder(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return [{ file: path, status: 'unreadable', documents: 0, errors: [], problem: `cannot read: ${code}` }];
-  }
-  return files.map((file) => {
+  return jsonFilesUnder(path).map((file) => {
     let text: Buffer;
     try {
       text = readFileSync(file);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      return {
-        file,
-        status: 'unreadable' as const,
-        documents: 0,
-        errors: [],
-        problem: `cannot read: ${code}`,
-      };
+      const problem = describeFileError(error);
+      return { file, status: 'unreadable' as const, documents: 0, errors: [], problem };
     }
     return validateText(file, text, schemaName);
   });

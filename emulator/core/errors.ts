@@ -208,10 +208,14 @@ export const errors = {
       'RequestTimeout',
       'The request did not arrive in time (the connection sent its headers or body too slowly). Send the whole request at once.',
     ),
-  routeNotFound: (method: string, url: string) =>
+  /** `hint`: the route the caller most likely meant (a near miss of a real one), and why. */
+  routeNotFound: (method: string, url: string, hint?: string) =>
     new EmulatorError(
       'RouteNotFound',
-      `No route ${method} ${url}. The trigger API lives under /BookingsService/api/V1 (optionally after /{connectionId}), Graph actions under /v1.0/solutions/bookingBusinesses, the emulator's own API under /_emulator (see /_emulator/openapi.json).`,
+      `No route ${method} ${url}. ${
+        hint ??
+        "The trigger API lives under /BookingsService/api/V1 (optionally after /{connectionId}), Graph actions under /v1.0/solutions/bookingBusinesses, the emulator's own API under /_emulator (see /_emulator/openapi.json)."
+      }`,
     ),
   controlTokenRequired: (why: string) =>
     new EmulatorError(

@@ -23,10 +23,39 @@ export interface Diagnostic {
   line: number;
   col: number;
   message: string;
+  /** The file could not be read at all: the message names it, and there is no place to point at. */
+  unreadable?: true;
 }
 
+/** `FILE:LINE:COL message`; for a file that could not be read, only the message, which names it. */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
+  if (diagnostic.unreadable) return diagnostic.message;
   return `${diagnostic.file}:${diagnostic.line}:${diagnostic.col} ${diagnostic.message}`;
+}
+
+const fileErrorReasons: Record<string, string> = {
+  EISDIR: 'it is a folder, not a file',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'the path loops through symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+};
+
+/**
+ * Why a file operation failed, in words rather than an errno code: "no such file", "it is a
+ * folder, not a file", "permission denied". `missing` says what ENOENT means where it happened
+ * (a file to read, a folder to write into).
+ */
+export function describeFileError(error: unknown, missing = 'no such file'): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return missing;
+  return (code && fileErrorReasons[code]) ?? code ?? (error as Error).message;
+}
+
+/** "cannot read FILE: no such file": the one message for a file that cannot be read. */
+export function cannotReadMessage(file: string, error: unknown, missing?: string): string {
+  return `cannot read ${file}: ${describeFileError(error, missing)}`;
 }
 
 /** Aliases may expand at most this much; a YAML bomb stops here instead of filling memory. */
@@ -150,8 +179,7 @@ export function readSourceFile(file: string): SourceDocument | Diagnostic {
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return { file, line: 1, col: 1, message: `cannot read the file: ${code}` };
+    return { file, line: 1, col: 1, message: cannotReadMessage(file, error), unreadable: true };
   }
   const decoded = decodeUtf8(bytes);
   if (!decoded.ok) {

@@ -2,6 +2,7 @@ import type {
   BookingAppointment,
   Delivery,
   DeliveryFilter,
+  InboxMessage,
   Subscription,
 } from '../generated/schema-types.js';
 
@@ -65,10 +66,24 @@ export interface DeliveryStore {
   clear(): void;
 }
 
+/**
+ * What the built-in inboxes (`/_emulator/inbox/NAME`) received, per inbox name (names compare
+ * exactly, case included). Kept with the journal, so a restart over the same data keeps both.
+ */
+export interface InboxStore {
+  append(name: string, message: InboxMessage): void;
+  /** The messages of one inbox, oldest first; empty for an inbox that received nothing. */
+  list(name: string): InboxMessage[];
+  /** Empties one inbox; returns whether it held anything. */
+  remove(name: string): boolean;
+  clear(): void;
+}
+
 export interface Store {
   subscriptions: SubscriptionStore;
   appointments: AppointmentStore;
   deliveries: DeliveryStore;
+  inboxes: InboxStore;
   /** Releases files and handles; a durable store is unusable afterwards. */
   close?(): void;
 }

@@ -96,6 +96,8 @@ export type TriggerApiFault = {
   probability?: number;
 };
 /**
+ * One fault; target picks its kind: trigger-api (TriggerApiFault), inbox (InboxFault) or delivery (DeliveryFault).
+ *
  * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "Fault".
  */
@@ -522,11 +524,23 @@ export interface ClockState {
   nextTimerAt?: string;
 }
 /**
+ * Body of POST /_emulator/clock: exactly one of by, byMs or to. Retries due on the way run at their own instants.
+ *
  * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "ClockAdvance".
  */
 export interface ClockAdvance {
+  /**
+   * A duration as scenarios write it (advance: { by: 30m }): a number and a unit, ms, s, m, h or d, such as 250ms, 2s, 30m, 4h or 1d; at most a year.
+   */
+  by?: string;
+  /**
+   * The same in milliseconds.
+   */
   byMs?: number;
+  /**
+   * An ISO 8601 instant, not before the clock's now.
+   */
   to?: string;
 }
 /**
@@ -645,13 +659,17 @@ export interface Health {
   status: 'ok';
 }
 /**
- * Optional body of POST /_emulator/reset: start again from another seed and policy settings (what a scenario run against a running emulator sends).
+ * Optional body of POST /_emulator/reset: start again from another seed and policy settings (what a scenario run against a running emulator sends). Give the seed inline (seed) or as a file (seedFile), not both.
  *
  * This interface was referenced by `ControlAPI`'s JSON-Schema
  * via the `definition` "ResetRequest".
  */
 export interface ResetRequest {
   seed?: Seed;
+  /**
+   * The path of a YAML or JSON seed file on the emulator's machine, absolute or relative to the folder the emulator was started in.
+   */
+  seedFile?: string;
   policies?: Policies;
   quirks?: Quirks;
   /**
@@ -1180,8 +1198,30 @@ export interface Scenario {
   vars?: {
     [k: string]: string | number | boolean;
   };
+  /**
+   * Services outside the emulator the scenario needs (a flow, a downstream stand-in): run checks that each listens before the scenario starts, and skips the scenario with the reason when one does not.
+   */
+  needs?: Need[];
   flows?: Flow[];
   steps: Steps;
+}
+/**
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "Need".
+ */
+export interface Need {
+  /**
+   * What the service is, as the skip reason names it: start the NAME.
+   */
+  name: string;
+  /**
+   * Where it listens: an http(s) URL on loopback, usually a variable such as ${crm}, so run --var moves it.
+   */
+  url: string;
+  /**
+   * The command that starts it, shown in the skip reason.
+   */
+  start?: string;
 }
 /**
  * This interface was referenced by `Scenario`'s JSON-Schema

@@ -13,7 +13,7 @@ import { installStrictJsonParser } from './json-body.js';
 import { loggerOptions } from './log-redaction.js';
 import { rejectControlCharactersInPath, sendFrameworkError } from './path-guard.js';
 import { controlRoutes } from './routes/control/index.js';
-import { dashboardRoutes } from './routes/dashboard.js';
+import { dashboardRoutes, rootRedirect } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { selfServiceRoutes } from './routes/self-service.js';
@@ -77,6 +77,7 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   await app.register(graphAppointmentRoutes, { prefix: '/v1.0/solutions/bookingBusinesses' });
   await app.register(controlRoutes, { prefix: '/_emulator' });
   await app.register(dashboardRoutes, { prefix: '/_emulator' });
+  await app.register(rootRedirect);
   await app.register(inboxRoutes, { prefix: '/_emulator/inbox' });
   await app.register(selfServiceRoutes, { prefix: '/_emulator/businesses' });
 

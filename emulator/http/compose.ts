@@ -37,7 +37,6 @@ export function composeEmulator(
     store,
     faults: new FaultRegistry(config.idSeed),
     policies: { ...config.policies },
-    inboxes: new Map(),
   };
   const { directory, faults, policies } = state;
   const allowlist = createAllowlistPolicy(config.allowlist);
@@ -100,7 +99,7 @@ export function composeEmulator(
       store.subscriptions.clear();
       store.appointments.clear();
       store.deliveries.clear();
-      state.inboxes.clear();
+      store.inboxes.clear();
       faults.clear();
       Object.assign(policies, config.policies, next?.policies);
       events.emit('flows:changed');

@@ -9,7 +9,7 @@ import type { EmulatorEvents } from '../domain/events.js';
 import type { FaultRegistry } from '../domain/faults.js';
 import type { Store } from '../domain/store.js';
 import type { SubscriptionService } from '../domain/subscriptions.js';
-import type { InboxMessage, Policies, Seed } from '../generated/schema-types.js';
+import type { Policies, Seed } from '../generated/schema-types.js';
 
 /** Time, lifecycle events and schemas: what every part shares and a reset leaves alone. */
 export interface EmulatorRuntime {
@@ -18,14 +18,13 @@ export interface EmulatorRuntime {
   readonly schemas: SchemaRegistry;
 }
 
-/** What a reset puts back: the seed, stored state, faults, policies and inboxes. */
+/** What a reset puts back: the seed, stored state (inboxes included), faults and policies. */
 export interface EmulatorState {
   readonly directory: Directory;
   readonly store: Store;
   readonly faults: FaultRegistry;
   /** Switchable at run time (control API, dashboard), in place; starts from the config. */
   readonly policies: Required<Policies>;
-  readonly inboxes: Map<string, InboxMessage[]>;
 }
 
 /** The rules, apart from HTTP: routes parse, call one of these, and shape the answer. */

@@ -7,6 +7,8 @@ export const controlTokenHeader = 'x-emulator-control-token';
 export const controlTokenCookie = 'bookings_emulator_control';
 
 const dashboardRoute = '/_emulator/ui';
+/** The dashboard's address with a trailing slash takes the token the same way. */
+const dashboardRoutes = new Set([dashboardRoute, `${dashboardRoute}/`]);
 
 /**
  * Open even with a control token: the health probe (container health checks, runners) and the
@@ -50,7 +52,7 @@ export function installControlTokenGuard(app: FastifyInstance, token: string | u
     const route = request.routeOptions.url;
     if (route === undefined || !route.startsWith('/_emulator/') || isOpenRoute(request.method, route)) return;
     const fromQuery = (request.query as Record<string, unknown> | undefined)?.token;
-    if (route === dashboardRoute && typeof fromQuery === 'string') {
+    if (dashboardRoutes.has(route) && typeof fromQuery === 'string') {
       if (!matches(fromQuery))
         throw errors.controlTokenRequired(
           "The token in /_emulator/ui?token= is not this emulator's control token.",

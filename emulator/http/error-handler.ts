@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmulatorError, errors } from '../core/errors.js';
 import { toViolations } from '../core/schemas/registry.js';
+import { routeHint } from './route-hints.js';
 
 function schemaNameOf(request: FastifyRequest): string {
   const schema = request.routeOptions.schema?.body as { $ref?: string } | undefined;
@@ -53,7 +54,8 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     void reply.code(mapped.statusCode).headers(mapped.headers).type('application/json').send(mapped.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = errors.routeNotFound(request.method, request.url.split('?')[0] ?? request.url);
+    const path = request.url.split('?')[0] ?? request.url;
+    const error = errors.routeNotFound(request.method, path, routeHint(request.method, path));
     void reply.code(error.statusCode).type('application/json').send(error.toBody());
   });
 }

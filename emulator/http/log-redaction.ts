@@ -52,11 +52,16 @@ function serializeRequest(request: LoggedRequest): Record<string, string> {
   return logged;
 }
 
-/** Fastify's logger for the emulator: pino at `level`, with every credential masked wherever it is logged. */
+/**
+ * Fastify's logger for the emulator: pino at `level`, with every credential masked wherever it is
+ * logged, written to stderr. Stdout belongs to whoever runs the emulator: `start` prints its banner
+ * there, first line `listening on URL`, and one line per delivery.
+ */
 export function loggerOptions(level: EmulatorOptions['logLevel']): FastifyServerOptions['logger'] {
   if (!level) return false;
   return {
     level,
+    stream: process.stderr,
     serializers: { req: serializeRequest as (request: unknown) => Record<string, string> },
     // Whatever else logs a whole headers object still masks its credentials.
     redact: {

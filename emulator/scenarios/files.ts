@@ -1,39 +1,42 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
+import { ConfigError } from '../core/config-error.js';
+import { cannotReadMessage } from '../core/source.js';
 
 const scenarioExtensions = /\.(ya?ml|json)$/i;
 
-/** Files as given; folders expanded to the YAML and JSON files under them, sorted. */
+/**
+ * Files as given; folders expanded to the YAML and JSON files under them, sorted. A path that
+ * cannot be read is a ConfigError naming every such path ("cannot read x.yaml: no such file or
+ * folder"), before anything runs.
+ */
 export function expandPaths(paths: readonly string[]): string[] {
   const files: string[] = [];
+  const problems: string[] = [];
   const walk = (path: string) => {
-    let stats: ReturnType<typeof statSync>;
     try {
-      stats = statSync(path);
-    } catch {
-      files.push(path); // reported as unreadable by the loader, with its name
-      return;
-    }
-    if (!stats.isDirectory()) {
-      files.push(path);
-      return;
-    }
-    for (const entry of readdirSync(path).sort()) {
-      const child = join(path, entry);
-      if (statSync(child).isDirectory()) walk(child);
-      else if (scenarioExtensions.test(entry)) files.push(child);
+      if (!statSync(path).isDirectory()) {
+        files.push(path);
+        return;
+      }
+      for (const entry of readdirSync(path).sort()) {
+        const child = join(path, entry);
+        if (statSync(child).isDirectory()) walk(child);
+        else if (scenarioExtensions.test(entry)) files.push(child);
+      }
+    } catch (error) {
+      problems.push(cannotReadMessage(path, error, 'no such file or folder'));
     }
   };
   for (const path of paths) walk(path);
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   return files;
 }
 
 /**
- * The scenario library (scenarios/) that runs on the emulator alone. scenarios/examples/ is left
- * out: those scenarios drive the example flow services, which their own tests start and run them
- * against (examples/flows/); lint still covers them.
+ * The scenario library (scenarios/): it runs on the emulator alone. Scenarios that drive the
+ * example flow services live in examples/scenarios/, and declare those services in `needs:`.
  */
 export function libraryScenarioFiles(root: string): string[] {
-  const examples = join(root, 'examples');
-  return expandPaths([root]).filter((file) => !file.startsWith(`${examples}${sep}`));
+  return expandPaths([root]);
 }

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../core/source.js';
 import { runCli } from '../testing/cli.js';
@@ -104,7 +104,37 @@ describe('the http step', () => {
     expect(posted).toContainEqual({ note: 'hello' });
     expect(result.failures.map((failure) => failure.diffs?.[0]?.path)).toEqual(['status', 'status']);
     expect(result.failures[0]?.message).toContain('answered 404');
-    expect(result.failures[1]?.message).toMatch(/failed: .*ECONNREFUSED/);
+    expect(result.failures[1]?.message).toBe(
+      `GET http://127.0.0.1:${closedPort}/nothing-listens-here: nothing listens on 127.0.0.1:${closedPort}: start the service it calls, or correct the URL`,
+    );
+  });
+
+  it('a refused connection fails at once, whatever its within, naming the needed service to start', async () => {
+    // Up when the scenario checks its needs, gone when the step calls it.
+    const flaky = createNetServer((socket) => {
+      socket.destroy();
+      flaky.close();
+    });
+    flaky.listen(0, '127.0.0.1');
+    await once(flaky, 'listening');
+    const sink = `127.0.0.1:${(flaky.address() as AddressInfo).port}`;
+    const text = [
+      'name: refused',
+      `vars: { sink: "http://${sink}" }`,
+      'needs: [{ name: SMTP sink, url: "${sink}", start: npm run example -- welcome-email }]',
+      'steps:',
+      '  - http: { method: DELETE, url: "${sink}/messages", within: 30s }',
+      '',
+    ].join('\n');
+    const loaded = loadScenarioFile(folder.write(text));
+    if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
+    const started = Date.now();
+    const result = await runScenario(loaded.loaded);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(result.status).toBe('failed');
+    expect(result.failures[0]?.message).toBe(
+      `DELETE http://${sink}/messages: nothing listens on ${sink}: start the SMTP sink (npm run example -- welcome-email)`,
+    );
   });
 
   it('a path goes to the scenario emulator: redelivering a delivery is seen by the flow as a second attempt', async () => {

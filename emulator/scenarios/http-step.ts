@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpStep } from '../generated/schema-types.js';
 import { type FieldDiff, partialDiff } from './expectations.js';
+import { addressOf, type NeededService, nothingListensMessage } from './needs.js';
 import type { ScenarioResult } from './results.js';
 import { StepFailed } from './step-failed.js';
 import type { ScenarioTarget, TargetResponse } from './targets/target.js';
@@ -34,6 +35,8 @@ export function httpUrlProblem(url: string): string | undefined {
 interface HttpOutcome {
   response?: TargetResponse;
   error?: string;
+  /** host:port that refused the connection: nothing listens there, so calling again will not help. */
+  refused?: string;
 }
 
 /** Makes the step's call once: a path goes to the scenario's emulator, a URL over loopback. */
@@ -63,8 +66,10 @@ async function callHttp(step: HttpStep, target: ScenarioTarget): Promise<HttpOut
       response: { status: response.status, headers: Object.fromEntries(response.headers.entries()), body },
     };
   } catch (error) {
-    const cause = (error as Error & { cause?: Error }).cause;
-    return { error: cause?.message ?? (error as Error).message };
+    const cause = (error as Error & { cause?: NodeJS.ErrnoException }).cause;
+    const message = cause?.message ?? (error as Error).message;
+    if (cause?.code === 'ECONNREFUSED') return { error: message, refused: addressOf(new URL(step.url)) };
+    return { error: message };
   }
 }
 
@@ -88,11 +93,13 @@ function httpDiffs(step: HttpStep, outcome: HttpOutcome): FieldDiff[] {
 /**
  * Calls a loopback URL (or a path of the emulator) and checks the answer; with `within`, calls
  * again in real time until it holds, since the downstream side does not run on the scenario clock.
+ * A refused connection fails at once, saying which of the scenario's `needs` to start.
  */
 export async function runHttpStep(
   step: HttpStep,
   target: ScenarioTarget,
   result: ScenarioResult,
+  services: readonly NeededService[] = [],
 ): Promise<void> {
   const method = step.method ?? 'GET';
   const problem = httpUrlProblem(step.url);
@@ -104,6 +111,11 @@ export async function runHttpStep(
     const outcome = await callHttp(step, target);
     const diffs = httpDiffs(step, outcome);
     if (diffs.length === 0) return;
+    if (outcome.refused)
+      throw new StepFailed(
+        `${method} ${step.url}: ${nothingListensMessage(outcome.refused, services)}`,
+        diffs,
+      );
     if (Date.now() >= deadline) {
       const answer = outcome.response ? `answered ${outcome.response.status}` : `failed: ${outcome.error}`;
       const summary = diffs.map((diff) => diff.path).join(', ');

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
-import { libraryScenarioFiles } from './files.js';
+import { expandPaths, libraryScenarioFiles } from './files.js';
 import { loadScenarioFile } from './load.js';
 import { prettyReport } from './reporters/pretty.js';
 import { summarise } from './results.js';
 import { runScenario } from './runner.js';
 
-/** The scenario library (scenarios/): every file loads, runs in-process and passes (README "Scenario files"). scenarios/examples/ needs the example flows up: examples/flows/*.test.ts run it. */
+/** The scenario library (scenarios/): every file loads, runs in-process and passes (README "Scenario files"). Scenarios that need services (examples/scenarios/) are not in it: examples/flows/*.test.ts run them. */
 
 const libraryDir = join(packageRoot, 'scenarios');
 const files = libraryScenarioFiles(libraryDir);
@@ -24,6 +24,17 @@ describe('the scenario library', () => {
       expect(lines[0], `${where} must start with a # comment`).toMatch(/^#/);
       expect(commentLines, `${where}: the opening comment has more than 3 lines`).toBeLessThanOrEqual(3);
     }
+  });
+
+  it('needs no service but the emulator; the example scenarios, which do, live in examples/scenarios/ and say so', () => {
+    const needs = (file: string) => {
+      const loaded = loadScenarioFile(file);
+      return loaded.ok ? (loaded.loaded.scenario.needs ?? []) : ['(does not load)'];
+    };
+    for (const file of files) expect(needs(file), relative(packageRoot, file)).toEqual([]);
+    const examples = expandPaths([join(packageRoot, 'examples', 'scenarios')]);
+    expect(examples.length).toBeGreaterThanOrEqual(4);
+    for (const file of examples) expect(needs(file).length, relative(packageRoot, file)).toBeGreaterThan(0);
   });
 
   it.each(named)('%s passes', async (name, file) => {

@@ -97,17 +97,7 @@ export function planMatrix(scenarios: readonly LoadedScenario[], options: Matrix
 /** Runs one scenario under its variant, which replaces the run's own policies (the base is in it). */
 export async function runVariant(run: MatrixRun, options: RunOptions = {}): Promise<ScenarioResult> {
   const { variant } = run;
-  const { onProgress } = options;
-  const result = await runScenario(run.scenario, {
-    ...options,
-    policies: variant.policies,
-    ...(onProgress
-      ? {
-          onProgress: (progress) =>
-            onProgress({ ...progress, scenario: `${progress.scenario} [${variant.name}]` }),
-        }
-      : {}),
-  });
+  const result = await runScenario(run.scenario, { ...options, policies: variant.policies });
   const { name, file, ...outcome } = result;
   return { name, file, variant: variant.name, ...outcome };
 }

@@ -9,7 +9,7 @@ import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.j
 import type { FieldDiff } from './expectations.js';
 import { loadScenarioFile } from './load.js';
 import type { ScenarioResult, StepFailure } from './results.js';
-import { type RunOptions, runScenario } from './runner.js';
+import { type RunOptions, runScenario, type StepStarted } from './runner.js';
 
 const scenarioFolder = useScenarioFolder('bookings-runner-');
 const write = scenarioFolder.write;
@@ -746,7 +746,7 @@ describe('runScenario: variables and fake data', () => {
     // Two fake names in one run differ.
     expect(byPath(0, '/CustomerName')).not.toBe(byPath(1, '/CustomerName'));
     expect(madeUp(again)).toEqual(values);
-    expect(again).toEqual({ ...first, file: again.file });
+    expect(again).toEqual({ ...first, file: again.file, durationMs: again.durationMs });
   });
 
   it('another seed gives other values', async () => {
@@ -904,7 +904,7 @@ describe('runScenario: options', () => {
     const loaded = loadScenarioFile(write(remoteScenario, 'remote.yaml'));
     if (!loaded.ok) throw new Error(loaded.diagnostics.map(formatDiagnostic).join('\n'));
     const remote = await runScenario(loaded.loaded, { emulatorUrl: emulator.url });
-    const comparable = (result: ScenarioResult) => ({ ...result, file: '' });
+    const comparable = (result: ScenarioResult) => ({ ...result, file: '', durationMs: 0 });
     expect(local.failures.map((failure) => failure.step)).toEqual([9]);
     expect(comparable(remote)).toEqual(comparable(local));
     expect(remote.deliveries).toBe(4);
@@ -970,25 +970,34 @@ describe('runScenario: options', () => {
     expect(result.steps).toBe(0);
   });
 
-  it('onProgress is called while a long repeat runs', async () => {
-    const calls: Array<{ scenario: string; steps: number; deliveries: number }> = [];
-    const { result } = await run(
+  it('onStep is called as each step starts, repeats unrolled, with its verb and line', async () => {
+    const calls: StepStarted[] = [];
+    const { result, text } = await run(
       scenario('progress', [
         '- subscribe: { flow: on-create }',
         '- repeat:',
-        '    times: 60',
+        '    times: 3',
         '    steps:',
         '      - create: { ref: "a${i}", service: svc1, start: +1h, customer: { name: "C${i}" } }',
         '      - advance: { by: 1s }',
       ]),
-      { onProgress: (progress) => calls.push(progress) },
+      { onStep: (step) => calls.push(step) },
     );
     expectPassed(result);
-    expect(result.steps).toBe(121);
-    expect(calls.map((call) => call.steps)).toEqual([50, 100]);
-    for (const call of calls) expect(call.scenario).toBe('progress');
-    expect(calls[0]?.deliveries).toBeGreaterThan(0);
-    expect(calls[1]?.deliveries).toBeGreaterThanOrEqual(calls[0]?.deliveries ?? 0);
+    const create = at(text, 'create:').line;
+    const advance = at(text, 'advance:').line;
+    expect(calls).toEqual([
+      { step: 1, verb: 'subscribe', line: at(text, 'subscribe:').line },
+      ...[0, 1, 2].flatMap((i) => [
+        { step: 2 + 2 * i, verb: 'create', line: create },
+        { step: 3 + 2 * i, verb: 'advance', line: advance },
+      ]),
+    ]);
+  });
+
+  it('records how long the scenario took', async () => {
+    const { result } = await run(scenario('timed', ['- advance: { by: 1s }']));
+    expect(result.durationMs).toBeGreaterThan(0);
   });
 
   it('runs a 10,000-step scenario to passed', { timeout: 120_000 }, async () => {

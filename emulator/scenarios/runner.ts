@@ -18,6 +18,7 @@ import { maskUrlSecrets } from '../http/log-redaction.js';
 import { waitForExpectation } from './expectation-wait.js';
 import { runHttpStep } from './http-step.js';
 import { type LoadedScenario, stepVerb } from './load.js';
+import { missingServiceReason, type NeededService, neededServices } from './needs.js';
 import type { ScenarioResult, StepFailure } from './results.js';
 import { bookingPageBody, graphAppointmentBody, type StepContext } from './step-bodies.js';
 import { checkAnswer, StepFailed } from './step-failed.js';
@@ -42,9 +43,19 @@ export interface RunOptions {
   flowUrls?: ReadonlyMap<string, string>;
   /** Variables replacing the scenario's `vars` of the same name (or adding to them). */
   vars?: ReadonlyMap<string, string | number | boolean>;
-  onProgress?: (progress: { scenario: string; steps: number; deliveries: number }) => void;
+  /** Called as each step starts (repeats unrolled): what a progress line shows. */
+  onStep?: (step: StepStarted) => void;
   /** Receives the scenario's whole delivery journal when it ends (contract tests validate it). */
   onDeliveries?: (deliveries: Delivery[]) => void;
+}
+
+/** A step about to run. */
+export interface StepStarted {
+  /** 1-based, repeats unrolled. */
+  step: number;
+  verb: string;
+  /** Where the step is written in the scenario file. */
+  line: number;
 }
 
 interface FlowState {
@@ -70,9 +81,14 @@ function scenarioPolicies(scenario: LoadedScenario['scenario'], run: Policies = 
 
 /** Runs one scenario from a fresh state; never throws for a scenario's own mistakes. */
 export async function runScenario(loaded: LoadedScenario, options: RunOptions = {}): Promise<ScenarioResult> {
-  const { scenario } = loaded;
-  const result: ScenarioResult = {
-    name: scenario.name,
+  const started = performance.now();
+  const result = await runTimed(loaded, options);
+  return { ...result, durationMs: Math.round(performance.now() - started) };
+}
+
+function emptyResult(loaded: LoadedScenario): ScenarioResult {
+  return {
+    name: loaded.scenario.name,
     file: loaded.file,
     status: 'passed',
     steps: 0,
@@ -81,27 +97,46 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions = 
     failures: [],
     moreFailures: 0,
   };
-  const seed = options.seed ?? 1;
-  const setup: TargetSetup = {
+}
+
+function targetSetup(loaded: LoadedScenario, options: RunOptions): TargetSetup {
+  const { scenario } = loaded;
+  return {
     seed: loaded.seed,
     // All policies, not only the scenario's: a running emulator may have been started with others.
     policies: scenarioPolicies(scenario, options.policies),
     clockStartMs: Date.parse(scenario.clock?.start ?? defaultClockStart),
-    idSeed: seed,
+    idSeed: options.seed ?? 1,
     ...(scenario.profile === undefined ? {} : { profile: scenario.profile }),
     ...(scenario.retryPolicy === undefined ? {} : { retryPolicy: scenario.retryPolicy }),
     ...(scenario.webhookLimit === undefined ? {} : { webhookLimit: scenario.webhookLimit }),
   };
+}
+
+async function runTimed(loaded: LoadedScenario, options: RunOptions): Promise<ScenarioResult> {
+  const { scenario } = loaded;
+  const result = emptyResult(loaded);
+  const faker = createSeededFaker(options.seed ?? 1);
+  const vars = new Map([...Object.entries(scenario.vars ?? {}), ...(options.vars ?? [])]);
+  let services: NeededService[];
+  try {
+    services = neededServices(scenario.needs ?? [], { vars, faker });
+  } catch (error) {
+    return { ...result, status: 'error', error: `needs: ${(error as Error).message}` };
+  }
+  // Checked before an emulator starts: a scenario whose services are down is skipped at once.
+  const missing = await missingServiceReason(services);
+  if (missing) return { ...result, status: 'skipped', skipReason: missing };
   let target: ScenarioTarget;
   try {
+    const setup = targetSetup(loaded, options);
     target = options.emulatorUrl
       ? await RemoteTarget.connect(options.emulatorUrl, setup, options.controlToken)
       : await LocalTarget.start(setup);
   } catch (error) {
     return { ...result, status: 'error', error: (error as Error).message };
   }
-  const vars = new Map([...Object.entries(scenario.vars ?? {}), ...(options.vars ?? [])]);
-  const run = new ScenarioRun(loaded, target, createSeededFaker(seed), options, result, vars);
+  const run = new ScenarioRun(loaded, target, faker, options, result, vars, services);
   try {
     await run.steps(scenario.steps, '/steps', vars);
     await target.settle();
@@ -123,6 +158,7 @@ class ScenarioRun {
   private readonly flows = new Map<string, FlowState>();
   private readonly refs = new Map<string, RefState>();
   private readonly refOfAppointment = new Map<string, string>();
+  private readonly stepLines = new Map<string, number>();
   private readonly businesses: Map<string, SeedBusiness>;
 
   constructor(
@@ -133,6 +169,8 @@ class ScenarioRun {
     private readonly result: ScenarioResult,
     /** The scenario's vars (and the run's): flow URLs may use them. */
     private readonly vars: ReadonlyMap<string, string | number | boolean>,
+    /** The scenario's `needs`: a refused http step names the one to start. */
+    private readonly services: readonly NeededService[],
   ) {
     for (const flow of loaded.scenario.flows ?? []) this.flows.set(flow.name, { flow, webhookIds: [] });
     this.businesses = new Map(
@@ -140,8 +178,14 @@ class ScenarioRun {
     );
   }
 
-  async deliveryCount(): Promise<number> {
-    return (await this.target.deliveries({})).length;
+  /** The line a step is written on; a repeat runs the same steps again, so each is looked up once. */
+  private lineOf(pointer: string): number {
+    let line = this.stepLines.get(pointer);
+    if (line === undefined) {
+      line = this.loaded.source.positionOf(pointer).line;
+      this.stepLines.set(pointer, line);
+    }
+    return line;
   }
 
   async steps(
@@ -169,6 +213,7 @@ class ScenarioRun {
   ): Promise<void> {
     this.result.steps += 1;
     const verb = stepVerb(raw);
+    this.options.onStep?.({ step: this.result.steps, verb, line: this.lineOf(pointer) });
     try {
       const step = expand(raw, { vars, faker: this.faker });
       if (step.subscribe) await this.subscribe(step.subscribe.flow, step.subscribe.expect);
@@ -181,7 +226,7 @@ class ScenarioRun {
       else if (step.advance) await this.advance(step.advance);
       else if (step.fault) await this.call('POST', '/_emulator/faults', step.fault, {}, undefined);
       else if (step.expect) await this.expect(step.expect);
-      else if (step.http) await runHttpStep(step.http, this.target, this.result);
+      else if (step.http) await runHttpStep(step.http, this.target, this.result, this.services);
     } catch (error) {
       if (!(error instanceof StepFailed || error instanceof TemplateError)) throw error;
       const position = this.loaded.source.positionOf(`${pointer}/${verb}`);
@@ -199,13 +244,6 @@ class ScenarioRun {
       };
       if (this.result.failures.length < keptFailures) this.result.failures.push(failure);
       else this.result.moreFailures += 1;
-    }
-    if (this.options.onProgress && this.result.steps % 50 === 0) {
-      this.options.onProgress({
-        scenario: this.loaded.scenario.name,
-        steps: this.result.steps,
-        deliveries: await this.deliveryCount(),
-      });
     }
   }
 

@@ -7,7 +7,13 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
 import type { AppointmentRecord, DeliveryFilter, Store } from '../domain/store.js';
-import type { Delivery, DeliveryAttempt, DeliveryStatus, Subscription } from '../generated/schema-types.js';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryStatus,
+  InboxMessage,
+  Subscription,
+} from '../generated/schema-types.js';
 import { createMemoryStore } from './memory/memory-store.js';
 import { createSqliteStore, databaseFileName } from './sqlite/sqlite-store.js';
 
@@ -96,6 +102,15 @@ function attempt(n: number, outcome: DeliveryAttempt['outcome']): DeliveryAttemp
 }
 
 const ids = (deliveries: Delivery[]) => deliveries.map((d) => d.deliveryId);
+
+function inboxMessage(n: number, body: unknown = { n }): InboxMessage {
+  // The inbox keeps any body (text too); the generated type says an object.
+  return {
+    receivedAt: `2026-01-05T08:0${n}:00.000Z`,
+    headers: { 'content-type': 'application/json', 'x-emulator-attempt': '1' },
+    body: body as InboxMessage['body'],
+  };
+}
 
 describe.each<[string, () => TestStore]>([
   ['memory', () => createMemoryStore()],
@@ -375,16 +390,58 @@ describe.each<[string, () => TestStore]>([
     });
   });
 
+  describe('inboxes', () => {
+    it('appends per inbox name, exactly as written, and lists oldest first', () => {
+      const { inboxes } = open();
+      inboxes.append('demo', inboxMessage(1));
+      inboxes.append('Demo', inboxMessage(2, 'plain text'));
+      inboxes.append('demo', inboxMessage(3, { nested: { list: [1, null, 'x'] } }));
+      expect(inboxes.list('demo')).toStrictEqual([
+        inboxMessage(1),
+        inboxMessage(3, { nested: { list: [1, null, 'x'] } }),
+      ]);
+      expect(inboxes.list('Demo')).toStrictEqual([inboxMessage(2, 'plain text')]);
+      expect(inboxes.list('nothing-yet')).toEqual([]);
+    });
+
+    it('returns copies: what a caller does to the list is not stored', () => {
+      const { inboxes } = open();
+      inboxes.append('demo', inboxMessage(1));
+      inboxes.list('demo').push(inboxMessage(2));
+      expect(inboxes.list('demo')).toHaveLength(1);
+    });
+
+    it('removes one inbox and clears them all', () => {
+      const { inboxes } = open();
+      inboxes.append('a', inboxMessage(1));
+      inboxes.append('b', inboxMessage(2));
+      expect(inboxes.remove('a')).toBe(true);
+      expect(inboxes.remove('a')).toBe(false);
+      expect(inboxes.list('a')).toEqual([]);
+      expect(inboxes.list('b')).toHaveLength(1);
+      inboxes.append('a', inboxMessage(3));
+      expect(inboxes.list('a')).toStrictEqual([inboxMessage(3)]);
+      inboxes.clear();
+      expect(inboxes.list('a')).toEqual([]);
+      expect(inboxes.list('b')).toEqual([]);
+    });
+  });
+
   it('clearing one aggregate leaves the others', () => {
     const store = open();
     store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
     store.appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
     store.deliveries.insert(delivery('d-1', 'wh-1', 'lunch@contoso.com', 'appt-1'));
+    store.inboxes.append('demo', inboxMessage(1));
     store.subscriptions.clear();
     expect(store.appointments.listByBusiness('lunch@contoso.com')).toHaveLength(1);
     expect(store.deliveries.list()).toHaveLength(1);
     store.appointments.clear();
     expect(store.deliveries.list()).toHaveLength(1);
+    store.deliveries.clear();
+    expect(store.inboxes.list('demo')).toHaveLength(1);
+    store.inboxes.clear();
+    expect(store.subscriptions.list()).toEqual([]);
   });
 });
 
@@ -415,6 +472,9 @@ describe('sqlite store durability', () => {
     delivered.status = 'delivered';
     delivered.attempts.push(attempt(1, 'delivered'));
     store.deliveries.save(delivered);
+    store.inboxes.append('demo', inboxMessage(1));
+    store.inboxes.append('other', inboxMessage(2, 'text'));
+    store.inboxes.append('demo', inboxMessage(3));
     return { subscriptions, deliveries };
   }
 
@@ -440,6 +500,8 @@ describe('sqlite store durability', () => {
     expect(ids(reopened.deliveries.list({ status: 'delivered', mailbox: 'LUNCH@CONTOSO.COM' }))).toEqual([
       'd-1',
     ]);
+    expect(reopened.inboxes.list('demo')).toStrictEqual([inboxMessage(1), inboxMessage(3)]);
+    expect(reopened.inboxes.list('other')).toStrictEqual([inboxMessage(2, 'text')]);
 
     // The limit still counts what was there before the restart, and new rows go after the old ones.
     expect(reopened.subscriptions.addWithinLimit(subscription('wh-d', 'lunch@contoso.com'), 2)).toBe(false);
@@ -447,7 +509,7 @@ describe('sqlite store durability', () => {
     expect(ids(reopened.deliveries.list({ webhookId: 'wh-b' }))).toEqual(['d-2', 'd-0']);
   });
 
-  it('creates a missing folder holding one WAL database at schema version 1', () => {
+  it('creates a missing folder holding one WAL database at schema version 2', () => {
     const dataDir = join(tmpDir, 'nested', 'data');
     const store = openSqlite(dataDir);
     store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
@@ -458,12 +520,28 @@ describe('sqlite store durability', () => {
     const db = new Database(join(dataDir, databaseFileName), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
     } finally {
       db.close();
     }
     // Opening again runs the (idempotent) schema again without harm.
     expect(openSqlite(dataDir).subscriptions.list()).toHaveLength(1);
+  });
+
+  it('upgrades a version 1 database (no inbox table) and keeps its rows', () => {
+    const store = openSqlite();
+    store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
+    store.close();
+    // What an emulator before the inbox table left behind.
+    const old = new Database(join(tmpDir, databaseFileName));
+    old.exec('DROP TABLE inbox_messages');
+    old.pragma('user_version = 1');
+    old.close();
+
+    const upgraded = openSqlite();
+    expect(upgraded.subscriptions.list().map((s) => s.webhookId)).toEqual(['wh-1']);
+    upgraded.inboxes.append('demo', inboxMessage(1));
+    expect(upgraded.inboxes.list('demo')).toStrictEqual([inboxMessage(1)]);
   });
 
   it('returns copies: a change is stored only by save()', () => {

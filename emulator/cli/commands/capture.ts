@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeFileError } from '../../core/source.js';
 import { parsePort } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -18,7 +19,22 @@ export function registerCaptureCommand(program: Command): void {
     .option('--out <dir>', 'where to write the fixtures', 'fixtures/captured')
     .option(
       '--redact',
-      'replace names, e-mail addresses and phone numbers by stable fakes, keeping the shape',
+      'replace every personal value by a stable fake of the same kind, keeping the shape (see below)',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        '--redact replaces, each by a stable fake (the same person gets the same fake in every file):',
+        '  names of customers and staff, e-mail addresses (also inside any text), phone numbers;',
+        '  addresses: Street, City, PostalCode and State of PhysicalAddress, and the DisplayName of',
+        '  CustomerLocation and Location (the place a customer gave);',
+        '  what people write: CustomerNotes, Notes, AdditionalInfo, CancelReason, and the Answer of',
+        '  text questions.',
+        'It keeps ids, times, service names and notes, questions, choice answers and AnswerOptions,',
+        'time zones, CountryOrRegion, TrackingData and JoinWebURL. Empty strings stay empty.',
+        'The full list, field by field, and why: docs/capture.md.',
+      ].join('\n'),
     )
     .action(async (flags: CaptureFlags) => {
       const { buildCaptureServer } = await import('../../contract/capture.js');
@@ -30,9 +46,8 @@ export function registerCaptureCommand(program: Command): void {
           onStored: (file, bytes) => process.stdout.write(`stored ${file} (${bytes} bytes)\n`),
         });
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
         throw new UsageError(
-          `cannot store fixtures in --out ${flags.out}: ${code}. Choose a folder you can write.`,
+          `cannot store fixtures in --out ${flags.out}: ${describeFileError(error)}. Choose a folder you can write.`,
         );
       }
       await app.listen({ port: flags.port, host: flags.host });

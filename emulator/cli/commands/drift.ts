@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { jsonFilesUnder, parseDocuments } from '../../contract/validate-files.js';
+import { cannotReadMessage } from '../../core/source.js';
 import { parsePolicySettings } from '../../domain/policies.js';
 import { collect } from '../flags.js';
 import { UsageError } from '../usage-error.js';
@@ -36,15 +37,7 @@ interface CapturedFile {
 }
 
 function readCapturedFiles(dir: string): CapturedFile[] {
-  let files: string[];
-  try {
-    files = jsonFilesUnder(dir);
-  } catch (error) {
-    throw new UsageError(
-      `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
-  return files.map((file) => ({ file, payloads: readCapturedFile(file) }));
+  return jsonFilesUnder(dir).map((file) => ({ file, payloads: readCapturedFile(file) }));
 }
 
 function readCapturedFile(file: string): unknown[] {
@@ -52,9 +45,7 @@ function readCapturedFile(file: string): unknown[] {
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new UsageError(
-      `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    throw new UsageError(cannotReadMessage(file, error));
   }
   const parsed = parseDocuments(bytes);
   if ('problem' in parsed) throw new UsageError(`${file}: ${parsed.problem}`);

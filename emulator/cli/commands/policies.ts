@@ -15,7 +15,7 @@ export function registerPoliciesCommand(program: Command): void {
       'List every behaviour of the real service that is uncertain or our choice: values, default, evidence and advice.',
     )
     .option('--json', 'print the table as JSON (the shape of GET /_emulator/policies)')
-    .option('--markdown', 'print the table as Markdown (the README fidelity table)')
+    .option('--markdown', 'print the table as Markdown (the fidelity table of docs/policies.md)')
     .option(
       '--policy <name=value>',
       'show these values as in force (repeatable)',

@@ -1,15 +1,22 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatDiagnostic } from '../../core/source.js';
+import { describeFileError, formatDiagnostic } from '../../core/source.js';
 import { parsePolicySettings } from '../../domain/policies.js';
 import type { Policies } from '../../generated/schema-types.js';
 import { expandPaths } from '../../scenarios/files.js';
-import { type LoadedScenario, loadScenarioFile } from '../../scenarios/load.js';
+import { expandedStepCount, type LoadedScenario, loadScenarioFile } from '../../scenarios/load.js';
 import { jsonReport } from '../../scenarios/reporters/json.js';
 import { junitReport } from '../../scenarios/reporters/junit.js';
 import { prettyReport } from '../../scenarios/reporters/pretty.js';
-import { type ScenarioResult, summarise } from '../../scenarios/results.js';
-import type { RunOptions } from '../../scenarios/runner.js';
+import {
+  lineProgress,
+  liveProgress,
+  type RunProgress,
+  runLabel,
+} from '../../scenarios/reporters/progress.js';
+import { type RunReport, type ScenarioResult, summarise, totalsLine } from '../../scenarios/results.js';
+import type { RunOptions, StepStarted } from '../../scenarios/runner.js';
+import { unknownVariablesProblem } from '../../scenarios/variables.js';
 import { collect, parseChoice } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -108,12 +115,93 @@ function runPolicies(flags: RunFlags): Policies {
   return { ...parsePolicySettings(flags.quirk, '--quirk'), ...parsePolicySettings(flags.policy) };
 }
 
-/** Progress on a terminal only: CI logs stay quiet. */
-function progressPrinter(): RunOptions['onProgress'] {
-  if (!process.stderr.isTTY || process.env.CI) return undefined;
-  return ({ scenario, steps, deliveries }) => {
-    process.stderr.write(`\r${scenario}: ${steps} steps, ${deliveries} deliveries\u001b[K`);
-  };
+/**
+ * A live line on a terminal; one line per finished scenario in CI (CI set) or when the report goes
+ * to a file or a pipe. Either way on standard error, so the report on standard output stays clean.
+ */
+function progressFor(total: number): RunProgress {
+  const onTerminal = process.stderr.isTTY && process.stdout.isTTY && !process.env.CI;
+  return onTerminal ? liveProgress(process.stderr, total) : lineProgress(process.stderr, total);
+}
+
+/** Reads every scenario first: one bad file stops the run before anything runs (exit 2). */
+function loadScenarios(paths: string[]): LoadedScenario[] {
+  const files = expandPaths(paths);
+  if (files.length === 0) throw new UsageError(`no scenario files found in ${paths.join(', ')}.`);
+  const loaded: LoadedScenario[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const result = loadScenarioFile(file);
+    if (result.ok) loaded.push(result.loaded);
+    else problems.push(...result.diagnostics.map(formatDiagnostic));
+  }
+  if (problems.length > 0) throw new UsageError(`invalid scenario files:\n${problems.join('\n')}`);
+  return loaded;
+}
+
+/** --flow-url and --var must name something a scenario of the run has: a typo is not ignored. */
+function checkNamesExist(loaded: LoadedScenario[], flowUrls: Map<string, string>, vars: Map<string, string>) {
+  const flowNames = new Set(
+    loaded.flatMap((scenario) => (scenario.scenario.flows ?? []).map((flow) => flow.name)),
+  );
+  for (const name of flowUrls.keys()) {
+    if (!flowNames.has(name)) {
+      throw new UsageError(
+        `--flow-url names "${name}", but no scenario has a flow of that name (${[...flowNames].join(', ') || 'none'}).`,
+      );
+    }
+  }
+  const problem = unknownVariablesProblem(vars.keys(), loaded);
+  if (problem) throw new UsageError(problem);
+}
+
+function writeReport(report: RunReport, flags: RunFlags): void {
+  const text = reporters[flags.reporter](report);
+  if (flags.out === undefined) {
+    process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(flags.out, text);
+  } catch (error) {
+    throw new UsageError(
+      `cannot write the report to ${flags.out}: ${describeFileError(error, 'its folder does not exist')}. Choose a path in an existing folder.`,
+    );
+  }
+  process.stdout.write(`${totalsLine(report)} (report: ${flags.out})\n`);
+}
+
+/** One run of the plan: a scenario, or a scenario under one policy variant with --matrix. */
+interface PlannedRun {
+  label: string;
+  /** Steps with every repeat unrolled, for the progress line. */
+  steps: number;
+  run: (onStep: (step: StepStarted) => void) => Promise<ScenarioResult>;
+}
+
+/** Runs the plan in order with progress on stderr; an unreachable --emulator stops it at once (exit 2). */
+async function runAll(planned: PlannedRun[], flags: RunFlags): Promise<ScenarioResult[]> {
+  const progress = progressFor(planned.length);
+  const results: ScenarioResult[] = [];
+  try {
+    for (const [index, { label, steps, run }] of planned.entries()) {
+      progress.starting(index, label, steps);
+      const result = await run((step) => progress.step(step));
+      if (
+        result.status === 'error' &&
+        flags.emulator !== undefined &&
+        results.length === 0 &&
+        /cannot reach/.test(result.error ?? '')
+      ) {
+        throw new UsageError(result.error ?? 'cannot reach the emulator');
+      }
+      progress.finished(result);
+      results.push(result);
+    }
+  } finally {
+    progress.close();
+  }
+  return results;
 }
 
 export function registerRunCommand(program: Command): void {
@@ -147,7 +235,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option(
       '--var <name=value>',
-      "set a scenario variable, replacing the scenario's own (repeatable)",
+      "set a scenario variable, replacing the scenario's own (repeatable); a name no scenario declares or uses is an error",
       collect,
       [],
     )
@@ -167,72 +255,31 @@ export function registerRunCommand(program: Command): void {
       const policies = runPolicies(flags);
       const flowUrls = parseFlowUrls(flags.flowUrl);
       const vars = parseVars(flags.var);
-      const files = expandPaths(paths);
-      if (files.length === 0) throw new UsageError(`no scenario files found in ${paths.join(', ')}.`);
-      const loaded: LoadedScenario[] = [];
-      const problems: string[] = [];
-      for (const file of files) {
-        const result = loadScenarioFile(file);
-        if (result.ok) loaded.push(result.loaded);
-        else problems.push(...result.diagnostics.map(formatDiagnostic));
-      }
-      if (problems.length > 0) throw new UsageError(`invalid scenario files:\n${problems.join('\n')}`);
-      const flowNames = new Set(
-        loaded.flatMap((scenario) => (scenario.scenario.flows ?? []).map((flow) => flow.name)),
-      );
-      for (const name of flowUrls.keys()) {
-        if (!flowNames.has(name)) {
-          throw new UsageError(
-            `--flow-url names "${name}", but no scenario has a flow of that name (${[...flowNames].join(', ') || 'none'}).`,
-          );
-        }
-      }
+      const loaded = loadScenarios(paths);
+      checkNamesExist(loaded, flowUrls, vars);
 
       // Loaded here, not at start-up: the runner brings faker and the whole emulator with it.
       const { runScenario } = await import('../../scenarios/runner.js');
       const { planMatrix, runVariant } = await import('../../scenarios/matrix.js');
-      const onProgress = progressPrinter();
-      const options: RunOptions = { flowUrls, vars, ...(onProgress ? { onProgress } : {}) };
+      const options: RunOptions = { flowUrls, vars };
       if (flags.emulator !== undefined) options.emulatorUrl = flags.emulator;
       if (flags.controlToken !== undefined) options.controlToken = flags.controlToken;
       if (flags.seed !== undefined) options.seed = flags.seed;
       if (Object.keys(policies).length > 0) options.policies = policies;
-      const runs: Array<() => Promise<ScenarioResult>> = flags.matrix
-        ? planMatrix(loaded, { all: flags.matrix === 'all', base: policies }).map(
-            (run) => () => runVariant(run, options),
-          )
-        : loaded.map((scenario) => () => runScenario(scenario, options));
-      const results: ScenarioResult[] = [];
-      for (const run of runs) {
-        const result = await run();
-        if (onProgress) process.stderr.write('\r\u001b[K');
-        if (
-          result.status === 'error' &&
-          flags.emulator !== undefined &&
-          results.length === 0 &&
-          /cannot reach/.test(result.error ?? '')
-        ) {
-          throw new UsageError(result.error ?? 'cannot reach the emulator');
-        }
-        results.push(result);
-      }
-      const report = summarise(results);
-      const text = reporters[flags.reporter](report);
-      if (flags.out !== undefined) {
-        try {
-          writeFileSync(flags.out, text);
-        } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-          throw new UsageError(
-            `cannot write the report to ${flags.out}: ${code}. Choose a path in an existing folder.`,
-          );
-        }
-        process.stdout.write(
-          `${report.passed} passed, ${report.failed + report.errors} failed (report: ${flags.out})\n`,
-        );
-      } else {
-        process.stdout.write(text);
-      }
+      const stepsOf = (scenario: LoadedScenario) => expandedStepCount(scenario.scenario.steps);
+      const planned: PlannedRun[] = flags.matrix
+        ? planMatrix(loaded, { all: flags.matrix === 'all', base: policies }).map((run) => ({
+            label: runLabel(run.scenario.scenario.name, run.variant.name),
+            steps: stepsOf(run.scenario),
+            run: (onStep) => runVariant(run, { ...options, onStep }),
+          }))
+        : loaded.map((scenario) => ({
+            label: runLabel(scenario.scenario.name),
+            steps: stepsOf(scenario),
+            run: (onStep) => runScenario(scenario, { ...options, onStep }),
+          }));
+      const report = summarise(await runAll(planned, flags));
+      writeReport(report, flags);
       process.exitCode = report.failed + report.errors > 0 ? 1 : 0;
     });
 }

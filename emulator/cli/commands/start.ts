@@ -3,11 +3,12 @@ import { type RunningEmulator, startEmulator } from '../../api/start.js';
 import { controlPaths, triggerApiPaths } from '../../client/paths.js';
 import type { EmulatorOptions } from '../../config/options.js';
 import { namedRetryPolicies } from '../../delivery/retry-policy.js';
+import { createHostAllowlist, profileAllowlist } from '../../domain/allowlist.js';
 import { parsePolicySettings } from '../../domain/policies.js';
-import { subscribeRequest } from '../../domain/triggers.js';
+import { subscribeRequest, triggerOf } from '../../domain/triggers.js';
 import type { Policies } from '../../generated/schema-types.js';
 import { maskUrlSecrets } from '../../http/log-redaction.js';
-import { bannerCredentials } from '../demo-credentials.js';
+import { bannerCredentials, type Credential } from '../demo-credentials.js';
 import { parseChoice, parsePort } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -35,9 +36,56 @@ function collectCommaSeparated(value: string, previous: string[] = []): string[]
   ];
 }
 
+/**
+ * How to subscribe a first flow: the built-in inbox when the allowlist in force lets its URL
+ * through (asked of the allowlist itself, as a subscribe would), otherwise plainly why not and
+ * a line for a callback URL of the user's own on an allowed host.
+ */
+function firstFlowLines(running: RunningEmulator, mailbox: string, admin: Credential): string[] {
+  const inboxUrl = `${running.url}${controlPaths.inbox('demo')}`;
+  const subscribeUrl = `${running.url}${triggerApiPaths.subscribe(mailbox, 'created')}`;
+  const curl = (notificationUrl: string) =>
+    `  curl -i -X POST '${subscribeUrl}' -H 'Authorization: Bearer ${admin.token}' -H 'Content-Type: application/json' -d '${JSON.stringify(subscribeRequest(notificationUrl, 'created'))}'`;
+  const createLine = `then create appointments with POST ${running.url}/v1.0/solutions/bookingBusinesses/${mailbox}/appointments`;
+  const journalUrl = `${running.url}${controlPaths.deliveries()}`;
+  const { config } = running.context;
+  const allowlist = createHostAllowlist(config.allowlist);
+  const verdict = allowlist.check(inboxUrl);
+  if (verdict.allowed) {
+    return [
+      'subscribe the built-in inbox as a "When an appointment is created" flow:',
+      curl(inboxUrl),
+      '',
+      createLine,
+      `and read what the flow received at ${inboxUrl} (journal: ${journalUrl})`,
+    ];
+  }
+  const host = new URL(inboxUrl).hostname;
+  const fromSeed = config.seed.allowlist !== undefined;
+  const defaultAllows = !fromSeed && createHostAllowlist(profileAllowlist('default')).check(inboxUrl).allowed;
+  return [
+    `the allowlist (${fromSeed ? "the seed's allowlist" : `--profile ${config.profile}`}) refuses the built-in inbox ${inboxUrl}: ${verdict.message}.`,
+    `a flow's callback URL must be on one of: ${allowlist.patterns.join(', ')}`,
+    `subscribe your own flow's callback URL (replace YOUR_CALLBACK_URL) as a "When an appointment is created" flow:`,
+    curl('YOUR_CALLBACK_URL'),
+    defaultAllows
+      ? `(to use the built-in inbox, start with --profile default, which allows ${host})`
+      : `(to use the built-in inbox, add ${host} to the seed's "allowlist")`,
+    '',
+    createLine,
+    `and follow each delivery in the journal: ${journalUrl}`,
+  ];
+}
+
 function banner(running: RunningEmulator): string {
   const { directory } = running.context.state;
-  const lines = [`listening on ${running.url}`, '', 'mailboxes:'];
+  const guarded = running.context.config.controlToken !== undefined;
+  const lines = [
+    `listening on ${running.url}`,
+    `dashboard: ${running.url}/_emulator/ui${guarded ? '?token=YOUR_CONTROL_TOKEN (once per browser)' : ''}`,
+    '',
+    'mailboxes:',
+  ];
   for (const business of directory.businesses) {
     const flows = running.context.state.store.subscriptions.listByMailbox(business.email).length;
     lines.push(
@@ -53,25 +101,12 @@ function banner(running: RunningEmulator): string {
     lines.push(
       `non-admin token:  ${nonAdmin.token}  (${nonAdmin.upn}, ${nonAdmin.role} of ${first.email}: gets 403)`,
     );
-  if (admin) {
-    const inboxUrl = `${running.url}${controlPaths.inbox('demo')}`;
-    const subscribeUrl = `${running.url}${triggerApiPaths.subscribe(first.email, 'created')}`;
-    const body = JSON.stringify(subscribeRequest(inboxUrl, 'created'));
-    lines.push(
-      '',
-      'subscribe the built-in inbox as a "When an appointment is created" flow:',
-      `  curl -i -X POST '${subscribeUrl}' -H 'Authorization: Bearer ${admin.token}' -H 'Content-Type: application/json' -d '${body}'`,
-      '',
-      `then create appointments with POST ${running.url}/v1.0/solutions/bookingBusinesses/${first.email}/appointments`,
-      `and read what the flow received at ${inboxUrl} (journal: ${running.url}${controlPaths.deliveries()})`,
-    );
-  }
+  if (admin) lines.push('', ...firstFlowLines(running, first.email, admin));
   // The seed's tokens above are printed whole for the curl line; the control token, which the user chose, never is.
-  if (running.context.config.controlToken !== undefined) {
+  if (guarded) {
     lines.push(
       '',
-      'the control API (/_emulator/) asks for your control token in the X-Emulator-Control-Token header;',
-      `open the dashboard once with ${running.url}/_emulator/ui?token=YOUR_CONTROL_TOKEN`,
+      'the control API (/_emulator/) asks for your control token in the X-Emulator-Control-Token header',
     );
   }
   return lines.join('\n');
@@ -96,14 +131,65 @@ function toOptions(flags: StartFlags): EmulatorOptions {
   return options;
 }
 
-/** Prints one line per delivery attempt, so a developer sees what their flow was sent. */
-function narrateDeliveries(running: RunningEmulator): void {
-  running.context.runtime.events.on('delivery:attempt', (delivery, attempt) => {
+/**
+ * Prints one line per flow subscribed, with the change types it fires on (the body's change_type
+ * decides, whatever the path said), and one per delivery attempt, so a developer sees what their
+ * flow was sent.
+ */
+function narrate(running: RunningEmulator): void {
+  const { events } = running.context.runtime;
+  const { subscriptions } = running.context.state.store;
+  let known = new Set(subscriptions.list().map((flow) => flow.webhookId));
+  events.on('flows:changed', () => {
+    const flows = subscriptions.list();
+    for (const flow of flows.filter((each) => !known.has(each.webhookId))) {
+      const fires = flow.changeTypes.map((type) => `${type} (${triggerOf[type]})`).join(', ');
+      process.stdout.write(
+        `flow ${flow.webhookId} subscribed on ${flow.mailbox}: fires on ${fires} -> ${maskUrlSecrets(flow.notificationUrl)}\n`,
+      );
+    }
+    known = new Set(flows.map((flow) => flow.webhookId));
+  });
+  events.on('delivery:attempt', (delivery, attempt) => {
     const answer = attempt.responseStatus !== undefined ? `HTTP ${attempt.responseStatus}` : attempt.error;
     process.stdout.write(
       `delivery ${delivery.deliveryId} ${delivery.changeType} -> ${maskUrlSecrets(delivery.url)}: ${answer} (attempt ${attempt.attempt}, ${attempt.outcome})\n`,
     );
   });
+}
+
+type ListenError = NodeJS.ErrnoException & { hostname?: string; address?: string; port?: number };
+
+const bindableHosts = 'use 127.0.0.1, localhost or 0.0.0.0 (every interface)';
+
+/**
+ * Why `start` (or `capture`) cannot listen, in one sentence that says what to do: a host that does
+ * not resolve, an address this machine does not have, a port in use or out of reach. Undefined
+ * for any other error.
+ */
+export function listenErrorMessage(error: unknown): string | undefined {
+  const { code, syscall, hostname, address, port } = error as ListenError;
+  if (syscall === 'getaddrinfo') {
+    const why =
+      code === 'ENOTFOUND'
+        ? 'no such host'
+        : code === 'EAI_AGAIN'
+          ? 'the name cannot be looked up now (no DNS answer)'
+          : `the name does not resolve (${code})`;
+    return `cannot listen on ${hostname}: ${why}; ${bindableHosts}.`;
+  }
+  if (syscall !== 'listen' && syscall !== 'bind') return undefined;
+  const where = port === undefined ? address : `${address}:${port}`;
+  switch (code) {
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${address}: no network interface of this machine has that address; ${bindableHosts}.`;
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is in use (another emulator?); choose another --port, or --port 0 for a free one.`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges); choose a --port from 1024 up.`;
+    default:
+      return undefined;
+  }
 }
 
 export function registerStartCommand(program: Command): void {
@@ -159,7 +245,7 @@ export function registerStartCommand(program: Command): void {
       ).env('BOOKINGS_EMULATOR_RETRY_POLICY'),
     )
     .addOption(
-      new Option('--log-level <level>', 'request log level')
+      new Option('--log-level <level>', 'level of the request log, written to stderr')
         .env('BOOKINGS_EMULATOR_LOG_LEVEL')
         .argParser(parseChoice(['silent', 'error', 'warn', 'info', 'debug'] as const))
         .default('warn'),
@@ -196,6 +282,6 @@ export function registerStartCommand(program: Command): void {
       process.once('SIGTERM', stop);
       // Signal handlers first: whoever reads the listening line may stop us at once.
       process.stdout.write(`${flags.quiet ? `listening on ${running.url}` : banner(running)}\n`);
-      if (!flags.quiet) narrateDeliveries(running);
+      if (!flags.quiet) narrate(running);
     });
 }

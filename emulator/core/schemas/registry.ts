@@ -143,7 +143,7 @@ function showValue(value: unknown): string {
 function knownProperties(error: ErrorObject): string {
   const properties = (error.parentSchema as { properties?: object } | undefined)?.properties;
   const names = properties ? Object.keys(properties) : [];
-  return names.length > 0 && names.length <= 12 ? `; known: ${names.join(', ')}` : '';
+  return names.length > 0 && names.length <= 16 ? `; known: ${names.join(', ')}` : '';
 }
 
 function describe(error: ErrorObject): SchemaViolation {

@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../core/paths.js';
 import { getSchemaRegistry, schemaId } from '../../core/schemas/registry.js';
 import {
   buildTestApp,
@@ -137,6 +141,34 @@ describe('control API', () => {
     );
   });
 
+  it('advances by a duration as scenarios write it: ms, s, m, h, d', async () => {
+    app = await buildTestApp({ clock: { virtualStart: '2026-01-05T08:00:00Z' } });
+    const advance = (payload: object) => app.inject({ method: 'POST', url: '/_emulator/clock', payload });
+    const steps: Array<[string, string]> = [
+      ['30m', '2026-01-05T08:30:00.000Z'],
+      ['250ms', '2026-01-05T08:30:00.250Z'],
+      ['1.5s', '2026-01-05T08:30:01.750Z'],
+      ['2h', '2026-01-05T10:30:01.750Z'],
+      ['1d', '2026-01-06T10:30:01.750Z'],
+    ];
+    for (const [by, now] of steps) {
+      const answer = await advance({ by });
+      expect(answer.statusCode, answer.body).toBe(200);
+      expect(answer.json().now, by).toBe(now);
+    }
+    const unknownUnit = await advance({ by: '2w' });
+    expectError(unknownUnit, 400, 'InvalidRequestBody');
+    expect(unknownUnit.json().error).toMatchObject({ target: '/by' });
+    expect(unknownUnit.json().error.message).toContain('250ms, 2s, 30m, 4h or 1d');
+    const tooFar = await advance({ by: '400d' });
+    expectError(tooFar, 400, 'InvalidControlRequest');
+    expect(tooFar.json().error.message).toContain('at most a year');
+    const both = await advance({ by: '30m', byMs: 1000 });
+    expectError(both, 400, 'InvalidControlRequest');
+    expect(both.json().error.message).toContain('exactly one of "by" (a duration such as 30m), "byMs"');
+    expect((await app.inject('/_emulator/clock')).json().now).toBe('2026-01-06T10:30:01.750Z');
+  });
+
   it('validates quirk switches', async () => {
     app = await buildTestApp();
     const bad = await app.inject({
@@ -218,6 +250,38 @@ describe('faults and reset to another seed', () => {
     expectError(await subscribe(app, 'http://127.0.0.1:9/a'), status, codes[status]);
   });
 
+  it('names the allowed targets when a fault has a wrong or no target', async () => {
+    app = await buildTestApp();
+    for (const payload of [{ target: 'triggers', status: 500 }, { status: 500 }]) {
+      const refused = await app.inject({ method: 'POST', url: '/_emulator/faults', payload });
+      expectError(refused, 400, 'InvalidRequestBody');
+      expect(refused.json().error.target).toBe('/target');
+      expect(refused.json().error.message).toContain('it must be one of "trigger-api", "inbox", "delivery"');
+    }
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/_emulator/faults',
+          payload: { target: 'triggers', status: 500 },
+        })
+      ).json().error.message,
+    ).toContain('/target is "triggers"');
+  });
+
+  it.each([
+    [{ target: 'inbox', status: 500 }, '/inbox', 'is required but missing (for target "inbox")'],
+    [{ target: 'delivery', action: 'explode' }, '/action', 'must be one of ["drop","duplicate"'],
+    [{ target: 'trigger-api' }, '/status', 'is required but missing (for target "trigger-api")'],
+  ])('judges a fault against the kind its target names: %j', async (payload, pointer, problem) => {
+    app = await buildTestApp();
+    const refused = await app.inject({ method: 'POST', url: '/_emulator/faults', payload });
+    expectError(refused, 400, 'InvalidRequestBody');
+    expect(refused.json().error.target).toBe(pointer);
+    expect(refused.json().error.message).toContain(problem);
+    expect((await app.inject('/_emulator/faults')).json().faults).toEqual([]);
+  });
+
   it('refuses faults it cannot inject, and clears them', async () => {
     app = await buildTestApp();
     expectError(
@@ -290,6 +354,108 @@ describe('faults and reset to another seed', () => {
     expect(bad.json().error.message).toContain('duplicate business email');
     // A refused reset changes nothing.
     expect((await app.inject('/_emulator/quirks')).json()['reschedule-new-id']).toBe(true);
+  });
+});
+
+describe('docs/control-api.md', () => {
+  let app: FastifyInstance;
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it('lists every control route of the OpenAPI document, and only routes that exist', async () => {
+    app = await buildTestApp();
+    const docs = readFileSync(join(packageRoot, 'docs', 'control-api.md'), 'utf8');
+    const documented = [...docs.matchAll(/^\| `(GET|POST|PUT|PATCH|DELETE) (\/_emulator\/[^`]*)`/gm)].map(
+      ([, method = '', path = '']) => ({ method, path }),
+    );
+    const fastifyPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+    for (const { method, path } of documented) {
+      expect(app.hasRoute({ method: method as 'GET', url: fastifyPath(path) }), `${method} ${path}`).toBe(
+        true,
+      );
+    }
+    const paths = (await app.inject('/_emulator/openapi.json')).json().paths as Record<string, object>;
+    for (const [path, operations] of Object.entries(paths).filter(([path]) =>
+      path.startsWith('/_emulator/'),
+    )) {
+      for (const method of Object.keys(operations).filter((key) => key !== 'parameters')) {
+        expect(documented, `${method.toUpperCase()} ${path}`).toContainEqual({
+          method: method.toUpperCase(),
+          path,
+        });
+      }
+    }
+  });
+});
+
+describe('reset from a seed file', () => {
+  let app: FastifyInstance;
+  let folder: string;
+  afterEach(async () => {
+    await app.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const reset = (payload: object) => app.inject({ method: 'POST', url: '/_emulator/reset', payload });
+  const write = (name: string, text: string) => {
+    const file = join(folder, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('starts again from a YAML seed file on the emulator machine', async () => {
+    app = await buildTestApp();
+    folder = mkdtempSync(join(tmpdir(), 'reset-seed-'));
+    const file = write(
+      'shop.yaml',
+      [
+        'users: [{ upn: boss@file.example, token: file-boss-token }]',
+        'businesses:',
+        '  - email: shop@file.example',
+        '    displayName: File Shop',
+        '    staff: [{ id: b, displayName: Boss, emailAddress: boss@file.example, role: administrator }]',
+        '',
+      ].join('\n'),
+    );
+    expect((await reset({ seedFile: file, quirks: { 'reschedule-new-id': true } })).statusCode).toBe(204);
+    const list = await app.inject({
+      url: '/BookingsService/api/V1/bookingBusinessesUserAsAdmin',
+      headers: { authorization: 'Bearer file-boss-token', 'x-prefer-owauserconfig': 'true' },
+    });
+    expect(list.json()).toEqual({ mailboxes: [{ displayName: 'File Shop', email: 'shop@file.example' }] });
+    expect((await app.inject('/_emulator/quirks')).json()['reschedule-new-id']).toBe(true);
+  });
+
+  it('reports the problems of a seed file at FILE:LINE:COL and changes nothing', async () => {
+    app = await buildTestApp();
+    folder = mkdtempSync(join(tmpdir(), 'reset-seed-'));
+    const file = write(
+      'bad.yaml',
+      'businesses:\n  - email: x@y.example\n    displayName: X\n    staff: [{ id: s1, displayName: A, emailAddress: a@y.example, role: boss }]\n',
+    );
+    const invalid = await reset({ seedFile: file });
+    expectError(invalid, 400, 'InvalidControlRequest');
+    expect(invalid.json().error.target).toBe('/seedFile');
+    expect(invalid.json().error.message).toContain(`${file}:4:`);
+    expect(invalid.json().error.message).toMatch(/\/businesses\/0\/staff\/0\/role must be one of/);
+
+    const broken = write('broken.yaml', 'businesses:\n  - email: [\n');
+    const unparsable = await reset({ seedFile: broken });
+    expectError(unparsable, 400, 'InvalidControlRequest');
+    expect(unparsable.json().error.message).toMatch(
+      new RegExp(`${broken.replaceAll('.', '\\.')}:\\d+:\\d+ `),
+    );
+
+    const missing = await reset({ seedFile: join(folder, 'nope.yaml') });
+    expectError(missing, 400, 'InvalidControlRequest');
+    expect(missing.json().error.message).toContain(`cannot read ${join(folder, 'nope.yaml')}: no such file`);
+    expect(missing.json().error.message).toContain("read on the emulator's machine");
+
+    const both = await reset({ seedFile: file, seed: { businesses: [] } });
+    expectError(both, 400, 'InvalidControlRequest');
+    expect(both.json().error.message).toContain('not both');
+    // Nothing of that changed the seed in force.
+    expect((await subscribe(app, 'http://127.0.0.1:9/a')).statusCode).toBe(200);
   });
 });
 

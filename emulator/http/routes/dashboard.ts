@@ -1,18 +1,80 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { packageRoot } from '../../core/paths.js';
-import type { BusinessList, Delivery } from '../../generated/schema-types.js';
+import type {
+  ActiveFault,
+  BusinessList,
+  ClockState,
+  Delivery,
+  Policies,
+} from '../../generated/schema-types.js';
+import type { EmulatorContext } from '../context.js';
 
-const page = () => readFileSync(join(packageRoot, 'emulator', 'ui', 'dashboard.html'), 'utf8');
+const uiFile = (name: string) => readFileSync(join(packageRoot, 'emulator', 'ui', name), 'utf8');
+
+/** The page loads its script and style from the emulator itself; nothing inline, nothing from elsewhere. */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** How often each open dashboard is checked for a moved clock, a used-up fault or a changed policy. */
+const statusCheckMs = 500;
+/**
+ * Sent at least this often even when unchanged: the page also shows the answers to its own calls,
+ * and a status that changed and changed back between two checks would otherwise leave it behind.
+ */
+const statusRepeatMs = 5000;
+
+/** What the dashboard shows beside the journal: `status` events carry it whenever it changes. */
+interface DashboardStatus {
+  clock: ClockState;
+  faults: ActiveFault[];
+  policies: Policies;
+}
+
+function dashboardStatus(emulator: EmulatorContext): DashboardStatus {
+  const { clock } = emulator.runtime;
+  const state: ClockState = {
+    now: new Date(clock.now()).toISOString(),
+    mode: clock.mode,
+    pendingTimers: clock.pendingTimers(),
+  };
+  const next = clock.nextDueAt();
+  if (next !== undefined) state.nextTimerAt = new Date(next).toISOString();
+  return { clock: state, faults: emulator.state.faults.list(), policies: { ...emulator.state.policies } };
+}
+
+/** Changes when the status does; a real clock's own ticking is left out (the page keeps time itself). */
+function statusSignature(status: DashboardStatus): string {
+  const { clock } = status;
+  const moved = clock.mode === 'real' ? Math.round((Date.parse(clock.now) - Date.now()) / 1000) : clock.now;
+  return JSON.stringify([moved, clock.pendingTimers, clock.nextTimerAt, status.faults, status.policies]);
+}
+
+/** `/_emulator/ui/` and `/?token=…` keep their query string: the control-token cookie flow starts from it. */
+function toDashboard(request: FastifyRequest, reply: FastifyReply, dashboardUrl: string) {
+  const query = request.url.indexOf('?');
+  return reply.redirect(query < 0 ? dashboardUrl : `${dashboardUrl}${request.url.slice(query)}`, 302);
+}
 
 /**
- * The dashboard (`/_emulator/ui`): one static page, no build step, talking only to this emulator
- * (its control API, the Graph-shaped actions, and a server-sent event stream of deliveries).
+ * The dashboard (`/_emulator/ui`): one static page with its script and style, no build step,
+ * talking only to this emulator (its control API, the Graph-shaped actions, and a server-sent
+ * event stream of deliveries and status).
  */
-export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
-  const html = page();
+async function dashboardPage(app: FastifyInstance): Promise<void> {
+  const html = uiFile('dashboard.html');
+  const script = uiFile('dashboard.js');
+  const style = uiFile('dashboard.css');
   const streams = new Set<ServerResponse>();
   app.addHook('onClose', async () => {
     for (const stream of streams) stream.end();
@@ -21,11 +83,16 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
   app.get('/ui', async (_request, reply) =>
     reply
       .type('text/html; charset=utf-8')
-      .header(
-        'content-security-policy',
-        "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'",
-      )
+      .header('content-security-policy', contentSecurityPolicy)
+      .header('cache-control', 'no-cache')
       .send(html),
+  );
+  app.get('/ui/', async (request, reply) => toDashboard(request, reply, `${app.prefix}/ui`));
+  app.get('/ui/dashboard.js', async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(script),
+  );
+  app.get('/ui/dashboard.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(style),
   );
 
   app.get(
@@ -36,9 +103,14 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     }),
   );
 
-  /** Server-sent events: `delivery` (the whole delivery, on every change) and `flows` (subscribe, unsubscribe, reset). */
+  /**
+   * Server-sent events: `delivery` (the whole delivery, on every change), `flows` (subscribe,
+   * unsubscribe, reset), `appointments` (one was created, changed or cancelled) and `status`
+   * (clock, active faults and policy values: on connecting, then whenever they change).
+   */
   app.get('/events', async (request, reply) => {
-    const { events } = request.server.emulator.runtime;
+    const { emulator } = request.server;
+    const { events } = emulator.runtime;
     reply.hijack();
     const stream = reply.raw;
     stream.writeHead(200, {
@@ -49,19 +121,57 @@ export async function dashboardRoutes(app: FastifyInstance): Promise<void> {
     stream.write('retry: 1000\n\n');
     const send = (event: string, data: unknown) =>
       stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    const onDelivery = (delivery: Delivery) => send('delivery', delivery);
-    const onFlows = () => send('flows', {});
+    let lastStatus = '';
+    let lastSentAt = 0;
+    // After a delivery, a subscription or an appointment change, the next check sends the status
+    // even if it looks the same: a fault may have been used up in between.
+    let sendNext = true;
+    const sendStatus = () => {
+      const status = dashboardStatus(emulator);
+      const signature = statusSignature(status);
+      if (!sendNext && signature === lastStatus && Date.now() - lastSentAt < statusRepeatMs) return;
+      sendNext = false;
+      lastStatus = signature;
+      lastSentAt = Date.now();
+      send('status', status);
+    };
+    const onDelivery = (delivery: Delivery) => {
+      sendNext = true;
+      send('delivery', delivery);
+    };
+    const onFlows = () => {
+      sendNext = true;
+      send('flows', {});
+    };
+    const onAppointment = () => {
+      sendNext = true;
+      send('appointments', {});
+    };
     events.on('delivery:queued', onDelivery);
     events.on('delivery:attempt', onDelivery);
     events.on('delivery:settled', onDelivery);
     events.on('flows:changed', onFlows);
+    events.on('appointment:changed', onAppointment);
+    sendStatus();
+    const statusTimer = setInterval(sendStatus, statusCheckMs);
+    statusTimer.unref();
     streams.add(stream);
     request.raw.on('close', () => {
+      clearInterval(statusTimer);
       streams.delete(stream);
       events.off('delivery:queued', onDelivery);
       events.off('delivery:attempt', onDelivery);
       events.off('delivery:settled', onDelivery);
       events.off('flows:changed', onFlows);
+      events.off('appointment:changed', onAppointment);
     });
   });
+}
+
+/** The dashboard's page, assets and event stream; registered by app.ts under /_emulator. */
+export const dashboardRoutes = dashboardPage;
+
+/** `GET /` leads to the dashboard; registered by app.ts at the root. */
+export async function rootRedirect(app: FastifyInstance): Promise<void> {
+  app.get('/', async (request, reply) => toDashboard(request, reply, '/_emulator/ui'));
 }

@@ -5,14 +5,15 @@ type InboxParams = { name: string };
 
 /**
  * A built-in flow endpoint: subscribe `http://HOST:PORT/_emulator/inbox/NAME` and read
- * back what arrived. Registered under /_emulator/inbox.
+ * back what arrived. Registered under /_emulator/inbox. The messages live in the store, so with
+ * --data-dir they survive a restart, as the journal that says they were delivered does.
  */
 export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   // A receiver records what it gets, whatever the type; only JSON is parsed.
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   app.post<{ Params: InboxParams }>('/:name', async (request, reply) => {
-    const { inboxes, faults } = request.server.emulator.state;
+    const { store, faults } = request.server.emulator.state;
     const { clock } = request.server.emulator.runtime;
     const fault = faults.takeInboxFault(request.params.name);
     if (fault && (fault.status < 200 || fault.status >= 300)) {
@@ -33,21 +34,19 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
       headers,
       body: request.body as InboxMessage['body'],
     };
-    const messages = inboxes.get(request.params.name) ?? [];
-    messages.push(message);
-    inboxes.set(request.params.name, messages);
+    store.inboxes.append(request.params.name, message);
     return reply.code(fault?.status ?? 200).send();
   });
 
   app.get<{ Params: InboxParams }>('/:name', async (request): Promise<Inbox> => {
     return {
       name: request.params.name,
-      messages: request.server.emulator.state.inboxes.get(request.params.name) ?? [],
+      messages: request.server.emulator.state.store.inboxes.list(request.params.name),
     };
   });
 
   app.delete<{ Params: InboxParams }>('/:name', async (request, reply) => {
-    request.server.emulator.state.inboxes.delete(request.params.name);
+    request.server.emulator.state.store.inboxes.remove(request.params.name);
     return reply.code(204).send();
   });
 }

@@ -857,5 +857,134 @@ describe('trigger API', () => {
         expect(response.headers['content-type']).toMatch(/^application\/json/);
       });
     }
+
+    const mailboxBase = `${triggerBase}/bookingBusinesses/${encodedLunch}`;
+    const nearMisses: ReadonlyArray<[string, string, string]> = [
+      [
+        'POST',
+        `${mailboxBase}/webhook/AppointmentCancelled`,
+        `POST ${mailboxBase}/webhook/AppointmentDeleted`,
+      ],
+      ['POST', `${mailboxBase}/webhook/appointmentcreated`, `POST ${mailboxBase}/webhook/AppointmentCreated`],
+      [
+        'POST',
+        `${mailboxBase}/webhooks/AppointmentUpdated`,
+        `POST ${mailboxBase}/webhook/AppointmentUpdated`,
+      ],
+      ['POST', `${mailboxBase}/AppointmentCreated`, `POST ${mailboxBase}/webhook/AppointmentCreated`],
+      ['POST', `${mailboxBase}/webhooks/`, `POST ${mailboxBase}/webhook/`],
+      ['POST', `${mailboxBase}/webhook`, `POST ${mailboxBase}/webhook/`],
+      ['DELETE', `${mailboxBase}/webhooks/abc`, `DELETE ${mailboxBase}/webhook/abc`],
+      [
+        'POST',
+        `/conn-1/bookingsservice/api/v1/bookingBusinesses/${encodedLunch}/webhook/Cancelled`,
+        `POST /conn-1${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/AppointmentDeleted`,
+      ],
+      [
+        'GET',
+        `${triggerBase}/BookingBusinessesUserAsAdmin`,
+        `GET ${triggerBase}/bookingBusinessesUserAsAdmin`,
+      ],
+    ];
+
+    it.each(nearMisses)(
+      '%s %s answers 404 RouteNotFound naming the route meant',
+      async (method, url, meant) => {
+        const app = await start();
+        const response = await app.inject({
+          method: method as 'POST',
+          url,
+          headers: adminAuth,
+          ...(method === 'POST' ? { payload: subscribeBody(receiverUrl, 'Deleted') } : {}),
+        });
+        expectError(response, 404, 'RouteNotFound');
+        expect(response.json().error.message).toContain(`Did you mean ${meant} (`);
+        expect(await flows(app)).toEqual([]);
+      },
+    );
+
+    it('says which trigger a near miss meant, and that paths are case-sensitive when only the case is wrong', async () => {
+      const app = await start();
+      const cancelled = await app.inject({
+        method: 'POST',
+        url: `${mailboxBase}/webhook/AppointmentCancelled`,
+        headers: adminAuth,
+        payload: subscribeBody(receiverUrl, 'Deleted'),
+      });
+      expect(cancelled.json().error.message).toContain(
+        'the "When an appointment is cancelled" trigger subscribes at .../webhook/AppointmentDeleted',
+      );
+      expect(cancelled.json().error.message).not.toContain('case-sensitive');
+      const casing = await app.inject({
+        method: 'POST',
+        url: `${mailboxBase}/webhook/appointmentcreated`,
+        headers: adminAuth,
+        payload: subscribeBody(receiverUrl),
+      });
+      expect(casing.json().error.message).toMatch(/\? Paths are case-sensitive\.$/);
+      const wrongMethod = await app.inject({
+        method: 'GET',
+        url: `${mailboxBase}/webhook/AppointmentCreated`,
+      });
+      expectError(wrongMethod, 404, 'RouteNotFound');
+      expect(wrongMethod.json().error.message).toContain(
+        `${mailboxBase}/webhook/AppointmentCreated takes POST, not GET`,
+      );
+    });
+  });
+
+  describe('a per-trigger path with another change_type', () => {
+    it('registers the flow by change_type, as the service does, and says so in x-emulator-note', async () => {
+      // The app's own log goes to stderr (stdout is the CLI's: its banner and delivery lines).
+      const written: string[] = [];
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        written.push(String(chunk));
+        return true;
+      });
+      const app = await start({ logLevel: 'warn' });
+      const response = await app.inject({
+        method: 'POST',
+        url: `${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/AppointmentDeleted`,
+        headers: adminAuth,
+        payload: subscribeBody(receiverUrl, 'Created'),
+      });
+      // Answered as the path declares, registered as the body says.
+      expectSubscribed(response, 'Deleted');
+      const [flow] = await flows(app);
+      expect(flow?.changeTypes).toEqual(['Created']);
+      expect(response.headers['x-emulator-note']).toBe(
+        'subscribed on .../webhook/AppointmentDeleted with change_type ["Created"]: this flow fires when an appointment is created, not when it is cancelled as the path says. The service goes by change_type, not by the path; for a "When an appointment is cancelled" flow send change_type ["Deleted"].',
+      );
+      const warnings = written
+        .flatMap((text) => text.split('\n').filter((line) => line.startsWith('{')))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; webhookId?: string });
+      expect(warnings).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: response.headers['x-emulator-note'],
+          webhookId: flow?.webhookId,
+        }),
+      ]);
+    });
+
+    it('notes a change_type that goes beyond the path, and is silent when they agree', async () => {
+      const app = await start();
+      const beyond = await app.inject({
+        method: 'POST',
+        url: `${triggerBase}/bookingBusinesses/${encodedLunch}/webhook/AppointmentCreated`,
+        headers: adminAuth,
+        payload: subscribeBody(receiverUrl, ['Created', 'Updated']),
+      });
+      expect(beyond.statusCode).toBe(200);
+      expect(beyond.headers['x-emulator-note']).toContain(
+        'fires when an appointment is created or updated, not only when it is created',
+      );
+      for (const trigger of triggers) {
+        const agreeing = await subscribe(app, receiverUrl, { changeType: trigger.changeType });
+        expect(agreeing.headers['x-emulator-note'], trigger.path).toBeUndefined();
+      }
+      const backend = await backendSubscribe(app, ['Deleted', 'Created']);
+      expect(backend.headers['x-emulator-note']).toBeUndefined();
+    });
   });
 });

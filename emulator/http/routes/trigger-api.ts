@@ -2,16 +2,45 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../../core/errors.js';
 import { schemaId } from '../../core/schemas/registry.js';
-import { triggerApiBase } from '../../domain/triggers.js';
-import type { SubscribeRequest, Subscription, WebhookResponse } from '../../generated/schema-types.js';
+import { triggerApiBase, triggerOf } from '../../domain/triggers.js';
+import type {
+  ChangeType,
+  SubscribeRequest,
+  Subscription,
+  WebhookResponse,
+} from '../../generated/schema-types.js';
 import { currentUser, requireUser } from '../authenticate.js';
 
+interface TriggerPath {
+  path: string;
+  /** The change the path is named for; change_type in the body still decides (source [A]). */
+  changeType: ChangeType;
+  answer: 'webhookId' | 'created';
+}
+
 /** The per-trigger paths of the connector (source [A]); each answers as declared there. */
-const triggerPaths: ReadonlyArray<{ path: string; answer: 'webhookId' | 'created' }> = [
-  { path: 'AppointmentCreated', answer: 'webhookId' },
-  { path: 'AppointmentUpdated', answer: 'created' },
-  { path: 'AppointmentDeleted', answer: 'created' },
+const triggerPaths: readonly TriggerPath[] = [
+  { path: 'AppointmentCreated', changeType: 'Created', answer: 'webhookId' },
+  { path: 'AppointmentUpdated', changeType: 'Updated', answer: 'created' },
+  { path: 'AppointmentDeleted', changeType: 'Deleted', answer: 'created' },
 ];
+
+/** The header that tells a caller what the emulator did that it may not have expected. */
+const emulatorNoteHeader = 'x-emulator-note';
+
+/**
+ * Said when a per-trigger path gets a change_type other than its own: the flow is registered as
+ * the body says (faithful: the backend decides by change_type), and the caller is told so.
+ */
+function changeTypeNote(trigger: TriggerPath, changeTypes: readonly ChangeType[]): string | undefined {
+  if (changeTypes.length === 1 && changeTypes[0] === trigger.changeType) return undefined;
+  const named = triggerOf[trigger.changeType];
+  const fires = changeTypes.map((type) => triggerOf[type]).join(' or ');
+  const besides = changeTypes.includes(trigger.changeType)
+    ? `not only when it is ${named}`
+    : `not when it is ${named} as the path says`;
+  return `subscribed on .../webhook/${trigger.path} with change_type ${JSON.stringify(changeTypes)}: this flow fires when an appointment is ${fires}, ${besides}. The service goes by change_type, not by the path; for a "When an appointment is ${named}" flow send change_type ["${trigger.changeType}"].`;
+}
 
 type MailboxParams = { SMTPAddress: string };
 type WebhookParams = MailboxParams & { WebhookId: string };
@@ -82,7 +111,15 @@ export async function triggerApiRoutes(app: FastifyInstance): Promise<void> {
     app.post<{ Params: MailboxParams; Body: SubscribeRequest }>(
       `/bookingBusinesses/:SMTPAddress/webhook/${trigger.path}`,
       { schema: subscribeSchema },
-      async (request, reply) => answer(request, reply, subscribe(request), trigger.answer),
+      async (request, reply) => {
+        const subscription = subscribe(request);
+        const note = changeTypeNote(trigger, subscription.changeTypes);
+        if (note) {
+          void reply.header(emulatorNoteHeader, note);
+          request.log.warn({ webhookId: subscription.webhookId, mailbox: subscription.mailbox }, note);
+        }
+        return answer(request, reply, subscription, trigger.answer);
+      },
     );
   }
 

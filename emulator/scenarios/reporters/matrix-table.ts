@@ -1,4 +1,4 @@
-import type { RunReport, ScenarioResult } from '../results.js';
+import { type RunReport, type ScenarioResult, totalsLine } from '../results.js';
 import { failureLines, statusMark } from './scenario-lines.js';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -14,10 +14,15 @@ function byScenario(results: readonly ScenarioResult[]): ScenarioResult[][] {
   return groups;
 }
 
+const isFailure = (run: ScenarioResult) => run.status === 'failed' || run.status === 'error';
+
 function scenarioBlock(runs: ScenarioResult[]): string[] {
   const first = runs[0];
   if (!first) return [];
-  const failed = runs.filter((run) => run.status !== 'passed');
+  // A needed service that is not running skips every variant, for the same reason.
+  if (runs.every((run) => run.status === 'skipped'))
+    return [`SKIP ${first.name} (${first.file}): skipped: ${first.skipReason ?? ''}`];
+  const failed = runs.filter(isFailure);
   const verdict =
     failed.length === 0
       ? `PASS ${first.name} (${first.file}): ${plural(runs.length, 'policy variant')} passed`
@@ -36,7 +41,7 @@ function failingVariants(results: readonly ScenarioResult[]): string[] {
     const variant = result.variant ?? 'defaults';
     const counts = tally.get(variant) ?? { failed: 0, ran: 0 };
     counts.ran += 1;
-    if (result.status !== 'passed') counts.failed += 1;
+    if (isFailure(result)) counts.failed += 1;
     tally.set(variant, counts);
   }
   const listed = [...tally]
@@ -56,7 +61,7 @@ export function matrixTable(report: RunReport): string {
   lines.push('');
   if (groups.length > 1) lines.push(...failingVariants(report.scenarios));
   lines.push(
-    `${report.passed} passed, ${report.failed + report.errors} failed (${plural(report.scenarios.length, 'run')}: ${plural(groups.length, 'scenario')}, ${plural(variants.size, 'policy variant')})`,
+    `${totalsLine(report)} (${plural(report.scenarios.length, 'run')}: ${plural(groups.length, 'scenario')}, ${plural(variants.size, 'policy variant')})`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -1,18 +1,12 @@
-import type { RunReport } from '../results.js';
+import { type RunReport, totalsLine } from '../results.js';
 import { matrixTable } from './matrix-table.js';
-import { failureLines, statusMark } from './scenario-lines.js';
+import { failureLines, verdictLine } from './scenario-lines.js';
 
 /** One line per scenario run, and for each failure where and what differed. */
 export function listingReport(report: RunReport): string {
   const lines: string[] = [];
-  for (const scenario of report.scenarios) {
-    const variant = scenario.variant === undefined ? '' : ` [${scenario.variant}]`;
-    lines.push(
-      `${statusMark(scenario)} ${scenario.name}${variant} (${scenario.file}): ${scenario.steps} steps, ${scenario.expectations} expectations, ${scenario.deliveries} deliveries`,
-    );
-    lines.push(...failureLines(scenario));
-  }
-  lines.push('', `${report.passed} passed, ${report.failed + report.errors} failed`);
+  for (const scenario of report.scenarios) lines.push(verdictLine(scenario), ...failureLines(scenario));
+  lines.push('', totalsLine(report));
   return `${lines.join('\n')}\n`;
 }
 

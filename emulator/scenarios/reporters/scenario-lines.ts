@@ -1,8 +1,23 @@
 import type { FieldDiff } from '../expectations.js';
 import type { ScenarioResult } from '../results.js';
 
+const marks: Record<ScenarioResult['status'], string> = {
+  passed: 'PASS',
+  failed: 'FAIL',
+  error: 'ERROR',
+  skipped: 'SKIP',
+};
+
 export function statusMark(scenario: ScenarioResult): string {
-  return scenario.status === 'passed' ? 'PASS' : scenario.status === 'failed' ? 'FAIL' : 'ERROR';
+  return marks[scenario.status];
+}
+
+/** The one line of a scenario run: its verdict and counts, or why it was skipped. */
+export function verdictLine(scenario: ScenarioResult): string {
+  const variant = scenario.variant === undefined ? '' : ` [${scenario.variant}]`;
+  const head = `${statusMark(scenario)} ${scenario.name}${variant} (${scenario.file})`;
+  if (scenario.status === 'skipped') return `${head}: skipped: ${scenario.skipReason ?? ''}`;
+  return `${head}: ${scenario.steps} steps, ${scenario.expectations} expectations, ${scenario.deliveries} deliveries`;
 }
 
 function show(value: unknown): string {

@@ -3,11 +3,12 @@ import type {
   AppointmentStore,
   DeliveryFilter,
   DeliveryStore,
+  InboxStore,
   Store,
   SubscriptionStore,
 } from '../../domain/store.js';
 import { matchesDeliveryFilter } from '../../domain/store.js';
-import type { Delivery, Subscription } from '../../generated/schema-types.js';
+import type { Delivery, InboxMessage, Subscription } from '../../generated/schema-types.js';
 
 const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
 
@@ -144,10 +145,33 @@ class MemoryDeliveryStore implements DeliveryStore {
   }
 }
 
+class MemoryInboxStore implements InboxStore {
+  private readonly byName = new Map<string, InboxMessage[]>();
+
+  append(name: string, message: InboxMessage): void {
+    const messages = this.byName.get(name);
+    if (messages) messages.push(message);
+    else this.byName.set(name, [message]);
+  }
+
+  list(name: string): InboxMessage[] {
+    return [...(this.byName.get(name) ?? [])];
+  }
+
+  remove(name: string): boolean {
+    return this.byName.delete(name);
+  }
+
+  clear(): void {
+    this.byName.clear();
+  }
+}
+
 export function createMemoryStore(): Store {
   return {
     subscriptions: new MemorySubscriptionStore(),
     appointments: new MemoryAppointmentStore(),
     deliveries: new MemoryDeliveryStore(),
+    inboxes: new MemoryInboxStore(),
   };
 }

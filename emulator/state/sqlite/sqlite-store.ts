@@ -6,10 +6,11 @@ import type {
   AppointmentStore,
   DeliveryFilter,
   DeliveryStore,
+  InboxStore,
   Store,
   SubscriptionStore,
 } from '../../domain/store.js';
-import type { Delivery, Subscription } from '../../generated/schema-types.js';
+import type { Delivery, InboxMessage, Subscription } from '../../generated/schema-types.js';
 
 /** The one database file kept in `--data-dir`. */
 export const databaseFileName = 'bookings-emulator.db';
@@ -56,6 +57,15 @@ const migrations: readonly string[] = [
   CREATE INDEX IF NOT EXISTS deliveries_by_mailbox ON deliveries (mailbox);
   CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status);
   CREATE INDEX IF NOT EXISTS deliveries_by_appointment ON deliveries (appointment_id);
+  `,
+  // 1 -> 2: what the built-in inboxes received, so a restart keeps it beside the journal.
+  `
+  CREATE TABLE IF NOT EXISTS inbox_messages (
+    seq INTEGER PRIMARY KEY,
+    inbox TEXT NOT NULL,
+    data TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS inbox_messages_by_inbox ON inbox_messages (inbox);
   `,
 ];
 
@@ -260,6 +270,26 @@ function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
   };
 }
 
+function sqliteInboxStore(db: Database.Database): InboxStore {
+  const insert = db.prepare<[string, string]>('INSERT INTO inbox_messages (inbox, data) VALUES (?, ?)');
+  const listByInbox = db
+    .prepare<[string], string>('SELECT data FROM inbox_messages WHERE inbox = ? ORDER BY seq')
+    .pluck();
+  const removeInbox = db.prepare<[string]>('DELETE FROM inbox_messages WHERE inbox = ?');
+  const clearAll = db.prepare<[]>('DELETE FROM inbox_messages');
+
+  return {
+    append: (name, message) => {
+      insert.run(name, JSON.stringify(message));
+    },
+    list: (name) => parseAll<InboxMessage>(listByInbox.all(name)),
+    remove: (name) => removeInbox.run(name).changes > 0,
+    clear: () => {
+      clearAll.run();
+    },
+  };
+}
+
 /**
  * A durable `Store` in `dataDir/bookings-emulator.db` (the folder is created when missing). Every
  * method is one statement or one transaction, so each returns with its change committed. Records
@@ -273,6 +303,7 @@ export function createSqliteStore(dataDir: string): Store & { close(): void } {
     subscriptions: sqliteSubscriptionStore(db),
     appointments: sqliteAppointmentStore(db),
     deliveries: sqliteDeliveryStore(db),
+    inboxes: sqliteInboxStore(db),
     close() {
       if (db.open) db.close();
     },

@@ -21,9 +21,9 @@ export interface ExampleRun {
   deliveries: Delivery[];
 }
 
-/** Runs `scenarios/examples/<name>` in-process with `vars` pointing it at the services the test started. */
+/** Runs `examples/scenarios/<name>` in-process with `vars` pointing it at the services the test started. */
 export async function runExampleScenario(name: string, vars: Record<string, string>): Promise<ExampleRun> {
-  const loaded = loadScenarioFile(join(packageRoot, 'scenarios', 'examples', name));
+  const loaded = loadScenarioFile(join(packageRoot, 'examples', 'scenarios', name));
   if (!loaded.ok)
     throw new Error(loaded.diagnostics.map((d) => `${name}:${d.line}:${d.col} ${d.message}`).join('\n'));
   let deliveries: Delivery[] = [];

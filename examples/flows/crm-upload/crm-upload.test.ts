@@ -6,7 +6,7 @@ import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { type ContactFields, DynamicsApiError, DynamicsClient, odataKey } from './dynamics-client.js';
 import { crmUploadFlow } from './flow.js';
 
-/** The CRM upload example (README "Example flows"): scenarios/examples/crm-upload.yaml against the flow and Prism. */
+/** The CRM upload example (README "Example flows"): examples/scenarios/crm-upload.yaml against the flow and Prism. */
 
 let crm: StandIn;
 let flow: FastifyInstance;

@@ -6,7 +6,7 @@ import { type StandIn, startStandIn } from '../common/stand-in.js';
 import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { type StripePaymentOptions, stripeClient, stripePaymentFlow } from './flow.js';
 
-/** The Stripe payment example (README "Example flows"): scenarios/examples/stripe-payment.yaml against the flow and Prism. */
+/** The Stripe payment example (README "Example flows"): examples/scenarios/stripe-payment.yaml against the flow and Prism. */
 
 let stripe: StandIn;
 let flow: FastifyInstance;

@@ -7,7 +7,7 @@ import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { welcomeEmailFlow } from './flow.js';
 import { buildSmtpSink, parseMail, type SmtpSink } from './smtp-sink.js';
 
-/** The welcome e-mail example (README "Example flows"): scenarios/examples/welcome-email.yaml against the flow and an SMTP sink. */
+/** The welcome e-mail example (README "Example flows"): examples/scenarios/welcome-email.yaml against the flow and an SMTP sink. */
 
 let sink: SmtpSink;
 let sinkUrl = '';

@@ -7,7 +7,7 @@ import { listenOnLoopback, runExampleScenario } from '../common/testing.js';
 import { zoomMeetingFlow } from './flow.js';
 import { type MeetingFields, ZoomApiError, ZoomClient } from './zoom-client.js';
 
-/** The Zoom meeting example (README "Example flows"): scenarios/examples/zoom-meeting.yaml against the flow and Prism. */
+/** The Zoom meeting example (README "Example flows"): examples/scenarios/zoom-meeting.yaml against the flow and Prism. */
 
 let zoom: StandIn;
 const apps: FastifyInstance[] = [];

@@ -1,8 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../../core/clock.js';
 import { errors } from '../../../core/errors.js';
+import { parseDuration } from '../../../delivery/retry-policy.js';
 import type { ClockAdvance, ClockState } from '../../../generated/schema-types.js';
 import { controlSchema } from './shared.js';
+
+/** The longest jump one call may make, as ClockAdvance's byMs allows: a year. */
+const maxAdvanceMs = 365 * 24 * 60 * 60 * 1000;
 
 function clockState(clock: Clock): ClockState {
   const state: ClockState = {
@@ -15,6 +19,19 @@ function clockState(clock: Clock): ClockState {
   return state;
 }
 
+/** How far `by` (a duration such as 30m, as scenarios write it) or `byMs` moves the clock. */
+function advanceMs({ by, byMs }: ClockAdvance): number {
+  if (by === undefined) return byMs ?? 0;
+  const ms = parseDuration(by);
+  if (ms === undefined || ms > maxAdvanceMs) {
+    throw errors.invalidControlRequest(
+      `"by" must be a duration of at most a year such as 250ms, 2s, 30m, 4h or 1d, got "${by}".`,
+      '/by',
+    );
+  }
+  return Math.round(ms);
+}
+
 /** GET /clock and POST /clock (advance by an amount or to an instant). */
 export function clockRoutes(app: FastifyInstance): void {
   app.get('/clock', async (request) => clockState(request.server.emulator.runtime.clock));
@@ -24,9 +41,12 @@ export function clockRoutes(app: FastifyInstance): void {
     { schema: { body: controlSchema('ClockAdvance') } },
     async (request) => {
       const { clock } = request.server.emulator.runtime;
-      const { byMs, to } = request.body;
-      if ((byMs === undefined) === (to === undefined)) {
-        throw errors.invalidControlRequest('Send exactly one of "byMs" or "to".', '/');
+      const { by, byMs, to } = request.body;
+      if ([by, byMs, to].filter((value) => value !== undefined).length !== 1) {
+        throw errors.invalidControlRequest(
+          'Send exactly one of "by" (a duration such as 30m), "byMs" (milliseconds) or "to" (an ISO 8601 instant), e.g. {"by":"30m"}.',
+          '/',
+        );
       }
       if (to !== undefined) {
         const target = Date.parse(to);
@@ -34,7 +54,7 @@ export function clockRoutes(app: FastifyInstance): void {
           throw errors.invalidControlRequest(`"to" (${to}) is before the clock's now.`, '/to');
         await clock.advanceTo(target);
       } else {
-        await clock.advanceBy(byMs ?? 0);
+        await clock.advanceBy(advanceMs(request.body));
       }
       return clockState(clock);
     },
