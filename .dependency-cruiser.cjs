@@ -13,6 +13,7 @@ const layers = [
   'client',
   'fakes',
   'contract',
+  'flows',
   'api',
   'scenarios',
   'testcontainers',

@@ -6,9 +6,11 @@ import { cannotReadMessage, describeFileError } from '../core/source.js';
 import { registerCaptureCommand } from './commands/capture.js';
 import { registerDriftCommand } from './commands/drift.js';
 import { registerFakeCommand } from './commands/fake.js';
+import { registerFlowCommand } from './commands/flow.js';
 import { registerLintCommand } from './commands/lint.js';
 import { registerPoliciesCommand } from './commands/policies.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerSchemaCommand } from './commands/schema.js';
 import { listenErrorMessage, registerStartCommand } from './commands/start.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { UsageError } from './usage-error.js';
@@ -30,6 +32,8 @@ registerFakeCommand(program);
 registerCaptureCommand(program);
 registerDriftCommand(program);
 registerPoliciesCommand(program);
+registerFlowCommand(program);
+registerSchemaCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -181,6 +181,10 @@ export type Flow = {
    * The flow's callback URL, or inbox:NAME for the emulator's built-in inbox.
    */
   url: string;
+  /**
+   * A flow exported from Power Automate or Logic Apps, relative to this file: a definition.json, a solution's Workflows/<name>-<GUID>.json or a workflow.json. Its one Bookings trigger gives mailbox and trigger, which are then left out; as defaults to the mailbox's first administrator in the seed. Loading the scenario (bookings-emulator lint, run) fills them in before this schema is checked.
+   */
+  definition?: string;
 };
 /**
  * A name of letters, digits, _ . : and - (variables such as ${i} allowed).
