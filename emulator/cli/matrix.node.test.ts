@@ -4,7 +4,7 @@ import { packageRoot } from '../core/paths.js';
 import { matrixLimit, policyVariants } from '../domain/policy-variants.js';
 import type { RunReport } from '../scenarios/results.js';
 import { type CliResult, runNode } from '../testing/cli.js';
-import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
+import { positionIn as at, bufferedScenario, useScenarioFolder } from '../testing/scenario-files.js';
 import { keepScenariosFromMatrix } from './commands/run.js';
 
 /** The command from its source, through tsx: these tests need no build. */
@@ -16,28 +16,6 @@ const write = scenarioFolder.write;
 
 const show = (result: CliResult) =>
   `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-
-/** A 30-minute service with a 10-minute post-buffer, booked 16:30-17:00 UTC: 2400 s by default. */
-function bufferedText(head: string[] = []): string {
-  return [
-    'name: buffered',
-    ...head,
-    'seed:',
-    '  users: [{ upn: adele@contoso.example }]',
-    '  businesses:',
-    '    - email: lunch@contoso.example',
-    '      displayName: Contoso Lunch',
-    '      staff: [{ id: s1, displayName: Adele Vance, emailAddress: adele@contoso.example, role: administrator }]',
-    '      services: [{ id: svc1, displayName: Consultation, durationMinutes: 30, postBufferMinutes: 10, maxAttendees: 1, staffMemberIds: [s1] }]',
-    'flows:',
-    '  - { name: on-create, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: created, url: "inbox:created" }',
-    'steps:',
-    '  - subscribe: { flow: on-create }',
-    '  - create: { ref: a1, service: svc1, start: 2026-01-06T16:30:00Z, end: 2026-01-06T17:00:00Z, customer: { name: Jordan Miller, email: jordan@example.com } }',
-    '  - expect: { flow: on-create, ref: a1, count: 1, payload: { Duration: 2400 } }',
-    '',
-  ].join('\n');
-}
 
 const allVariants = policyVariants().map((variant) => variant.name);
 
@@ -92,7 +70,7 @@ describe('keepScenariosFromMatrix', () => {
 
 describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
   it('passes on the defaults and fails exactly on the variants that change Duration, naming them (exit 1)', async () => {
-    const text = bufferedText();
+    const text = bufferedScenario();
     const file = write(text);
     // The file right after --matrix is a scenario, not the option's value.
     const result = await runSourceCli(['run', '--matrix', file]);
@@ -123,7 +101,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
   });
 
   it('does not vary a policy the scenario pins', async () => {
-    const file = write(bufferedText(['policies: { duration-unit: seconds }']));
+    const file = write(bufferedScenario(['policies: { duration-unit: seconds }']));
     const result = await runSourceCli(['run', file, '--matrix']);
     expect(result.code, show(result)).toBe(1);
     const variants = rows(result.stdout).map(([, variant]) => variant);
@@ -134,7 +112,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
   });
 
   it('exits 0 when every variant passed', async () => {
-    const text = bufferedText(['policies: { duration-unit: seconds, buffers-in-times: on }']);
+    const text = bufferedScenario(['policies: { duration-unit: seconds, buffers-in-times: on }']);
     const result = await runSourceCli(['run', '--matrix', write(text)]);
     expect(result.code, show(result)).toBe(0);
     expect(result.stdout).toMatch(/^PASS buffered \(.*\): 11 policy variants passed\n/);
@@ -148,7 +126,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
       'run',
       '--matrix',
       'all',
-      write(bufferedText([`policies: { ${pins} }`])),
+      write(bufferedScenario([`policies: { ${pins} }`])),
     ]);
     expect(result.code, show(result)).toBe(1);
     expect(rows(result.stdout)).toEqual([
@@ -160,7 +138,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
   });
 
   it(`--matrix all past ${matrixLimit} runs exits 2, saying how to narrow it`, async () => {
-    const result = await runSourceCli(['run', '--matrix', 'all', write(bufferedText())]);
+    const result = await runSourceCli(['run', '--matrix', 'all', write(bufferedScenario())]);
     expect(result.code, show(result)).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('--matrix all would make 2304 runs (1 scenario × 2304 policy variants)');
@@ -170,7 +148,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
 
   it(`--matrix over too many scenarios (more than ${matrixLimit} runs in all) exits 2 before running any`, async () => {
     const count = Math.floor(matrixLimit / allVariants.length) + 1;
-    const files = Array.from({ length: count }, () => write(bufferedText()));
+    const files = Array.from({ length: count }, () => write(bufferedScenario()));
     const result = await runSourceCli(['run', '--matrix', ...files]);
     expect(result.code, show(result)).toBe(2);
     expect(result.stdout).toBe('');
@@ -180,8 +158,8 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
   });
 
   it('--reporter junit has one testcase per scenario × variant, named with the variant', async () => {
-    const free = write(bufferedText(), 'junit-a.yaml');
-    const pinned = write(bufferedText(['policies: { duration-unit: seconds }']), 'junit-b.yaml');
+    const free = write(bufferedScenario(), 'junit-a.yaml');
+    const pinned = write(bufferedScenario(['policies: { duration-unit: seconds }']), 'junit-b.yaml');
     const result = await runSourceCli(['run', free, pinned, '--matrix', '--reporter', 'junit']);
     expect(result.code, show(result)).toBe(1);
     const cases = testcases(result.stdout);
@@ -205,7 +183,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
   });
 
   it('--reporter json puts the variant on each result', async () => {
-    const file = write(bufferedText());
+    const file = write(bufferedScenario());
     const result = await runSourceCli(['run', '--matrix', file, '--reporter', 'json']);
     expect(result.code, show(result)).toBe(1);
     const report = JSON.parse(result.stdout) as RunReport;
@@ -218,7 +196,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
     const result = await runSourceCli([
       'run',
       '--matrix',
-      write(bufferedText()),
+      write(bufferedScenario()),
       '--policy',
       'duration-unit=minutes',
     ]);
@@ -242,7 +220,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
     [['--quirk', 'nonsense'], /--quirk takes NAME=VALUE/],
     [['--matrix', '--policy', 'time-format=rfc'], /Policy time-format takes invariant \| exchange \| iso/],
   ])('exits 2 on bad flags: %j', async (flags, message) => {
-    const result = await runSourceCli(['run', write(bufferedText()), ...flags]);
+    const result = await runSourceCli(['run', write(bufferedScenario()), ...flags]);
     expect(result.code, show(result)).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
@@ -251,7 +229,7 @@ describe('bookings-emulator run --matrix', { timeout: 60_000 }, () => {
 
 describe('bookings-emulator run --policy', { timeout: 60_000 }, () => {
   it('sets a policy for a plain run; the report is the usual one', async () => {
-    const file = write(bufferedText());
+    const file = write(bufferedScenario());
     const result = await runSourceCli(['run', file, '--policy', 'duration-unit=minutes']);
     expect(result.code, show(result)).toBe(1);
     expect(result.stdout.split('\n')).toContain('    /Duration: expected 2400, found 40');
@@ -262,10 +240,10 @@ describe('bookings-emulator run --policy', { timeout: 60_000 }, () => {
   });
 
   it('--quirk is a synonym, with true/false for on/off; a scenario pin wins over either', async () => {
-    const quirk = await runSourceCli(['run', write(bufferedText()), '--quirk', 'buffers-in-times=false']);
+    const quirk = await runSourceCli(['run', write(bufferedScenario()), '--quirk', 'buffers-in-times=false']);
     expect(quirk.code, show(quirk)).toBe(1);
     expect(quirk.stdout).toContain('/Duration: expected 2400, found 1800');
-    const pinned = write(bufferedText(['policies: { buffers-in-times: on }']));
+    const pinned = write(bufferedScenario(['policies: { buffers-in-times: on }']));
     const overruled = await runSourceCli(['run', pinned, '--quirk', 'buffers-in-times=off']);
     expect(overruled.code, show(overruled)).toBe(0);
   });

@@ -5,7 +5,7 @@ import { findTriggerReads, scanTriggerReads } from './trigger-reads.js';
 
 const triggerName = 'When_an_appointment_is_created';
 
-/** A Bookings trigger as Power Automate exports it (../shared/reference/evidence.md §2). */
+/** A Bookings trigger as Power Automate exports it (docs/flows.md, "The files it reads"). */
 function bookingsTrigger(extra: Record<string, unknown> = {}) {
   return {
     type: 'OpenApiConnectionWebhook',

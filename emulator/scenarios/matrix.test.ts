@@ -4,33 +4,11 @@ import { formatDiagnostic } from '../core/source.js';
 import { allowedValues, policyDefaults, policyNames } from '../domain/policies.js';
 import { matrixLimit, policyVariants } from '../domain/policy-variants.js';
 import type { Policies } from '../generated/schema-types.js';
-import { useScenarioFolder } from '../testing/scenario-files.js';
+import { bufferedScenario, useScenarioFolder } from '../testing/scenario-files.js';
 import { type LoadedScenario, loadScenarioFile } from './load.js';
 import { planMatrix, runVariant, scenarioVariants, variantCount } from './matrix.js';
 
 const scenarioFolder = useScenarioFolder('bookings-matrix-');
-
-/** A 30-minute service with a 10-minute post-buffer, booked 16:30-17:00 UTC: 2400 s by default. */
-function bufferedScenario(head: string[] = []): string {
-  return [
-    'name: buffered',
-    ...head,
-    'seed:',
-    '  users: [{ upn: adele@contoso.example }]',
-    '  businesses:',
-    '    - email: lunch@contoso.example',
-    '      displayName: Contoso Lunch',
-    '      staff: [{ id: s1, displayName: Adele Vance, emailAddress: adele@contoso.example, role: administrator }]',
-    '      services: [{ id: svc1, displayName: Consultation, durationMinutes: 30, postBufferMinutes: 10, maxAttendees: 1, staffMemberIds: [s1] }]',
-    'flows:',
-    '  - { name: on-create, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: created, url: "inbox:created" }',
-    'steps:',
-    '  - subscribe: { flow: on-create }',
-    '  - create: { ref: a1, service: svc1, start: 2026-01-06T16:30:00Z, end: 2026-01-06T17:00:00Z, customer: { name: Jordan Miller, email: jordan@example.com } }',
-    '  - expect: { flow: on-create, ref: a1, count: 1, payload: { Duration: 2400 } }',
-    '',
-  ].join('\n');
-}
 
 function load(text: string): LoadedScenario {
   const result = loadScenarioFile(scenarioFolder.write(text));
