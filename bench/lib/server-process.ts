@@ -1,17 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { listeningUrl } from '../../emulator/testing/listening.js';
 
 /** Spawns a server process and resolves with its URL once it prints "listening on URL". */
 export async function spawnServer(args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-      const match = /listening on (\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.on('close', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
+  const url = await listeningUrl(child);
   return { url, child };
 }
 

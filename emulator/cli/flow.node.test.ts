@@ -5,27 +5,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../api/start.js';
 import { createEmulatorClient } from '../client/client.js';
 import { type CliResult, runCli } from '../testing/cli.js';
+import { bookingsTrigger } from '../testing/flows.js';
 import { TestReceiver } from '../testing/receiver.js';
 import { useScenarioFolder } from '../testing/scenario-files.js';
 
 const folder = useScenarioFolder('bookings-flow-cli-');
 
+/** `flow subscribe FILE --url URL --token TOKEN --emulator URL`, through the built CLI. */
+function subscribeFlow(file: string, options: { url: string; token: string; emulator: string }) {
+  return runCli([
+    'flow',
+    'subscribe',
+    file,
+    '--url',
+    options.url,
+    '--token',
+    options.token,
+    '--emulator',
+    options.emulator,
+  ]);
+}
+
 const show = (result: CliResult) =>
   `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
 
-const bookingsApi = '/providers/Microsoft.PowerApps/apis/shared_microsoftbookings';
 const flowId = '0f8fad5b-d9cb-469f-a165-70867728950e';
-
-function trigger(operationId: string, mailbox: string) {
-  return {
-    type: 'OpenApiConnectionWebhook',
-    inputs: {
-      host: { connectionName: 'shared_microsoftbookings', operationId, apiId: bookingsApi },
-      parameters: { SMTPAddress: mailbox },
-      authentication: "@parameters('$authentication')",
-    },
-  };
-}
 
 function definition(triggers: Record<string, unknown>) {
   return {
@@ -71,22 +75,16 @@ describe('bookings-emulator flow subscribe', () => {
     emulator.reset();
     const file = folder.write(
       exportPackage({
-        When_an_appointment_is_created: trigger('CreateAppointment', 'lunch@contoso.example'),
-        When_an_appointment_is_cancelled: trigger('CancelAppointment', 'clinic@contoso.example'),
+        When_an_appointment_is_created: bookingsTrigger('CreateAppointment', 'lunch@contoso.example'),
+        When_an_appointment_is_cancelled: bookingsTrigger('CancelAppointment', 'clinic@contoso.example'),
       }),
       'lunch.zip',
     );
-    const result = await runCli([
-      'flow',
-      'subscribe',
-      file,
-      '--url',
-      'inbox:standin',
-      '--token',
-      'admin-token',
-      '--emulator',
-      emulator.url,
-    ]);
+    const result = await subscribeFlow(file, {
+      url: 'inbox:standin',
+      token: 'admin-token',
+      emulator: emulator.url,
+    });
     expect(result.code, show(result)).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines).toEqual([
@@ -129,20 +127,16 @@ describe('bookings-emulator flow subscribe', () => {
     })).start();
     try {
       const file = folder.write(
-        JSON.stringify(definition({ When_updated: trigger('UpdateAppointment', 'lunch@contoso.example') })),
+        JSON.stringify(
+          definition({ When_updated: bookingsTrigger('UpdateAppointment', 'lunch@contoso.example') }),
+        ),
         'definition.json',
       );
-      const result = await runCli([
-        'flow',
-        'subscribe',
-        file,
-        '--url',
-        'https://flow.example/cb?sig=1',
-        '--token',
-        't0k',
-        '--emulator',
-        fake.url,
-      ]);
+      const result = await subscribeFlow(file, {
+        url: 'https://flow.example/cb?sig=1',
+        token: 't0k',
+        emulator: fake.url,
+      });
       expect(result.code, show(result)).toBe(0);
       expect(result.stdout).toContain('(updated) on lunch@contoso.example: subscribed, webhook w-1');
       expect(fake.received).toHaveLength(1);
@@ -166,21 +160,15 @@ describe('bookings-emulator flow subscribe', () => {
     emulator.reset();
     const file = folder.write(
       exportPackage({
-        When_an_appointment_is_created: trigger('CreateAppointment', 'lunch@contoso.example'),
+        When_an_appointment_is_created: bookingsTrigger('CreateAppointment', 'lunch@contoso.example'),
       }),
       'refused.zip',
     );
-    const result = await runCli([
-      'flow',
-      'subscribe',
-      file,
-      '--url',
-      'inbox:x',
-      '--token',
-      'member-token',
-      '--emulator',
-      emulator.url,
-    ]);
+    const result = await subscribeFlow(file, {
+      url: 'inbox:x',
+      token: 'member-token',
+      emulator: emulator.url,
+    });
     expect(result.code, show(result)).toBe(1);
     expect(result.stdout).toMatch(
       /^Lunch bookings: When_an_appointment_is_created \(created\) on lunch@contoso\.example: refused, 403 NotBookingsAdministrator: .+/,
@@ -219,7 +207,7 @@ describe('bookings-emulator flow subscribe', () => {
     expect(noTrigger.stderr).toContain('no Bookings trigger in the flow "none"');
 
     const file = folder.write(
-      JSON.stringify(definition({ T: trigger('CreateAppointment', 'lunch@contoso.example') })),
+      JSON.stringify(definition({ T: bookingsTrigger('CreateAppointment', 'lunch@contoso.example') })),
       'one.json',
     );
     const badUrl = await runCli(['flow', 'subscribe', file, '--url', 'not a url', '--token', 't']);
@@ -227,17 +215,11 @@ describe('bookings-emulator flow subscribe', () => {
     expect(badUrl.stderr).toContain('--url "not a url" is neither a URL nor inbox:NAME');
 
     const port = await closedPort();
-    const down = await runCli([
-      'flow',
-      'subscribe',
-      file,
-      '--url',
-      'inbox:x',
-      '--token',
-      'admin-token',
-      '--emulator',
-      `http://127.0.0.1:${port}`,
-    ]);
+    const down = await subscribeFlow(file, {
+      url: 'inbox:x',
+      token: 'admin-token',
+      emulator: `http://127.0.0.1:${port}`,
+    });
     expect(down.code, show(down)).toBe(2);
     expect(down.stderr).toContain(`cannot reach the emulator at http://127.0.0.1:${port} (ECONNREFUSED)`);
 
@@ -260,22 +242,16 @@ describe('bookings-emulator schema request-trigger', () => {
     emulator.reset();
     const file = folder.write(
       exportPackage({
-        Created: trigger('CreateAppointment', 'lunch@contoso.example'),
-        Cancelled: trigger('CancelAppointment', 'lunch@contoso.example'),
+        Created: bookingsTrigger('CreateAppointment', 'lunch@contoso.example'),
+        Cancelled: bookingsTrigger('CancelAppointment', 'lunch@contoso.example'),
       }),
       'standin.zip',
     );
-    const subscribed = await runCli([
-      'flow',
-      'subscribe',
-      file,
-      '--url',
-      'inbox:standin',
-      '--token',
-      'admin-token',
-      '--emulator',
-      emulator.url,
-    ]);
+    const subscribed = await subscribeFlow(file, {
+      url: 'inbox:standin',
+      token: 'admin-token',
+      emulator: emulator.url,
+    });
     expect(subscribed.code, show(subscribed)).toBe(0);
     const appointment = await emulator.createAppointment({
       serviceId: 'svc2',
@@ -306,7 +282,9 @@ describe('bookings-emulator run with a flow declared by its definition', () => {
   it('passes, exit 0', async () => {
     folder.write(
       JSON.stringify({
-        properties: { definition: definition({ T: trigger('CreateAppointment', 'lunch@contoso.example') }) },
+        properties: {
+          definition: definition({ T: bookingsTrigger('CreateAppointment', 'lunch@contoso.example') }),
+        },
       }),
       'Workflows-OnCreate.json',
     );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
+import { listeningUrl } from '../testing/listening.js';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -54,15 +55,7 @@ describe('the npm package', { timeout: 120_000 }, () => {
 
   it('starts on its built-in seed and stops on Ctrl-C', async () => {
     const child = spawn(bin(), ['start', '--port', '0', '--quiet'], { cwd: project });
-    const url = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk;
-        const match = /listening on (\S+)/.exec(output);
-        if (match?.[1]) resolve(match[1]);
-      });
-      child.on('close', (code) => reject(new Error(`exited ${code}: ${output}`)));
-    });
+    const url = await listeningUrl(child);
     expect(await (await fetch(`${url}/_emulator/health`)).json()).toEqual({ status: 'ok' });
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     child.kill('SIGINT');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, type Zippable, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bookingsApiId, bookingsTrigger } from '../testing/flows.js';
 import { FlowReadError } from './model.js';
 import { readFlowFile, readFlowJsonFileSync } from './read-flow.js';
 import { readZipEntries, zipLimits } from './zip.js';
@@ -26,20 +27,6 @@ function write(name: string, content: string | Uint8Array): string {
 }
 
 const json = (value: unknown) => strToU8(JSON.stringify(value, null, 2));
-
-const bookingsApi = '/providers/Microsoft.PowerApps/apis/shared_microsoftbookings';
-
-/** A Power Automate Bookings trigger as the designer writes it (evidence §2). */
-function paTrigger(operationId: string, mailbox: string | null = 'lunch@contoso.example', host: object = {}) {
-  return {
-    type: 'OpenApiConnectionWebhook',
-    inputs: {
-      host: { connectionName: 'shared_microsoftbookings', operationId, apiId: bookingsApi, ...host },
-      parameters: mailbox === null ? {} : { SMTPAddress: mailbox },
-      authentication: "@parameters('$authentication')",
-    },
-  };
-}
 
 function definition(triggers: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return {
@@ -74,7 +61,7 @@ function packageDefinition(displayName: string, workflow: unknown) {
         shared_microsoftbookings: {
           connectionName: 'shared-microsoftbook-0c1f2e3d',
           source: 'Invoker',
-          id: bookingsApi,
+          id: bookingsApiId,
           tier: 'NotSpecified',
         },
       },
@@ -98,7 +85,7 @@ function manifest(resourceKey: string, displayName: string) {
         dependsOn: ['api1'],
       },
       api1: {
-        id: bookingsApi,
+        id: bookingsApiId,
         name: 'shared_microsoftbookings',
         type: 'Microsoft.PowerApps/apis',
         suggestedCreationType: 'Existing',
@@ -134,7 +121,7 @@ async function readError(file: string): Promise<FlowReadError> {
   return flowError;
 }
 
-const created = paTrigger('CreateAppointment');
+const created = bookingsTrigger('CreateAppointment');
 
 describe('readFlowFile: the forms users have', () => {
   it('a Power Automate export package: the definition under Microsoft.Flow/flows/<id>/, named by the manifest', async () => {
@@ -214,7 +201,10 @@ describe('readFlowFile: the forms users have', () => {
   });
 
   it('a bare definition.json, with triggers and actions at the top', async () => {
-    const file = write('definition.json', json(definition({ On_cancel: paTrigger('CancelAppointment') })));
+    const file = write(
+      'definition.json',
+      json(definition({ On_cancel: bookingsTrigger('CancelAppointment') })),
+    );
     const [flow] = await readFlowFile(file);
     expect(flow).toMatchObject({ file, name: 'definition', bookingsTriggers: [{ trigger: 'cancelled' }] });
     expect(flow?.entry).toBeUndefined();
@@ -372,7 +362,7 @@ describe('readFlowFile: the forms users have', () => {
       },
       manual: { type: 'Request', kind: 'Http', inputs: { schema: {} } },
       // A Bookings connection with an operation that is no appointment trigger.
-      Other: paTrigger('DeleteWebhook'),
+      Other: bookingsTrigger('DeleteWebhook'),
     });
     const [flow] = await readFlowFile(write('forms.json', json(definition({}))));
     expect(flow?.bookingsTriggers).toEqual([]);
@@ -380,7 +370,7 @@ describe('readFlowFile: the forms users have', () => {
   });
 
   it('an apiId of another API wins over a Bookings-like connection name', async () => {
-    const trigger = paTrigger('CreateAppointment', 'lunch@contoso.example', {
+    const trigger = bookingsTrigger('CreateAppointment', 'lunch@contoso.example', {
       apiId: '/providers/Microsoft.PowerApps/apis/shared_office365',
     });
     expect(
@@ -392,9 +382,9 @@ describe('readFlowFile: the forms users have', () => {
     const variable = 'Bookings mailbox (cr_BookingsMailbox)';
     const workflow = definition(
       {
-        A: paTrigger('CreateAppointment', `@parameters('${variable}')`),
-        B: paTrigger('UpdateAppointment', "@{variables('mailbox')}"),
-        C: paTrigger('CancelAppointment', '@@odd'),
+        A: bookingsTrigger('CreateAppointment', `@parameters('${variable}')`),
+        B: bookingsTrigger('UpdateAppointment', "@{variables('mailbox')}"),
+        C: bookingsTrigger('CancelAppointment', '@@odd'),
       },
       {},
     );
@@ -599,7 +589,7 @@ describe('readFlowFile: malformed and hostile input is a FlowReadError, never a 
 
   it('a Bookings trigger without a mailbox', async () => {
     const error = await readError(
-      write('m.json', JSON.stringify(definition({ T: paTrigger('CreateAppointment', null) }))),
+      write('m.json', JSON.stringify(definition({ T: bookingsTrigger('CreateAppointment', null) }))),
     );
     expect(error.message).toContain('the trigger "T" (CreateAppointment) names no booking mailbox');
     expect(error.message).toContain('SMTPAddress is missing');

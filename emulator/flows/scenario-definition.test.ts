@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type Diagnostic, formatDiagnostic } from '../core/source.js';
 import { lintFile, loadScenarioFile } from '../scenarios/load.js';
 import { runScenario } from '../scenarios/runner.js';
+import { bookingsTrigger } from '../testing/flows.js';
 import { positionIn as at, useScenarioFolder } from '../testing/scenario-files.js';
 
 const folder = useScenarioFolder('bookings-flow-definition-');
-
-const bookingsApi = '/providers/Microsoft.PowerApps/apis/shared_microsoftbookings';
-
-function trigger(operationId: string, mailbox: string) {
-  return {
-    type: 'OpenApiConnectionWebhook',
-    inputs: {
-      host: { connectionName: 'shared_microsoftbookings', operationId, apiId: bookingsApi },
-      parameters: { SMTPAddress: mailbox },
-      authentication: "@parameters('$authentication')",
-    },
-  };
-}
 
 /** A Power Automate export's definition.json with these triggers. */
 function exported(triggers: Record<string, unknown>): string {
@@ -47,7 +35,9 @@ function diagnosticsOf(file: string): Diagnostic[] {
 describe('scenario flows declared by their exported definition', () => {
   it('take mailbox and trigger from the Bookings trigger, and subscribe as the mailbox administrator: a passing run', async () => {
     folder.write(
-      exported({ When_an_appointment_is_cancelled: trigger('CancelAppointment', 'lunch@contoso.example') }),
+      exported({
+        When_an_appointment_is_cancelled: bookingsTrigger('CancelAppointment', 'lunch@contoso.example'),
+      }),
       'notify-on-cancel.json',
     );
     const file = folder.write(
@@ -75,7 +65,10 @@ describe('scenario flows declared by their exported definition', () => {
   });
 
   it('keep an `as` or `token` that is given', () => {
-    folder.write(exported({ T: trigger('CreateAppointment', 'clinic@contoso.example') }), 'clinic.json');
+    folder.write(
+      exported({ T: bookingsTrigger('CreateAppointment', 'clinic@contoso.example') }),
+      'clinic.json',
+    );
     const file = folder.write(
       scenario(['  - { name: f, definition: clinic.json, token: not-a-token, url: "inbox:x" }']),
     );
@@ -92,8 +85,8 @@ describe('scenario flows declared by their exported definition', () => {
     folder.write(exported({}), 'none.json');
     folder.write(
       exported({
-        A: trigger('CreateAppointment', 'lunch@contoso.example'),
-        B: trigger('UpdateAppointment', 'lunch@contoso.example'),
+        A: bookingsTrigger('CreateAppointment', 'lunch@contoso.example'),
+        B: bookingsTrigger('UpdateAppointment', 'lunch@contoso.example'),
       }),
       'two.json',
     );
@@ -124,8 +117,14 @@ describe('scenario flows declared by their exported definition', () => {
   });
 
   it('mailbox or trigger next to a definition, and a mailbox the seed does not know, are problems', () => {
-    folder.write(exported({ T: trigger('CreateAppointment', 'lunch@contoso.example') }), 'lunch.json');
-    folder.write(exported({ T: trigger('CreateAppointment', 'bookings@fabrikam.example') }), 'fabrikam.json');
+    folder.write(
+      exported({ T: bookingsTrigger('CreateAppointment', 'lunch@contoso.example') }),
+      'lunch.json',
+    );
+    folder.write(
+      exported({ T: bookingsTrigger('CreateAppointment', 'bookings@fabrikam.example') }),
+      'fabrikam.json',
+    );
     const text = scenario([
       '  - { name: both, definition: lunch.json, mailbox: lunch@contoso.example, url: "inbox:a" }',
       '  - { name: elsewhere, definition: fabrikam.json, url: "inbox:b" }',
