@@ -13,7 +13,6 @@ import { readFlowFile } from './read-flow.js';
  */
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
-export const checkFormats: readonly CheckFormat[] = ['text', 'json', 'sarif'];
 
 /** One flow that was checked, with or without findings. */
 interface CheckedFlow {

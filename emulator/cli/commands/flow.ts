@@ -4,14 +4,7 @@ import { loadSeedFile } from '../../config/seed-loader.js';
 import { packageVersion } from '../../core/paths.js';
 import { isUnresolvedMailbox } from '../../flows/bookings-triggers.js';
 import { type BookingsTrigger, type FlowDocument, FlowReadError } from '../../flows/model.js';
-import { readFlowFile } from '../../flows/read-flow.js';
-import {
-  type CheckFormat,
-  checkFlowFiles,
-  checkFormats,
-  exitCodeOf,
-  formatReport,
-} from '../../flows/report.js';
+import type { CheckFormat } from '../../flows/report.js';
 import { parseChoice } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 
@@ -46,6 +39,8 @@ interface SubscribeFlags {
 /** The flows in FILE; an unreadable file is a usage error (exit 2 with its message). */
 async function readFlows(file: string): Promise<FlowDocument[]> {
   try {
+    // Loaded on use, as every command's work is: zip reading would slow every other command's start.
+    const { readFlowFile } = await import('../../flows/read-flow.js');
     return await readFlowFile(file);
   } catch (error) {
     if (error instanceof FlowReadError) throw new UsageError(error.message);
@@ -195,7 +190,12 @@ function registerFlowCheckCommand(flow: Command): void {
       "Check every read of a Bookings trigger's outputs in the flow(s) against the contract; exit 0 nothing above a note, 1 any error or warning, 2 unreadable input.",
     )
     .argument('<file...>', 'export packages or solutions (.zip), definition.json or workflow.json files')
-    .option('--format <format>', 'text, json or sarif', parseChoice(checkFormats), 'text')
+    .option(
+      '--format <format>',
+      'text, json or sarif',
+      parseChoice(['text', 'json', 'sarif'] as const satisfies readonly CheckFormat[]),
+      'text',
+    )
     .option(
       '--seed <file>',
       "a seed file: rules about kinds of service look at the trigger mailbox's services",
@@ -203,6 +203,7 @@ function registerFlowCheckCommand(flow: Command): void {
     .addHelpText('after', checkHelp)
     .action(async (files: string[], flags: CheckFlags) => {
       const seed = flags.seed === undefined ? undefined : loadSeedFile(flags.seed);
+      const { checkFlowFiles, exitCodeOf, formatReport } = await import('../../flows/report.js');
       const report = await checkFlowFiles(files, seed ? { seed } : {});
       for (const problem of report.unreadable)
         process.stderr.write(`bookings-emulator: ${problem.message}\n`);

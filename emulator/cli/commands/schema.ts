@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { requestTriggerSchema } from '../../flows/request-trigger-schema.js';
 
 const requestTriggerHelp = `
 Paste the output into the "Request Body JSON Schema" of a "When a HTTP request is received"
@@ -20,7 +19,8 @@ export function registerSchemaCommand(program: Command): void {
       'Print the JSON Schema of the Bookings trigger body (AppointmentData) for a "When a HTTP request is received" trigger.',
     )
     .addHelpText('after', requestTriggerHelp)
-    .action(() => {
+    .action(async () => {
+      const { requestTriggerSchema } = await import('../../flows/request-trigger-schema.js');
       process.stdout.write(`${JSON.stringify(requestTriggerSchema(), null, 2)}\n`);
     });
 }
