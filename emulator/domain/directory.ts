@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   Seed,
   SeedBusiness,
@@ -5,6 +6,11 @@ import type {
   SeedStaffMember,
   StaffRole,
 } from '../generated/schema-types.js';
+import type { BusinessDocument } from './businesses/documents.js';
+import { businessFromSeed } from './businesses/from-seed.js';
+import { seedBusinessView } from './businesses/seed-view.js';
+import { toGraphUtc } from './graph-time.js';
+import type { BusinessStore } from './store.js';
 
 export interface SeedUser {
   upn: string;
@@ -12,37 +18,85 @@ export interface SeedUser {
   displayName?: string;
 }
 
-/** The seeded businesses, staff, services and users, indexed for the lookups requests make. */
+export interface DirectoryOptions {
+  /** Where changes made through Graph are saved; without one they live as long as the directory. */
+  store?: BusinessStore;
+  /** Stamps the seeded entities' createdDateTime; default the real time. */
+  now?: () => number;
+}
+
+const fingerprintOf = (seed: Seed) =>
+  createHash('sha256').update(JSON.stringify(seed.businesses)).digest('hex');
+
+/**
+ * The businesses (as Graph shows them, and in the seed's shape for the rules that read them) and
+ * the seeded users, indexed for the lookups requests make. Graph's business routes change a
+ * business with `commit()`; everyone holding the directory sees the change at once.
+ */
 export class Directory {
-  private readonly businessesByEmail = new Map<string, SeedBusiness>();
+  private readonly documentsByEmail = new Map<string, BusinessDocument>();
+  private readonly viewsByEmail = new Map<string, SeedBusiness>();
+  private views: SeedBusiness[] | undefined;
   private readonly usersByUpn = new Map<string, SeedUser>();
   private readonly usersByToken = new Map<string, SeedUser>();
   private current!: Seed;
 
-  constructor(seed: Seed) {
-    this.load(seed);
+  constructor(
+    seed: Seed,
+    private readonly options: DirectoryOptions = {},
+  ) {
+    this.load(seed, { resume: true });
   }
 
+  /** The seed as loaded: users, allowlist and the businesses as they were seeded. */
   get seed(): Seed {
     return this.current;
   }
 
-  /** Replaces the seed in place (a reset to another seed); everyone holding the directory sees it. */
-  load(seed: Seed): void {
+  /**
+   * Replaces the seed in place (a reset, perhaps to another seed): the businesses start over from
+   * it. With `resume`, businesses saved from this very seed are kept as they were changed.
+   */
+  load(seed: Seed, { resume = false }: { resume?: boolean } = {}): void {
     this.current = seed;
-    this.businessesByEmail.clear();
     this.usersByUpn.clear();
     this.usersByToken.clear();
-    for (const business of seed.businesses)
-      this.businessesByEmail.set(business.email.toLowerCase(), business);
     for (const user of seed.users ?? []) {
       this.usersByUpn.set(user.upn.toLowerCase(), user);
       if (user.token) this.usersByToken.set(user.token, user);
     }
+    const fingerprint = fingerprintOf(seed);
+    const saved = resume ? this.options.store?.load(fingerprint) : undefined;
+    const now = toGraphUtc(this.options.now?.() ?? Date.now()).dateTime;
+    const documents = saved ?? seed.businesses.map((business) => businessFromSeed(business, now));
+    if (!saved) this.options.store?.replaceAll(fingerprint, documents);
+    this.documentsByEmail.clear();
+    for (const document of documents) this.documentsByEmail.set(document.business.id.toLowerCase(), document);
+    this.viewsByEmail.clear();
+    this.views = undefined;
+  }
+
+  /** Replaces one business's document (a change made through Graph) and saves it. */
+  commit(document: BusinessDocument): void {
+    const key = document.business.id.toLowerCase();
+    this.documentsByEmail.set(key, document);
+    this.viewsByEmail.delete(key);
+    this.views = undefined;
+    this.options.store?.save(document);
+  }
+
+  /** A business as Graph shows it; treat it as read-only and change it with `commit()`. */
+  document(email: string): BusinessDocument | undefined {
+    return this.documentsByEmail.get(email.toLowerCase());
+  }
+
+  get documents(): readonly BusinessDocument[] {
+    return [...this.documentsByEmail.values()];
   }
 
   get businesses(): readonly SeedBusiness[] {
-    return this.current.businesses;
+    this.views ??= [...this.documentsByEmail.keys()].flatMap((key) => this.business(key) ?? []);
+    return this.views;
   }
 
   get users(): readonly SeedUser[] {
@@ -50,7 +104,14 @@ export class Directory {
   }
 
   business(email: string): SeedBusiness | undefined {
-    return this.businessesByEmail.get(email.toLowerCase());
+    const key = email.toLowerCase();
+    const cached = this.viewsByEmail.get(key);
+    if (cached) return cached;
+    const document = this.documentsByEmail.get(key);
+    if (!document) return undefined;
+    const view = seedBusinessView(document);
+    this.viewsByEmail.set(key, view);
+    return view;
   }
 
   userByToken(token: string): SeedUser | undefined {
@@ -73,7 +134,7 @@ export class Directory {
 
   /** The businesses where the user is an administrator (ListBookingsBusinessUserAsAdmin, source [A]). */
   businessesAdministeredBy(upn: string): SeedBusiness[] {
-    return this.current.businesses.filter((business) => this.roleOf(business, upn) === 'administrator');
+    return this.businesses.filter((business) => this.roleOf(business, upn) === 'administrator');
   }
 
   service(business: SeedBusiness, serviceId: string): SeedService | undefined {

@@ -5,6 +5,7 @@ import type {
   InboxMessage,
   Subscription,
 } from '../generated/schema-types.js';
+import type { BusinessDocument } from './businesses/documents.js';
 
 export type { DeliveryFilter };
 
@@ -79,7 +80,21 @@ export interface InboxStore {
   clear(): void;
 }
 
+/**
+ * The businesses as Graph shows them (services, staff, customers, questions), saved so that changes
+ * made through Graph survive a restart. They were made from one seed; a different seed starts over.
+ */
+export interface BusinessStore {
+  /** The saved businesses, when they were made from the seed with this fingerprint. */
+  load(seedFingerprint: string): BusinessDocument[] | undefined;
+  /** Starts over with these businesses, made from the seed with this fingerprint. */
+  replaceAll(seedFingerprint: string, documents: readonly BusinessDocument[]): void;
+  /** Saves one business after a change. */
+  save(document: BusinessDocument): void;
+}
+
 export interface Store {
+  businesses: BusinessStore;
   subscriptions: SubscriptionStore;
   appointments: AppointmentStore;
   deliveries: DeliveryStore;

@@ -108,7 +108,12 @@ function inlineRemoteRefs(node: unknown): unknown {
     Object.entries(rest).map(([key, value]) => [key, inlineRemoteRefs(value)]),
   );
   if (!remote?.[1] || !remote[2]) return ref === undefined ? inlined : { $ref: ref, ...inlined };
-  return { ...(inlineRemoteRefs(loadSchemaDocument(remote[1]).$defs[remote[2]]) as object), ...inlined };
+  const file = `${remote[1]}.schema.json`;
+  const definition = JSON.stringify(loadSchemaDocument(remote[1]).$defs[remote[2]]).replaceAll(
+    '"#/$defs/',
+    `"${file}#/$defs/`,
+  );
+  return { ...(inlineRemoteRefs(JSON.parse(definition)) as object), ...inlined };
 }
 
 const generationSchemas = new Map<string, JsonSchema>();
@@ -165,7 +170,6 @@ export class FakeBookings {
     return Array.from({ length: count }, (_, index) => {
       const generated = this.generate<SeedStaffMember>('seed', 'StaffMember');
       return {
-        ...generated,
         id: `staff-${index}-${generated.id}`,
         displayName: this.text(() => this.faker.person.fullName()),
         emailAddress: this.faker.internet.email().toLowerCase(),

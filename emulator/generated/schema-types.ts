@@ -56,6 +56,18 @@ export type QuirkName =
  */
 export type StaffRole = 'administrator' | 'teamMember' | 'scheduler' | 'viewer' | 'guest' | 'externalGuest';
 /**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "dayOfWeek".
+ */
+export type DayOfWeek = 'sunday' | 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday';
+/**
+ * A time of day, HH:MM[:SS[.fffffff]]; Graph answers with seven fractional digits (08:00:00.0000000).
+ *
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "timeOfDay".
+ */
+export type TimeOfDay = string;
+/**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
  * via the `definition` "bookingPriceType".
  */
@@ -157,6 +169,17 @@ export type Reminders = BookingReminder[];
  */
 export type BookingAppointmentCreate = GraphBookingAppointment;
 /**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "staffRole".
+ */
+export type StaffRole1 =
+  'guest' | 'administrator' | 'viewer' | 'externalGuest' | 'unknownFutureValue' | 'scheduler' | 'teamMember';
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "answerInputType".
+ */
+export type AnswerInputType = 'text' | 'radioButton' | 'unknownFutureValue';
+/**
  * This interface was referenced by `Scenario`'s JSON-Schema
  * via the `definition` "Flow".
  */
@@ -247,6 +270,7 @@ export interface SchemaFiles {
   'control-api'?: ControlAPI;
   error?: ErrorResponse;
   'graph-booking-appointment'?: GraphBookingShapes;
+  'graph-bookings'?: GraphBookingsResources;
   'mailbox-list'?: ListMailboxResponse;
   scenario?: Scenario;
   seed?: Seed;
@@ -717,12 +741,26 @@ export interface SeedBusiness {
    */
   email: string;
   displayName: string;
+  /**
+   * The business's time zone, a Windows name (Pacific Standard Time) or an IANA one (America/Los_Angeles); business hours are read in it. Default UTC.
+   */
   timeZone?: string;
   /**
    * @maxItems 100
    */
   staff?: SeedStaffMember[];
   services?: SeedService[];
+  /**
+   * Graph's bookingWorkHours, one entry per day with its time slots in the business's time zone; a day left out is closed. Default Monday to Friday 08:00 to 17:00.
+   */
+  businessHours?: BookingWorkHours[];
+  customers?: SeedCustomer[];
+  /**
+   * Questions of the business that no service needs to ask; a service's own customQuestions join them.
+   *
+   * @maxItems 100
+   */
+  customQuestions?: SeedCustomQuestion[];
 }
 /**
  * This interface was referenced by `Seed`'s JSON-Schema
@@ -736,6 +774,36 @@ export interface SeedStaffMember {
    */
   emailAddress: string;
   role: StaffRole;
+  /**
+   * A Windows or IANA time zone name for workingHours; default the business's.
+   */
+  timeZone?: string;
+  /**
+   * Used for availability when useBusinessHours is false.
+   */
+  workingHours?: BookingWorkHours[];
+  /**
+   * Default true: the staff member is available in the business hours.
+   */
+  useBusinessHours?: boolean;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingWorkHours".
+ */
+export interface BookingWorkHours {
+  '@odata.type'?: string;
+  day: DayOfWeek;
+  timeSlots?: BookingWorkTimeSlot[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingWorkTimeSlot".
+ */
+export interface BookingWorkTimeSlot {
+  '@odata.type'?: string;
+  startTime: TimeOfDay;
+  endTime: TimeOfDay;
 }
 /**
  * This interface was referenced by `Seed`'s JSON-Schema
@@ -789,6 +857,22 @@ export interface SeedCustomQuestion {
    */
   answerOptions?: string[];
   isRequired?: boolean;
+}
+/**
+ * This interface was referenced by `Seed`'s JSON-Schema
+ * via the `definition` "Customer".
+ */
+export interface SeedCustomer {
+  /**
+   * Default: a GUID made from the business and the e-mail address, the same on every start.
+   */
+  id?: string;
+  displayName: string;
+  /**
+   * An e-mail address such as jordan@example.com.
+   */
+  emailAddress: string;
+  phone?: string;
 }
 /**
  * The built-in inbox `inbox` answers the next `count` (default 1) deliveries with `status`; it records only what it accepts with a 2xx.
@@ -1168,6 +1252,292 @@ export interface BookingAppointmentCollection {
  */
 export interface CancelRequest {
   cancellationMessage: string;
+}
+/**
+ * The camelCase shapes of Graph v1.0's Bookings resources beside appointments (businesses, services, staff members, customers, custom questions, staff availability), from Graph's v1.0 description (docs/contract.md, source [E]). Graph's answers carry every property, null where there is no value; in a request null means no value, readOnly properties are ignored, and so are properties Graph does not have.
+ */
+export interface GraphBookingsResources {
+  [k: string]: unknown;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingSchedulingPolicy".
+ */
+export interface BookingSchedulingPolicy {
+  '@odata.type'?: string;
+  timeSlotInterval?: IsoDuration | null;
+  minimumLeadTime?: IsoDuration | null;
+  maximumAdvance?: IsoDuration | null;
+  sendConfirmationsToOwner?: boolean | null;
+  allowStaffSelection?: boolean | null;
+  isMeetingInviteToCustomersEnabled?: boolean | null;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingQuestionAssignment".
+ */
+export interface BookingQuestionAssignment {
+  '@odata.type'?: string;
+  questionId: string;
+  isRequired?: boolean;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "phone".
+ */
+export interface Phone {
+  '@odata.type'?: string;
+  number?: string | null;
+  type?:
+    | 'home'
+    | 'business'
+    | 'mobile'
+    | 'other'
+    | 'assistant'
+    | 'homeFax'
+    | 'businessFax'
+    | 'otherFax'
+    | 'pager'
+    | 'radio'
+    | null;
+}
+/**
+ * A Bookings business as Graph reads and writes it. Its id is its SMTP address.
+ *
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingBusiness".
+ */
+export interface BookingBusiness {
+  '@odata.type'?: string;
+  '@odata.context'?: string;
+  id?: string | null;
+  displayName?: string | null;
+  businessType?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  webSiteUrl?: string | null;
+  defaultCurrencyIso?: string | null;
+  languageTag?: string | null;
+  isPublished?: boolean | null;
+  publicUrl?: string | null;
+  address?: GraphPhysicalAddress | null;
+  businessHours?: BookingWorkHours[] | null;
+  schedulingPolicy?: BookingSchedulingPolicy | null;
+  /**
+   * The business's time zone, a Windows or IANA name: business hours are read in it. Graph keeps this in the mailbox's settings; the emulator shows it here.
+   */
+  timeZone?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  createdDateTime?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  lastUpdatedDateTime?: string | null;
+}
+/**
+ * A service a business offers, as Graph reads and writes it.
+ *
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingService".
+ */
+export interface BookingService {
+  '@odata.type'?: string;
+  '@odata.context'?: string;
+  id?: string | null;
+  displayName?: string | null;
+  description?: string | null;
+  notes?: string | null;
+  additionalInformation?: string | null;
+  defaultDuration?: IsoDuration | null;
+  preBuffer?: IsoDuration | null;
+  postBuffer?: IsoDuration | null;
+  defaultPrice?: number | null;
+  defaultPriceType?: BookingPriceType | null;
+  defaultLocation?: GraphLocation | null;
+  defaultReminders?: BookingReminder[] | null;
+  isHiddenFromCustomers?: boolean | null;
+  isLocationOnline?: boolean | null;
+  smsNotificationsEnabled?: boolean | null;
+  isAnonymousJoinEnabled?: boolean | null;
+  isCustomerAllowedToManageBooking?: boolean | null;
+  languageTag?: string | null;
+  maximumAttendeesCount?: number | null;
+  staffMemberIds?: string[] | null;
+  customQuestions?: BookingQuestionAssignment[] | null;
+  schedulingPolicy?: BookingSchedulingPolicy | null;
+  webUrl?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  createdDateTime?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  lastUpdatedDateTime?: string | null;
+}
+/**
+ * A staff member of a business, as Graph reads and writes it.
+ *
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingStaffMember".
+ */
+export interface BookingStaffMember {
+  '@odata.type'?: string;
+  '@odata.context'?: string;
+  id?: string | null;
+  displayName?: string | null;
+  emailAddress?: string | null;
+  role?: StaffRole1 | null;
+  timeZone?: string | null;
+  useBusinessHours?: boolean | null;
+  workingHours?: BookingWorkHours[] | null;
+  availabilityIsAffectedByPersonalCalendar?: boolean | null;
+  isEmailNotificationEnabled?: boolean | null;
+  colorIndex?: number | null;
+  membershipStatus?: 'active' | 'pendingAcceptance' | 'rejectedByStaff' | 'unknownFutureValue' | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  createdDateTime?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  lastUpdatedDateTime?: string | null;
+}
+/**
+ * A customer of a business, as Graph reads and writes it.
+ *
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingCustomer".
+ */
+export interface BookingCustomer {
+  '@odata.type'?: string;
+  '@odata.context'?: string;
+  id?: string | null;
+  displayName?: string | null;
+  emailAddress?: string | null;
+  addresses?: GraphPhysicalAddress[] | null;
+  phones?: Phone[] | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  createdDateTime?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  lastUpdatedDateTime?: string | null;
+}
+/**
+ * A question a business can ask its customers; services assign it and say whether it is required.
+ *
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingCustomQuestion".
+ */
+export interface BookingCustomQuestion {
+  '@odata.type'?: string;
+  '@odata.context'?: string;
+  id?: string | null;
+  displayName?: string | null;
+  answerInputType?: AnswerInputType | null;
+  answerOptions?: string[] | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  createdDateTime?: string | null;
+  /**
+   * When the service created or last changed it (UTC, ISO 8601).
+   */
+  lastUpdatedDateTime?: string | null;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingBusinessCollection".
+ */
+export interface BookingBusinessCollection {
+  '@odata.context'?: string;
+  '@odata.count'?: number;
+  '@odata.nextLink'?: string;
+  value: BookingBusiness[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingServiceCollection".
+ */
+export interface BookingServiceCollection {
+  '@odata.context'?: string;
+  '@odata.count'?: number;
+  '@odata.nextLink'?: string;
+  value: BookingService[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingStaffMemberCollection".
+ */
+export interface BookingStaffMemberCollection {
+  '@odata.context'?: string;
+  '@odata.count'?: number;
+  '@odata.nextLink'?: string;
+  value: BookingStaffMember[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingCustomerCollection".
+ */
+export interface BookingCustomerCollection {
+  '@odata.context'?: string;
+  '@odata.count'?: number;
+  '@odata.nextLink'?: string;
+  value: BookingCustomer[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "bookingCustomQuestionCollection".
+ */
+export interface BookingCustomQuestionCollection {
+  '@odata.context'?: string;
+  '@odata.count'?: number;
+  '@odata.nextLink'?: string;
+  value: BookingCustomQuestion[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "getStaffAvailabilityRequest".
+ */
+export interface GetStaffAvailabilityRequest {
+  /**
+   * @maxItems 100
+   */
+  staffIds: string[];
+  startDateTime: DateTimeTimeZone;
+  endDateTime: DateTimeTimeZone;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "availabilityItem".
+ */
+export interface AvailabilityItem {
+  status: 'available' | 'busy' | 'slotsAvailable' | 'outOfOffice' | 'unknownFutureValue';
+  startDateTime: DateTimeTimeZone;
+  endDateTime: DateTimeTimeZone;
+  serviceId?: string | null;
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "staffAvailabilityItem".
+ */
+export interface StaffAvailabilityItem {
+  staffId: string;
+  availabilityItems: AvailabilityItem[];
+}
+/**
+ * This interface was referenced by `GraphBookingsResources`'s JSON-Schema
+ * via the `definition` "staffAvailabilityCollection".
+ */
+export interface StaffAvailabilityCollection {
+  '@odata.context'?: string;
+  value: StaffAvailabilityItem[];
 }
 /**
  * The Bookings mailboxes where the caller is an administrator (ListBookingsBusinessUserAsAdmin, source [A]).

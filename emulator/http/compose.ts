@@ -33,7 +33,7 @@ export function composeEmulator(
   const { events } = runtime;
 
   const state: EmulatorState = {
-    directory: new Directory(config.seed),
+    directory: new Directory(config.seed, { store: store.businesses, now: () => clock.now() }),
     store,
     faults: new FaultRegistry(config.idSeed),
     policies: { ...config.policies },
@@ -94,6 +94,8 @@ export function composeEmulator(
       if (next?.seed) {
         directory.load(validateSeed(next.seed, 'the reset request'));
         allowlist.replace(directory.seed.allowlist ?? profileAllowlist(config.profile));
+      } else {
+        directory.load(directory.seed);
       }
       deliveries.cancelScheduled();
       store.subscriptions.clear();

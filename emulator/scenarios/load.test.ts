@@ -680,7 +680,7 @@ describe('lintFile', () => {
         file,
         ...at(text, 'colour'),
         message:
-          '/businesses/0/colour is not a property of this object (check its spelling and casing; known: email, displayName, timeZone, staff, services)',
+          '/businesses/0/colour is not a property of this object (check its spelling and casing; known: email, displayName, timeZone, staff, services, businessHours, customers, customQuestions)',
       },
     ]);
   });

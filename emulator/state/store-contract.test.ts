@@ -509,7 +509,7 @@ describe('sqlite store durability', () => {
     expect(ids(reopened.deliveries.list({ webhookId: 'wh-b' }))).toEqual(['d-2', 'd-0']);
   });
 
-  it('creates a missing folder holding one WAL database at schema version 2', () => {
+  it('creates a missing folder holding one WAL database at schema version 3', () => {
     const dataDir = join(tmpDir, 'nested', 'data');
     const store = openSqlite(dataDir);
     store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
@@ -520,7 +520,7 @@ describe('sqlite store durability', () => {
     const db = new Database(join(dataDir, databaseFileName), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(3);
     } finally {
       db.close();
     }

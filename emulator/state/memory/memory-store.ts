@@ -1,5 +1,7 @@
+import type { BusinessDocument } from '../../domain/businesses/documents.js';
 import type {
   AppointmentRecord,
+  BusinessStore,
   AppointmentStore,
   DeliveryFilter,
   DeliveryStore,
@@ -167,8 +169,28 @@ class MemoryInboxStore implements InboxStore {
   }
 }
 
+class MemoryBusinessStore implements BusinessStore {
+  private fingerprint: string | undefined;
+  private readonly byEmail = new Map<string, BusinessDocument>();
+
+  load(seedFingerprint: string): BusinessDocument[] | undefined {
+    return seedFingerprint === this.fingerprint ? [...this.byEmail.values()] : undefined;
+  }
+
+  replaceAll(seedFingerprint: string, documents: readonly BusinessDocument[]): void {
+    this.fingerprint = seedFingerprint;
+    this.byEmail.clear();
+    for (const document of documents) this.save(document);
+  }
+
+  save(document: BusinessDocument): void {
+    this.byEmail.set(mailboxKey(document.business.id), document);
+  }
+}
+
 export function createMemoryStore(): Store {
   return {
+    businesses: new MemoryBusinessStore(),
     subscriptions: new MemorySubscriptionStore(),
     appointments: new MemoryAppointmentStore(),
     deliveries: new MemoryDeliveryStore(),

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { BusinessDocument } from '../../domain/businesses/documents.js';
 import type {
   AppointmentRecord,
+  BusinessStore,
   AppointmentStore,
   DeliveryFilter,
   DeliveryStore,
@@ -66,6 +68,18 @@ const migrations: readonly string[] = [
     data TEXT NOT NULL
   ) STRICT;
   CREATE INDEX IF NOT EXISTS inbox_messages_by_inbox ON inbox_messages (inbox);
+  `,
+  // 2 -> 3: the businesses as Graph shows them, with the fingerprint of the seed they came from.
+  `
+  CREATE TABLE IF NOT EXISTS businesses (
+    seq INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    data TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS business_seed (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL
+  ) STRICT;
   `,
 ];
 
@@ -290,6 +304,35 @@ function sqliteInboxStore(db: Database.Database): InboxStore {
   };
 }
 
+function sqliteBusinessStore(db: Database.Database): BusinessStore {
+  const fingerprint = db.prepare<[], string>('SELECT fingerprint FROM business_seed WHERE id = 1').pluck();
+  const setFingerprint = db.prepare<[string]>(
+    `INSERT INTO business_seed (id, fingerprint) VALUES (1, ?)
+     ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint`,
+  );
+  const listAll = db.prepare<[], string>('SELECT data FROM businesses ORDER BY seq').pluck();
+  const upsert = db.prepare<[string, string]>(
+    `INSERT INTO businesses (email, data) VALUES (?, ?)
+     ON CONFLICT (email) DO UPDATE SET data = excluded.data`,
+  );
+  const clearAll = db.prepare<[]>('DELETE FROM businesses');
+  const save = (document: BusinessDocument) => {
+    upsert.run(mailboxKey(document.business.id), JSON.stringify(document));
+  };
+  const replaceAll = db.transaction((seedFingerprint: string, documents: readonly BusinessDocument[]) => {
+    clearAll.run();
+    for (const document of documents) save(document);
+    setFingerprint.run(seedFingerprint);
+  });
+
+  return {
+    load: (seedFingerprint) =>
+      fingerprint.get() === seedFingerprint ? parseAll<BusinessDocument>(listAll.all()) : undefined,
+    replaceAll: (seedFingerprint, documents) => replaceAll.immediate(seedFingerprint, documents),
+    save,
+  };
+}
+
 /**
  * A durable `Store` in `dataDir/bookings-emulator.db` (the folder is created when missing). Every
  * method is one statement or one transaction, so each returns with its change committed. Records
@@ -300,6 +343,7 @@ export function createSqliteStore(dataDir: string): Store & { close(): void } {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, databaseFileName));
   return {
+    businesses: sqliteBusinessStore(db),
     subscriptions: sqliteSubscriptionStore(db),
     appointments: sqliteAppointmentStore(db),
     deliveries: sqliteDeliveryStore(db),
