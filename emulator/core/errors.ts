@@ -36,6 +36,12 @@ export const errorDefinitions = {
   RequestHeadersTooLarge: { status: 431, source: 'policy' },
   RequestTimeout: { status: 408, source: 'policy' },
   ControlTokenRequired: { status: 401, source: 'policy' },
+  TimeZoneNotSupported: { status: 400, source: '[G]' },
+  BusinessResourceNotFound: { status: 404, source: 'policy' },
+  InvalidGraphRequest: { status: 400, source: '[E]' },
+  UnsupportedQuery: { status: 400, source: '[G]' },
+  OutsideBusinessHours: { status: 400, source: '[E]' },
+  StaffNotAvailable: { status: 500, source: '[G]' },
 } as const satisfies Record<ErrorCode, ErrorDefinition>;
 
 export class EmulatorError extends Error {
@@ -222,5 +228,36 @@ export const errors = {
       'ControlTokenRequired',
       `${why} This emulator was started with a control token (--control-token or BOOKINGS_EMULATOR_CONTROL_TOKEN): send it in the X-Emulator-Control-Token header (run --emulator takes --control-token), or open /_emulator/ui?token=TOKEN once in a browser.`,
       { target: 'header:X-Emulator-Control-Token' },
+    ),
+  timeZoneNotSupported: (timeZone: string, target: string, allowed: string) =>
+    new EmulatorError(
+      'TimeZoneNotSupported',
+      `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${timeZone}'. Use ${allowed}.`,
+      { target },
+    ),
+  businessResourceNotFound: (collection: string, id: string, businessId: string) =>
+    new EmulatorError(
+      'BusinessResourceNotFound',
+      `${businessId} has no ${collection} entry with id "${id}". List GET /v1.0/solutions/bookingBusinesses/${businessId}/${collection} for the ids it has.`,
+    ),
+  invalidGraphRequest: (pointer: string, problem: string) =>
+    new EmulatorError('InvalidGraphRequest', `The request is invalid: ${pointer || '/'} ${problem}.`, {
+      target: pointer,
+    }),
+  unsupportedQuery: (option: string, why: string) =>
+    new EmulatorError('UnsupportedQuery', `This query is not supported: ${option} ${why}.`, {
+      target: `query:${option}`,
+    }),
+  outsideBusinessHours: (when: string, businessId: string) =>
+    new EmulatorError(
+      'OutsideBusinessHours',
+      `The appointment (${when}) is outside the business hours of ${businessId}. Book inside them (GET the business for businessHours), or set the policy graph-outside-business-hours=accept.`,
+      { target: '/startDateTime' },
+    ),
+  staffNotAvailable: (staffId: string, when: string) =>
+    new EmulatorError(
+      'StaffNotAvailable',
+      `Staff not available: ${staffId} is busy at ${when} (policy graph-staff-busy). Ask getStaffAvailability for a free time, or set graph-staff-busy=accept.`,
+      { target: '/staffMemberIds' },
     ),
 } as const;

@@ -206,6 +206,105 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
     },
     advice: 'Match a rescheduled appointment on customer and service as well as on its id.',
   },
+  'graph-query-options': {
+    kind: 'rule',
+    description: "Which OData query options Graph's Bookings lists answer.",
+    default: 'supported',
+    values: {
+      supported: {
+        meaning: '$top, $skip, $count, $select, $filter and $orderby work as OData defines them, with @odata.nextLink paging',
+        source: 'none',
+        strength: 'none',
+      },
+      'documented-only': {
+        meaning:
+          'only $count and $expand (and query= on businesses); $filter, $top, $skip, $orderby and $select answer 400',
+        source: '[E][G]',
+        strength: 'medium',
+      },
+    },
+    advice:
+      "Graph documents only $count and $expand on Bookings lists, and $filter has been refused in the field. Page and filter on the client, or use calendarView for a time window.",
+  },
+  'graph-time-zones': {
+    kind: 'rule',
+    description: 'Which time zone names a dateTimeTimeZone may carry.',
+    default: 'windows-and-iana',
+    values: {
+      'windows-and-iana': {
+        meaning: 'every Windows zone name and every IANA zone name',
+        source: '[E]',
+        strength: 'medium',
+      },
+      documented: {
+        meaning: "Windows zone names and only the IANA names Graph's documentation lists",
+        source: '[E]',
+        strength: 'medium',
+      },
+    },
+    advice:
+      'Send Windows zone names (Pacific Standard Time) or the IANA names Graph lists; read times back in UTC.',
+  },
+  'graph-required-answers': {
+    kind: 'rule',
+    description: "Whether an appointment made through Graph must answer its service's required questions.",
+    default: 'enforce',
+    values: {
+      enforce: {
+        meaning: 'a customer without an answer to a required question is refused with 400',
+        source: 'none',
+        strength: 'none',
+      },
+      ignore: {
+        meaning: 'the appointment is made; the flow sees the question unanswered',
+        source: 'none',
+        strength: 'none',
+      },
+    },
+    advice: 'Do not assume every required question has an answer in the payload: read Answers with a default.',
+  },
+  'graph-outside-business-hours': {
+    kind: 'rule',
+    description: 'Whether Graph takes an appointment outside the business hours.',
+    default: 'accept',
+    values: {
+      accept: {
+        meaning: 'taken, as staff and administrators may override the business rules',
+        source: '[E]',
+        strength: 'medium',
+      },
+      refuse: {
+        meaning: 'refused with 400, as Graph documents for apps with application permissions',
+        source: '[E]',
+        strength: 'medium',
+      },
+    },
+    advice: 'A flow may see appointments outside the business hours: do not reject them.',
+  },
+  'graph-staff-busy': {
+    kind: 'rule',
+    description: 'What Graph does with an appointment for staff who are already busy then (buffers included).',
+    default: 'accept',
+    values: {
+      accept: {
+        meaning: 'taken: staff can be double-booked, as in the Bookings web app',
+        source: '[G]',
+        strength: 'weak',
+      },
+      refuse: {
+        meaning: 'refused with 500 StaffNotAvailable; nothing is made and no trigger fires',
+        source: '[G]',
+        strength: 'weak',
+      },
+      'error-after-create': {
+        meaning: 'answers 500 StaffNotAvailable, yet the appointment is made and the Created triggers fire',
+        source: '[G]',
+        strength: 'weak',
+      },
+    },
+    advice:
+      'After a 500 from Graph, list the appointments before booking again: the booking may exist, and its flow may have run.',
+  },
 };
 
 export const policyNames = Object.keys(catalogue) as PolicyName[];

@@ -32,7 +32,12 @@ export type PolicyName =
   | 'customer-notes-missing-1on1'
   | 'choice-answer-missing'
   | 'update-fires-on-create'
-  | 'reschedule-new-id';
+  | 'reschedule-new-id'
+  | 'graph-query-options'
+  | 'graph-time-zones'
+  | 'graph-required-answers'
+  | 'graph-outside-business-hours'
+  | 'graph-staff-busy';
 /**
  * strong: a real run shows it; medium: a real run after one transformation, or official docs; weak: inferred, or one user's report; none: no source shows it.
  *
@@ -143,7 +148,13 @@ export type ErrorCode =
   | 'MalformedHttpRequest'
   | 'RequestHeadersTooLarge'
   | 'RequestTimeout'
-  | 'ControlTokenRequired';
+  | 'ControlTokenRequired'
+  | 'TimeZoneNotSupported'
+  | 'BusinessResourceNotFound'
+  | 'InvalidGraphRequest'
+  | 'UnsupportedQuery'
+  | 'OutsideBusinessHours'
+  | 'StaffNotAvailable';
 /**
  * An ISO 8601 duration of days, hours, minutes and seconds, such as PT10M or P1DT2H.
  *
@@ -618,6 +629,26 @@ export interface Policies {
    * Quirk: an update that moves an appointment gives it a new id, with no Cancelled event for the old one.
    */
   'reschedule-new-id'?: 'on' | 'off';
+  /**
+   * Which OData query options Graph's Bookings lists answer.
+   */
+  'graph-query-options'?: 'supported' | 'documented-only';
+  /**
+   * Which time zone names a dateTimeTimeZone may carry.
+   */
+  'graph-time-zones'?: 'windows-and-iana' | 'documented';
+  /**
+   * Whether an appointment made through Graph must answer its service's required questions.
+   */
+  'graph-required-answers'?: 'enforce' | 'ignore';
+  /**
+   * Whether Graph takes an appointment outside the business hours.
+   */
+  'graph-outside-business-hours'?: 'accept' | 'refuse';
+  /**
+   * What Graph does with an appointment for staff who are already busy then.
+   */
+  'graph-staff-busy'?: 'accept' | 'refuse' | 'error-after-create';
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -642,9 +673,9 @@ export interface PolicyValue {
 export interface Policy {
   name: PolicyName;
   /**
-   * format: how a value is written; identity: which id a field holds; quirk: a known oddity of the real service.
+   * format: how a value is written; identity: which id a field holds; quirk: a known oddity of the real service. rule: a check Graph makes, or may make, on a request.
    */
-  kind: 'format' | 'identity' | 'quirk';
+  kind: 'format' | 'identity' | 'quirk' | 'rule';
   description: string;
   default: string;
   /**
@@ -1078,6 +1109,14 @@ export interface ErrorResponse {
     code: ErrorCode;
     message: string;
     target?: string;
+    /**
+     * Graph's routes (/v1.0/...) add what Graph adds: when and which request.
+     */
+    innerError?: {
+      date?: string;
+      'request-id'?: string;
+      'client-request-id'?: string;
+    };
   };
 }
 /**
