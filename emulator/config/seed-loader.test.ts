@@ -100,6 +100,51 @@ describe('problems of a seed', () => {
     ]);
   });
 
+  it('check the hours, customers and questions of a business against each other', () => {
+    const slot = (startTime: string, endTime: string) => ({ startTime, endTime });
+    const seed = {
+      businesses: [
+        {
+          email: 'lunch@contoso.example',
+          displayName: 'Lunch',
+          businessHours: [
+            { day: 'monday', timeSlots: [slot('09:00', '17:00')] },
+            { day: 'monday', timeSlots: [slot('12:00', '11:00')] },
+          ],
+          staff: [
+            {
+              id: 's1',
+              displayName: 'Ada',
+              emailAddress: 'ada@contoso.example',
+              role: 'administrator',
+              workingHours: [{ day: 'friday', timeSlots: [slot('10:00:00.0000000', '10:00')] }],
+            },
+          ],
+          customers: [
+            { displayName: 'Jo', emailAddress: 'jo@example.com' },
+            { displayName: 'Jo again', emailAddress: 'JO@example.com' },
+          ],
+          customQuestions: [{ id: 'topic', question: 'Topic?' }],
+          services: [
+            {
+              id: 'a',
+              displayName: 'A',
+              customQuestions: [{ id: 'topic', question: 'Topic?', isRequired: true }],
+            },
+            { id: 'b', displayName: 'B', customQuestions: [{ id: 'topic', question: 'Subject?' }] },
+          ],
+        },
+      ],
+    };
+    expect(problemsOf(() => validateSeed(seed, 'the seed object'))).toEqual([
+      '/businesses/0/businessHours/1/day: duplicate day "monday"',
+      '/businesses/0/businessHours/1/timeSlots/0/endTime: 11:00 is not after startTime 12:00',
+      '/businesses/0/staff/0/workingHours/0/timeSlots/0/endTime: 10:00 is not after startTime 10:00:00.0000000',
+      '/businesses/0/customers/1/emailAddress: duplicate customer emailAddress "JO@example.com"',
+      '/businesses/0/services/1/customQuestions/0: question "topic" is asked elsewhere in lunch@contoso.example with other text or options; give it another id',
+    ]);
+  });
+
   it('a file that cannot be read is one sentence, not a list of problems', () => {
     const thrown = (path: string) => {
       try {

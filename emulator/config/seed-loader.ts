@@ -5,7 +5,7 @@ import { ConfigError } from '../core/config-error.js';
 import { builtInSeedCopyPath, builtInSeedPath } from '../core/paths.js';
 import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import { type Diagnostic, formatDiagnostic, readSourceFile, SourceDocument } from '../core/source.js';
-import type { Seed } from '../generated/schema-types.js';
+import type { BookingWorkHours, Seed, SeedBusiness, SeedCustomQuestion } from '../generated/schema-types.js';
 
 /** A problem at a JSON pointer of the seed; for a file, seedFileDiagnostics turns it into a line and column. */
 export interface SeedProblem {
@@ -29,6 +29,60 @@ export class SeedError extends ConfigError {
     this.name = 'SeedError';
     this.problems = lines;
   }
+}
+
+const minutesOfDay = (time: string) => {
+  const [hours = 0, minutes = 0] = time.split(':').map((part) => Number.parseFloat(part));
+  return hours * 60 + minutes;
+};
+
+/** A day given twice, or a time slot that does not end after it starts. */
+function workHoursProblems(hours: readonly BookingWorkHours[] | undefined, pointer: string): SeedProblem[] {
+  const problems: SeedProblem[] = [];
+  const days = new Set<string>();
+  hours?.forEach((entry, d) => {
+    if (days.has(entry.day))
+      problems.push({ pointer: `${pointer}/${d}/day`, message: `duplicate day "${entry.day}"` });
+    days.add(entry.day);
+    entry.timeSlots?.forEach((slot, t) => {
+      if (minutesOfDay(slot.endTime) <= minutesOfDay(slot.startTime)) {
+        problems.push({
+          pointer: `${pointer}/${d}/timeSlots/${t}/endTime`,
+          message: `${slot.endTime} is not after startTime ${slot.startTime}`,
+        });
+      }
+    });
+  });
+  return problems;
+}
+
+/**
+ * A question id is one question of the business: services that ask the same id, and the business's
+ * own list, must give it the same text and options (only whether it is required may differ).
+ */
+function questionConflicts(business: SeedBusiness, pointer: string): SeedProblem[] {
+  const problems: SeedProblem[] = [];
+  const seen = new Map<string, string>();
+  const check = (question: SeedCustomQuestion, at: string) => {
+    const shape = JSON.stringify([question.question, question.answerOptions ?? []]);
+    const first = seen.get(question.id);
+    if (first === undefined) seen.set(question.id, shape);
+    else if (first !== shape) {
+      problems.push({
+        pointer: at,
+        message: `question "${question.id}" is asked elsewhere in ${business.email} with other text or options; give it another id`,
+      });
+    }
+  };
+  for (const [q, question] of (business.customQuestions ?? []).entries()) {
+    check(question, `${pointer}/customQuestions/${q}`);
+  }
+  for (const [s, service] of (business.services ?? []).entries()) {
+    for (const [q, question] of (service.customQuestions ?? []).entries()) {
+      check(question, `${pointer}/services/${s}/customQuestions/${q}`);
+    }
+  }
+  return problems;
 }
 
 /** Rules a JSON Schema cannot say: unique keys and references between parts of the seed. */
@@ -60,6 +114,21 @@ function crossChecks(seed: Seed): SeedProblem[] {
     (i) => `/users/${tokens[i]?.i ?? i}/token`,
   );
   seed.businesses.forEach((business, b) => {
+    problems.push(...workHoursProblems(business.businessHours, `/businesses/${b}/businessHours`));
+    business.staff?.forEach((member, i) => {
+      problems.push(...workHoursProblems(member.workingHours, `/businesses/${b}/staff/${i}/workingHours`));
+    });
+    duplicates(
+      (business.customers ?? []).map((customer) => customer.emailAddress),
+      'customer emailAddress',
+      (i) => `/businesses/${b}/customers/${i}/emailAddress`,
+    );
+    duplicates(
+      (business.customers ?? []).flatMap((customer) => (customer.id ? [customer.id] : [])),
+      'customer id',
+      () => `/businesses/${b}/customers`,
+    );
+    problems.push(...questionConflicts(business, `/businesses/${b}`));
     const staffIds = new Set((business.staff ?? []).map((member) => member.id));
     duplicates(
       (business.staff ?? []).map((member) => member.id),

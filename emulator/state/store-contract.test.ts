@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
+import type { BusinessDocument } from '../domain/businesses/documents.js';
 import type { AppointmentRecord, DeliveryFilter, Store } from '../domain/store.js';
 import type {
   Delivery,
@@ -424,6 +425,33 @@ describe.each<[string, () => TestStore]>([
       inboxes.clear();
       expect(inboxes.list('a')).toEqual([]);
       expect(inboxes.list('b')).toEqual([]);
+    });
+  });
+
+  describe('businesses', () => {
+    const business = (email: string, displayName: string): BusinessDocument => ({
+      business: { id: email, displayName },
+      services: [{ id: 'svc1', displayName: 'Consultation', defaultDuration: 'PT30M' }],
+      staffMembers: [
+        { id: 's1', displayName: 'Ada', emailAddress: 'ada@contoso.com', role: 'administrator' },
+      ],
+      customers: [],
+      customQuestions: [],
+    });
+
+    it('gives back what was saved from the same seed, and nothing for another seed', () => {
+      const { businesses } = open();
+      expect(businesses.load('seed-a')).toBeUndefined();
+      businesses.replaceAll('seed-a', [business('lunch@contoso.com', 'Lunch'), business('b@x.com', 'B')]);
+      businesses.save(business('LUNCH@contoso.com', 'Lunch, renamed'));
+      expect(businesses.load('seed-a')).toStrictEqual([
+        business('LUNCH@contoso.com', 'Lunch, renamed'),
+        business('b@x.com', 'B'),
+      ]);
+      expect(businesses.load('seed-b')).toBeUndefined();
+      businesses.replaceAll('seed-b', [business('c@x.com', 'C')]);
+      expect(businesses.load('seed-a')).toBeUndefined();
+      expect(businesses.load('seed-b')).toStrictEqual([business('c@x.com', 'C')]);
     });
   });
 
