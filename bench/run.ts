@@ -1,50 +1,33 @@
 /**
  * `npm run bench [-- NAME...]`: each figure beside a baseline measured in the same run, on
- * loopback, bounded in time. Each figure is a module in bench/figures/, loaded only when it is
- * measured. Prints one table; a full run also rewrites the table in bench/RESULTS.md. Targets are
- * checked here, never in tests.
+ * loopback, bounded in time. Each figure is a module in bench/figures/ (listed in
+ * bench/lib/run-figures.ts), loaded only when it is measured. Prints one table; a full run also
+ * rewrites the table in bench/RESULTS.md. Targets are checked here, never in tests.
+ *
+ * `--smoke`: every figure (or the named ones) once, with token counts, in seconds; no target is
+ * checked and RESULTS.md is left alone. Exits 1 only if a figure crashed (as any run does).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { packageRoot } from '../emulator/core/paths.js';
-import type { Measure, Row } from './lib/figure.js';
 import { fmt } from './lib/format.js';
+import { resultsTable, runFigures } from './lib/run-figures.js';
 
-/** In table order; the name is what `npm run bench -- NAME` selects. */
-const figures: Array<[string, () => Promise<{ measure: Measure }>]> = [
-  ['startup', () => import('./figures/startup.js')],
-  ['subscribe', () => import('./figures/subscribe.js')],
-  ['delivery-1', () => import('./figures/delivery-1.js')],
-  ['delivery-5', () => import('./figures/delivery-5.js')],
-  ['delivery-journal-100k', () => import('./figures/delivery-journal-100k.js')],
-  ['latency', () => import('./figures/latency.js')],
-  ['validation', () => import('./figures/validation.js')],
-  ['fake', () => import('./figures/fake.js')],
-  ['scenario', () => import('./figures/scenario.js')],
-];
+const args = process.argv.slice(2);
+const effort = { smoke: args.includes('--smoke') };
+const only = args.filter((arg) => !arg.startsWith('--'));
 
-const rows: Row[] = [];
-const only = process.argv.slice(2);
-for (const [name, load] of figures) {
-  if (only.length > 0 && !only.includes(name)) continue;
-  process.stderr.write(`measuring ${name}…\n`);
-  const { measure } = await load();
-  rows.push(...(await measure()));
-}
-
+const { rows, crashed } = await runFigures(only, effort, (line) => process.stderr.write(`${line}\n`));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-const table = [
-  '| figure | value | baseline (same run) | ratio | target | met |',
-  '|---|---|---|---|---|---|',
-  ...rows.map(
-    (row) =>
-      `| ${row.figure} | ${row.value} | ${row.baseline} | ${fmt(row.ratio, 2)}x | ${row.target} | ${row.met ? 'yes' : 'NO'} |`,
-  ),
-].join('\n');
+const table = resultsTable(rows, effort);
 process.stdout.write(`${table}\n\nmachine: ${machine}\n`);
-if (only.length === 0) {
+for (const { name, error } of crashed) process.stderr.write(`\n${name} crashed: ${inspect(error)}\n`);
+if (crashed.length > 0) process.exit(1);
+
+if (only.length === 0 && !effort.smoke) {
   // Only the part between the markers is rewritten; the explanations below it are kept.
   const resultsPath = join(packageRoot, 'bench', 'RESULTS.md');
   const latest = `<!-- table -->\nLatest \`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, on ${machine}.\n\n${table}\n<!-- /table -->`;

@@ -1,12 +1,13 @@
 import { startEmulator } from '../../emulator/api/start.js';
 import { admin, subscribePath } from '../lib/calls.js';
-import { type Measure, rounds } from '../lib/figure.js';
+import { type Measure, rounds, sized } from '../lib/figure.js';
 import { fmt } from '../lib/format.js';
 import { load } from '../lib/load.js';
 import { inTurns } from '../lib/stats.js';
 
 /** Subscribe calls per second over HTTP, against a bare Fastify route answering the same shape. */
-export const measure: Measure = async () => {
+export const measure: Measure = async (effort) => {
+  const durationMs = sized(effort, 2_000, 200);
   const emulator = await startEmulator({ webhookLimit: 1_000_000_000 });
   const bareApp = (await import('fastify')).default();
   bareApp.post('/subscribe', async () => ({ webhookId: '00000000-0000-4000-8000-000000000000' }));
@@ -19,13 +20,13 @@ export const measure: Measure = async () => {
     },
   });
   const result = await inTurns(
-    rounds,
+    rounds(effort),
     async () =>
       (
         await load({
           origin: emulator.url,
           connections: 32,
-          durationMs: 2_000,
+          durationMs,
           request: () => ({ method: 'POST', path: subscribePath, headers: admin, body }),
         })
       ).perSecond,
@@ -34,7 +35,7 @@ export const measure: Measure = async () => {
         await load({
           origin: bareUrl,
           connections: 32,
-          durationMs: 2_000,
+          durationMs,
           request: () => ({ method: 'POST', path: '/subscribe', headers: admin, body }),
         })
       ).perSecond,

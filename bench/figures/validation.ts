@@ -3,14 +3,15 @@ import addFormatsModule from 'ajv-formats';
 import { loadSchemaDocument } from '../../emulator/core/schemas/documents.js';
 import { getSchemaRegistry, schemaId } from '../../emulator/core/schemas/registry.js';
 import { fakeAppointmentData } from '../../emulator/fakes/appointment-data.js';
-import { type Measure, shortRounds } from '../lib/figure.js';
+import { type Measure, shortRounds, sized } from '../lib/figure.js';
 import { fmt } from '../lib/format.js';
 import { inTurns, ratePerSecond } from '../lib/stats.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 /** The registry's payload check, against ajv alone on the same schema with the same options. */
-export const measure: Measure = async () => {
+export const measure: Measure = async (effort) => {
+  const turnMs = sized(effort, 300, 100);
   const payload = fakeAppointmentData({ seed: 1 }).next().value;
   const registry = getSchemaRegistry();
   // The same options the registry uses, so the ratio is the registry's own overhead.
@@ -21,13 +22,13 @@ export const measure: Measure = async () => {
   const emulatorProfile = schemaId('appointment-data.emulator');
   // Many short turns: on this shared VM the same loop's speed swings by 2x from second to second.
   const result = await inTurns(
-    shortRounds,
+    shortRounds(effort),
     () =>
-      ratePerSecond(300, () => {
+      ratePerSecond(turnMs, () => {
         registry.check(emulatorProfile, payload);
       }),
     () =>
-      ratePerSecond(300, () => {
+      ratePerSecond(turnMs, () => {
         validate(payload);
       }),
   );

@@ -12,26 +12,41 @@ export const demoMailbox = 'lunch@contoso.example';
 export const subscribePath = triggerApiPaths.subscribe(demoMailbox, 'created');
 export const appointmentsPath = graphPaths.appointments(demoMailbox);
 
-const appointment = (hour: number) => ({
+/** The Graph body of the bench's appointment `hour` hours after its first one. */
+export const appointmentBody = (hour: number) => ({
   serviceId: 'svc1',
   startDateTime: {
     dateTime: new Date(Date.UTC(2026, 0, 6, 0) + hour * 3_600_000).toISOString(),
     timeZone: 'UTC',
   },
-  customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+  customers: [
+    {
+      name: 'Jordan Miller',
+      emailAddress: 'jordan@example.com',
+      // svc1 asks a required question (policy graph-required-answers).
+      customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Tax'] }],
+    },
+  ],
 });
 
 const inProcess = (app: App) =>
   createEmulatorClient({ transport: injectTransport(app), token: 'admin-token' });
 
-/** Subscribes a flow to Created on the demo mailbox, in process. */
-export async function subscribeFlow(app: App, notificationUrl: string): Promise<void> {
-  await inProcess(app).subscribe({ mailbox: demoMailbox, url: notificationUrl, trigger: 'created' });
+/** Subscribes a flow to Created on a mailbox (the demo one unless named), in process. */
+export async function subscribeFlow(
+  app: App,
+  notificationUrl: string,
+  mailbox = demoMailbox,
+  token = 'admin-token',
+): Promise<void> {
+  const result = await inProcess(app).subscribe({ mailbox, url: notificationUrl, trigger: 'created', token });
+  if (result.status >= 300)
+    throw new Error(`subscribe ${mailbox}: ${result.status} ${result.error?.message}`);
 }
 
 /** Books an appointment `hour` hours after the bench's first one, in process: one change. */
-export async function createAppointment(app: App, hour: number): Promise<void> {
-  await inProcess(app).createAppointment(demoMailbox, appointment(hour));
+export async function createAppointment(app: App, hour: number, mailbox = demoMailbox): Promise<void> {
+  await inProcess(app).createAppointment(mailbox, appointmentBody(hour));
 }
 
 /** One raw POST of a JSON body from undici: the delivery baselines. */

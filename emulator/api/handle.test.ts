@@ -38,7 +38,13 @@ describe('startEmulator(): the programmatic API', () => {
     const appointment = await emulator.createAppointment({
       serviceId: 'one',
       startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-      customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+      customers: [
+        {
+          name: 'Jordan Miller',
+          emailAddress: 'jordan@example.com',
+          customQuestionAnswers: [{ questionId: 'topic', selectedOptions: ['Tax'] }],
+        },
+      ],
     });
     const first = await emulator.waitForDelivery({ appointmentId: appointment.id, changeType: 'Created' });
     expect(first.status).toBe('delivered');
@@ -75,7 +81,13 @@ describe('startEmulator(): the programmatic API', () => {
     await emulator.createAppointment({
       serviceId: 'one',
       startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-      customers: [{ name: 'Sam Lee', emailAddress: 'sam@example.com' }],
+      customers: [
+        {
+          name: 'Sam Lee',
+          emailAddress: 'sam@example.com',
+          customQuestionAnswers: [{ questionId: 'topic', selectedOptions: ['Tax'] }],
+        },
+      ],
     });
     const settled = emulator.waitForDelivery({ webhookId });
     await emulator.advanceClock('1m');

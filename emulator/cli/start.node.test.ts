@@ -100,6 +100,11 @@ describe('bookings-emulator start', () => {
     [['--policy', 'duration-unit=hours'], /Policy duration-unit takes seconds \| minutes, got "hours"/],
     [['--policy', 'no-such-policy=on'], /Unknown policy "no-such-policy"/],
     [['--retry-policy', 'forever'], /Unknown retry policy/],
+    [
+      ['--retain-deliveries', '0'],
+      /'--retain-deliveries <n>' argument '0' is invalid\. expected a whole number of at least 1/,
+    ],
+    [['--retain-deliveries', 'lots'], /expected a whole number of at least 1/],
     [['--seed', '/nonexistent/seed.yaml'], /cannot read \/nonexistent\/seed\.yaml: no such file/],
     [['--bogus'], /unknown option/],
   ])('exits 2 with a message that says what was expected: %j', async (args, message) => {

@@ -5,6 +5,10 @@ import { getSchemaRegistry, schemaId } from '../core/schemas/registry.js';
 import type {
   ActiveFault,
   BookingAppointmentCollection,
+  BookingBusinessCollection,
+  BookingCustomer,
+  BookingService,
+  BookingServiceCollection,
   ClockState,
   Delivery,
   DeliveryList,
@@ -15,12 +19,14 @@ import type {
   Info,
   ListMailboxResponse,
   PolicyTable,
+  StaffAvailabilityCollection,
 } from '../generated/schema-types.js';
 import { buildTestApp } from '../testing/http.js';
 import { TestReceiver } from '../testing/receiver.js';
 import { clinic, lunch, testSeed } from '../testing/seed.js';
 import { createEmulatorClient, type EmulatorClient, type GraphAppointment } from './client.js';
 import { EmulatorApiError } from './errors.js';
+import type { CollectionCalls, Saved } from './graph-collections.js';
 import { controlPaths, graphPaths, triggerApiPaths } from './paths.js';
 import { fetchTransport, injectTransport, type Transport, type TransportRequest } from './transport.js';
 
@@ -29,7 +35,13 @@ const controlToken = 'control-token-for-tests';
 const appointment = {
   serviceId: 'one',
   startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-  customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+  customers: [
+    {
+      name: 'Jordan Miller',
+      emailAddress: 'jordan@example.com',
+      customQuestionAnswers: [{ questionId: 'topic', selectedOptions: ['Audit'] }],
+    },
+  ],
 };
 
 /** Remembers every request the client hands its transport. */
@@ -95,6 +107,45 @@ describe('paths', () => {
     expect(controlPaths.book(lunch)).toBe('/_emulator/businesses/lunch%40contoso.example/book');
   });
 
+  it("names Graph's resources of a business, each id one segment", () => {
+    expect(graphPaths.businesses()).toBe('/v1.0/solutions/bookingBusinesses');
+    expect(graphPaths.business(lunch)).toBe('/v1.0/solutions/bookingBusinesses/lunch%40contoso.example');
+    expect(graphPaths.member(lunch, 'staffMembers', 'a/b')).toBe(
+      '/v1.0/solutions/bookingBusinesses/lunch%40contoso.example/staffMembers/a%2Fb',
+    );
+    expect(graphPaths.calendarView(lunch, '2026-01-06T00:00:00Z', '2026-01-07T00:00:00+01:00')).toBe(
+      '/v1.0/solutions/bookingBusinesses/lunch%40contoso.example/calendarView' +
+        '?start=2026-01-06T00%3A00%3A00Z&end=2026-01-07T00%3A00%3A00%2B01%3A00',
+    );
+    expect(graphPaths.staffAvailability(lunch)).toBe(
+      '/v1.0/solutions/bookingBusinesses/lunch%40contoso.example/getStaffAvailability',
+    );
+  });
+
+  it('writes OData options as Graph names them, $ literal and values encoded, only those given', () => {
+    expect(graphPaths.collection(lunch, 'services', {})).toBe(graphPaths.collection(lunch, 'services'));
+    expect(
+      graphPaths.collection(lunch, 'customers', {
+        top: 2,
+        skip: 4,
+        count: true,
+        filter: "displayName eq 'Jo & Al'",
+        orderby: 'displayName desc',
+        select: ['displayName', 'emailAddress'],
+      }),
+    ).toBe(
+      '/v1.0/solutions/bookingBusinesses/lunch%40contoso.example/customers' +
+        "?$top=2&$skip=4&$count=true&$filter=displayName%20eq%20'Jo%20%26%20Al'" +
+        '&$orderby=displayName%20desc&$select=displayName%2CemailAddress',
+    );
+    expect(graphPaths.businesses({ query: 'Lunch', top: 1 })).toBe(
+      '/v1.0/solutions/bookingBusinesses?query=Lunch&$top=1',
+    );
+    expect(graphPaths.appointments(lunch, { select: 'serviceId' })).toBe(
+      '/v1.0/solutions/bookingBusinesses/lunch%40contoso.example/appointments?$select=serviceId',
+    );
+  });
+
   it('puts only the given delivery filters in the query', () => {
     expect(controlPaths.deliveries()).toBe('/_emulator/deliveries');
     expect(controlPaths.deliveries({ status: 'failed', webhookId: undefined, mailbox: lunch })).toBe(
@@ -150,6 +201,57 @@ describe('each method calls its route', () => {
       name: 'deleteAppointment',
       call: (client) => client.deleteAppointment(lunch, 'a-1'),
       sends: `DELETE ${graphPaths.appointment(lunch, 'a-1')}`,
+    },
+    {
+      name: 'listBusinesses',
+      call: (client) => client.listBusinesses({ query: 'Lunch' }),
+      sends: 'GET /v1.0/solutions/bookingBusinesses?query=Lunch',
+    },
+    {
+      name: 'getBusiness',
+      call: (client) => client.getBusiness(lunch),
+      sends: `GET ${graphPaths.business(lunch)}`,
+    },
+    {
+      name: 'listServices',
+      call: (client) => client.listServices(lunch, { top: 1 }),
+      sends: `GET ${graphPaths.collection(lunch, 'services', { top: 1 })}`,
+    },
+    {
+      name: 'createStaffMember',
+      call: (client) =>
+        client.createStaffMember(lunch, { displayName: 'N', emailAddress: 'n@example.com', role: 'viewer' }),
+      sends: `POST ${graphPaths.collection(lunch, 'staffMembers')}`,
+    },
+    {
+      name: 'getCustomer',
+      call: (client) => client.getCustomer(lunch, 'c-1'),
+      sends: `GET ${graphPaths.member(lunch, 'customers', 'c-1')}`,
+    },
+    {
+      name: 'updateCustomQuestion',
+      call: (client) => client.updateCustomQuestion(lunch, 'q-1', { displayName: 'Why?' }),
+      sends: `PATCH ${graphPaths.member(lunch, 'customQuestions', 'q-1')}`,
+    },
+    {
+      name: 'deleteService',
+      call: (client) => client.deleteService(lunch, 'x'),
+      sends: `DELETE ${graphPaths.member(lunch, 'services', 'x')}`,
+    },
+    {
+      name: 'calendarView',
+      call: (client) => client.calendarView(lunch, new Date('2026-01-06T00:00:00Z'), '2026-01-07T00:00:00Z'),
+      sends: `GET ${graphPaths.calendarView(lunch, '2026-01-06T00:00:00.000Z', '2026-01-07T00:00:00Z')}`,
+    },
+    {
+      name: 'getStaffAvailability',
+      call: (client) =>
+        client.getStaffAvailability(lunch, {
+          staffIds: ['s-admin'],
+          startDateTime: { dateTime: '2026-01-06T00:00:00', timeZone: 'UTC' },
+          endDateTime: { dateTime: '2026-01-07T00:00:00', timeZone: 'UTC' },
+        }),
+      sends: `POST ${graphPaths.staffAvailability(lunch)}`,
     },
     { name: 'health', call: (client) => client.health(), sends: 'GET /_emulator/health' },
     { name: 'info', call: (client) => client.info(), sends: 'GET /_emulator/info' },
@@ -358,6 +460,129 @@ describe('the Graph-shaped actions', () => {
       }),
     );
     expect(unanswered.code).toBe('InvalidAppointment');
+  });
+});
+
+describe("Graph's Bookings resources", () => {
+  it('lists businesses (only id and displayName, query keeps the matching ones) and reads one', async () => {
+    const { client } = await clientOf();
+    const all = await client.listBusinesses();
+    expectTypeOf(all).toEqualTypeOf<BookingBusinessCollection>();
+    expect(all.value.map(({ id, displayName }) => ({ id, displayName }))).toEqual([
+      { id: lunch, displayName: 'Contoso Lunch' },
+      { id: clinic, displayName: 'Fabrikam Clinic' },
+    ]);
+    const matching = await client.listBusinesses({ query: 'Clinic' });
+    expect(matching.value.map((business) => business.id)).toEqual([clinic]);
+    const business = await client.getBusiness(lunch);
+    expect(business).toMatchObject({ id: lunch, displayName: 'Contoso Lunch' });
+    expect((await refusal(client.getBusiness('nobody@contoso.example'))).status).toBe(404);
+  });
+
+  it('types each collection after its entity: created and read ones carry their id, updates answer nothing', () => {
+    const client = createEmulatorClient({ baseUrl: 'http://127.0.0.1:9' });
+    expectTypeOf(client.listServices).returns.resolves.toEqualTypeOf<BookingServiceCollection>();
+    expectTypeOf(client.createService).returns.resolves.toEqualTypeOf<Saved<BookingService>>();
+    expectTypeOf(client.getCustomer).returns.resolves.toEqualTypeOf<BookingCustomer & { id: string }>();
+    expectTypeOf(client.updateStaffMember).returns.resolves.toBeVoid();
+    expectTypeOf(client.createCustomQuestion)
+      .parameter(1)
+      .toEqualTypeOf<Parameters<CollectionCalls<'CustomQuestion'>['createCustomQuestion']>[1]>();
+    expectTypeOf(client.getStaffAvailability).returns.resolves.toEqualTypeOf<StaffAvailabilityCollection>();
+  });
+
+  /** The same five calls on each collection; the typed names are checked above. */
+  type LooseCalls = Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const collections = [
+    {
+      entity: 'Service',
+      created: { displayName: 'Tax review', defaultDuration: 'PT45M' },
+      patch: { displayName: 'Tax review (long)' },
+    },
+    {
+      entity: 'StaffMember',
+      created: { displayName: 'Nia New', emailAddress: 'nia@contoso.example', role: 'teamMember' },
+      patch: { displayName: 'Nia Newton' },
+    },
+    {
+      entity: 'Customer',
+      created: { displayName: 'Jordan Miller', emailAddress: 'jordan@example.com' },
+      patch: { displayName: 'Jordan M. Miller' },
+    },
+    {
+      entity: 'CustomQuestion',
+      created: { displayName: 'Parking needed?', answerInputType: 'text' },
+      patch: { displayName: 'Do you need parking?' },
+    },
+  ];
+
+  it.each(collections)('$entity: create (saved with an id), get, list, update, delete', async (each) => {
+    const { client, sent } = await clientOf();
+    const calls = client as unknown as LooseCalls;
+    const call = (verb: string, ...args: unknown[]) => {
+      const method = calls[`${verb}${each.entity}${verb === 'list' ? 's' : ''}`];
+      if (!method) throw new Error(`the client has no ${verb} for ${each.entity}`);
+      return method(lunch, ...args);
+    };
+    const created = (await call('create', each.created)) as { id: string; displayName: string };
+    expect(created).toMatchObject({ ...each.created, id: expect.any(String) });
+    expect(sent.at(-1)?.headers['content-type']).toBe('application/json');
+    expect(await call('get', created.id)).toMatchObject({ ...each.created, id: created.id });
+    const listed = (await call('list')) as { value: Array<{ id: string }> };
+    expect(listed.value.map((entry) => entry.id)).toContain(created.id);
+
+    await expect(call('update', created.id, each.patch)).resolves.toBeUndefined();
+    expect(await call('get', created.id)).toMatchObject({ ...each.patch, id: created.id });
+
+    await expect(call('delete', created.id)).resolves.toBeUndefined();
+    const gone = await refusal(call('get', created.id));
+    expect(gone).toMatchObject({ status: 404, code: 'BusinessResourceNotFound' });
+    expect(sent.map((request) => request.method)).toEqual([
+      'POST',
+      'GET',
+      'GET',
+      'PATCH',
+      'GET',
+      'DELETE',
+      'GET',
+    ]);
+  });
+
+  it('passes OData options on a list: a page, the count and the link to the next page', async () => {
+    const { client } = await clientOf();
+    const page = await client.listServices(lunch, { top: 1, count: true, orderby: 'displayName desc' });
+    expect(page.value.map((service) => service.displayName)).toEqual(['Workshop']);
+    expect(page['@odata.count']).toBe(2);
+    expect(page['@odata.nextLink']).toEqual(expect.stringContaining('$skip=1'));
+    const filtered = await client.listStaffMembers(lunch, {
+      filter: "role eq 'administrator'",
+      select: ['displayName'],
+    });
+    expect(filtered.value.map((staff) => staff.displayName)).toEqual([
+      'Ada Admin',
+      'Abe Admin',
+      'Jay Wright',
+    ]);
+  });
+
+  it("shows an appointment in the day's calendarView and its staff member busy then", async () => {
+    const { client } = await clientOf();
+    const created = await client.createAppointment(lunch, appointment);
+    const day = await client.calendarView(lunch, '2026-01-06T00:00:00Z', new Date('2026-01-07T00:00:00Z'));
+    expect(day.value.map((each) => each.id)).toEqual([created.id]);
+    const nextDay = await client.calendarView(lunch, '2026-01-07T00:00:00Z', '2026-01-08T00:00:00Z');
+    expect(nextDay.value).toEqual([]);
+
+    const availability = await client.getStaffAvailability(lunch, {
+      staffIds: ['s-admin'],
+      startDateTime: { dateTime: '2026-01-06T00:00:00', timeZone: 'UTC' },
+      endDateTime: { dateTime: '2026-01-07T00:00:00', timeZone: 'UTC' },
+    });
+    expect(availability.value.map((each) => each.staffId)).toEqual(['s-admin']);
+    const busy = availability.value[0]?.availabilityItems.filter((item) => item.status === 'busy') ?? [];
+    expect(busy.map((item) => Date.parse(`${item.startDateTime.dateTime.replace(/Z?$/, 'Z')}`))).toContain(
+      Date.parse('2026-01-06T09:00:00Z'),
+    );
   });
 });
 

@@ -3,6 +3,8 @@ import type {
   ActiveFault,
   BookingAppointmentCollection,
   BookingAppointmentCreate,
+  BookingBusiness,
+  BookingBusinessCollection,
   CancelRequest,
   ClockAdvance,
   ClockState,
@@ -13,6 +15,7 @@ import type {
   Fault,
   FaultList,
   FlowList,
+  GetStaffAvailabilityRequest,
   GraphBookingAppointment,
   Health,
   Inbox,
@@ -24,11 +27,20 @@ import type {
   RedeliverRequest,
   ResetRequest,
   SelfServiceBooking,
+  StaffAvailabilityCollection,
   Trigger,
 } from '../generated/schema-types.js';
 import { controlTokenHeader } from '../http/control-token.js';
 import { EmulatorApiError, isErrorResponse } from './errors.js';
-import { controlPaths, graphPaths, isControlPath, triggerApiPaths } from './paths.js';
+import { type CollectionCalls, collectionCalls, type Saved } from './graph-collections.js';
+import {
+  type BusinessQuery,
+  controlPaths,
+  graphPaths,
+  isControlPath,
+  type ODataQuery,
+  triggerApiPaths,
+} from './paths.js';
 import { fetchTransport, type Transport } from './transport.js';
 
 interface CredentialOptions {
@@ -75,7 +87,19 @@ export interface SubscribeResult {
 /** Graph answers every appointment with its id. */
 export type GraphAppointment = GraphBookingAppointment & { id: string };
 
-export interface EmulatorClient {
+/** A dateTimeTimeZone instant: an ISO string (Z or an offset), or a Date. */
+type Instant = string | Date;
+
+/**
+ * The typed Graph calls on each collection of a business: listServices, createService, getService,
+ * updateService, deleteService, and the same for StaffMember, Customer and CustomQuestion.
+ */
+type GraphCollectionCalls = CollectionCalls<'Service'> &
+  CollectionCalls<'StaffMember'> &
+  CollectionCalls<'Customer'> &
+  CollectionCalls<'CustomQuestion'>;
+
+export interface EmulatorClient extends GraphCollectionCalls {
   /** Any call, never thrown for its status: for paths this interface does not name. */
   request(method: string, path: string, options?: RequestOptions): Promise<EmulatorResponse>;
 
@@ -84,12 +108,22 @@ export interface EmulatorClient {
   unsubscribe(mailbox: string, webhookId: string, options?: { token?: string }): Promise<void>;
   listMailboxes(options?: { token?: string }): Promise<ListMailboxResponse>;
 
-  listAppointments(mailbox: string): Promise<BookingAppointmentCollection>;
+  /** Graph lists only each business's id and displayName; `query` keeps those that match a text. */
+  listBusinesses(query?: BusinessQuery): Promise<BookingBusinessCollection>;
+  getBusiness(mailbox: string): Promise<Saved<BookingBusiness>>;
+
+  listAppointments(mailbox: string, query?: ODataQuery): Promise<BookingAppointmentCollection>;
   createAppointment(mailbox: string, appointment: BookingAppointmentCreate): Promise<GraphAppointment>;
   getAppointment(mailbox: string, id: string): Promise<GraphAppointment>;
   updateAppointment(mailbox: string, id: string, patch: GraphBookingAppointment): Promise<GraphAppointment>;
   cancelAppointment(mailbox: string, id: string, cancellationMessage: string): Promise<void>;
   deleteAppointment(mailbox: string, id: string): Promise<void>;
+  /** The appointments that overlap [start, end). */
+  calendarView(mailbox: string, start: Instant, end: Instant): Promise<BookingAppointmentCollection>;
+  getStaffAvailability(
+    mailbox: string,
+    request: GetStaffAvailabilityRequest,
+  ): Promise<StaffAvailabilityCollection>;
 
   health(): Promise<Health>;
   info(): Promise<Info>;
@@ -128,6 +162,8 @@ function parseBody(text: string): unknown {
     return text;
   }
 }
+
+const isoOf = (instant: Instant) => (typeof instant === 'string' ? instant : instant.toISOString());
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((each) => each.toLowerCase() === name);
@@ -203,7 +239,13 @@ export function createEmulatorClient(options: EmulatorClientOptions): EmulatorCl
       }),
 
     // The Graph-shaped actions ask for no credentials (docs/decisions/006).
-    listAppointments: (mailbox) => call('GET', graphPaths.appointments(mailbox)),
+    listBusinesses: (query) => call('GET', graphPaths.businesses(query)),
+    getBusiness: (mailbox) => call('GET', graphPaths.business(mailbox)),
+    ...collectionCalls('Service', call),
+    ...collectionCalls('StaffMember', call),
+    ...collectionCalls('Customer', call),
+    ...collectionCalls('CustomQuestion', call),
+    listAppointments: (mailbox, query) => call('GET', graphPaths.appointments(mailbox, query)),
     createAppointment: (mailbox, appointment) =>
       call('POST', graphPaths.appointments(mailbox), { body: appointment }),
     getAppointment: (mailbox, id) => call('GET', graphPaths.appointment(mailbox, id)),
@@ -212,6 +254,9 @@ export function createEmulatorClient(options: EmulatorClientOptions): EmulatorCl
     cancelAppointment: (mailbox, id, cancellationMessage) =>
       call('POST', graphPaths.cancel(mailbox, id), { body: { cancellationMessage } satisfies CancelRequest }),
     deleteAppointment: (mailbox, id) => call('DELETE', graphPaths.appointment(mailbox, id)),
+    calendarView: (mailbox, start, end) =>
+      call('GET', graphPaths.calendarView(mailbox, isoOf(start), isoOf(end))),
+    getStaffAvailability: (mailbox, body) => call('POST', graphPaths.staffAvailability(mailbox), { body }),
 
     health: () => call('GET', controlPaths.health),
     info: () => call('GET', controlPaths.info),

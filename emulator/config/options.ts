@@ -37,6 +37,12 @@ export interface EmulatorOptions {
   perOriginConcurrency?: number;
   /** Deliveries waiting or retrying at once; past it new ones are refused and journaled as failed. Default 10000. */
   maxPendingDeliveries?: number;
+  /**
+   * Keep at most this many deliveries in the journal (the oldest settled ones go first; pending and
+   * retrying ones are never removed) and this many messages in each built-in inbox (the newest).
+   * Absent: keep everything.
+   */
+  retainDeliveries?: number;
   /** pino level for the app's own log, or false for none. */
   logLevel?: false | 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /**
@@ -60,6 +66,8 @@ export interface ResolvedConfig {
   readonly bodyLimitBytes: number;
   readonly perOriginConcurrency: number;
   readonly maxPendingDeliveries: number;
+  /** Undefined: the journal and the inboxes keep everything. */
+  readonly retainDeliveries: number | undefined;
   readonly logLevel: EmulatorOptions['logLevel'];
   readonly controlToken: string | undefined;
 }
@@ -127,6 +135,10 @@ export function resolveConfig(options: EmulatorOptions = {}): ResolvedConfig {
     bodyLimitBytes: positiveInteger(options.bodyLimitBytes ?? 1024 * 1024, 'bodyLimitBytes'),
     perOriginConcurrency: positiveInteger(options.perOriginConcurrency ?? 8, 'perOriginConcurrency'),
     maxPendingDeliveries: positiveInteger(options.maxPendingDeliveries ?? 10_000, 'maxPendingDeliveries'),
+    retainDeliveries:
+      options.retainDeliveries === undefined
+        ? undefined
+        : positiveInteger(options.retainDeliveries, 'retainDeliveries'),
     logLevel: options.logLevel ?? false,
     controlToken: controlToken(options.controlToken),
   });

@@ -20,15 +20,17 @@ import { adminAuth, lunch } from '../testing/seed.js';
 
 /** Each quirk of docs/contract.md (Known quirks), with its default and switched, at start-up and at run time. */
 
-/** The test seed's group service with two customers who left notes; only the first answers the diet question. */
+/** The test seed's group service with two customers who left notes and answered the required diet question. */
 function groupAppointment() {
   const ana = { name: 'Ana Alvarez', emailAddress: 'ana@example.com', notes: 'Needs a ramp' };
-  const diet = [{ questionId: 'diet', selectedOptions: ['Vegan'] }];
   const ben = { name: 'Ben Brown', emailAddress: 'ben@example.com', notes: 'Arrives late' };
   return {
     serviceId: 'group',
     startDateTime: { dateTime: '2026-01-06T13:00:00', timeZone: 'UTC' },
-    customers: [{ ...ana, customQuestionAnswers: diet }, ben],
+    customers: [
+      { ...ana, customQuestionAnswers: [{ questionId: 'diet', selectedOptions: ['Vegan'] }] },
+      { ...ben, customQuestionAnswers: [{ questionId: 'diet', selectedOptions: ['None'] }] },
+    ],
   };
 }
 

@@ -208,11 +208,15 @@ describe('AppointmentData formatting (docs/contract.md (The callback))', () => {
     });
 
     it('leaves out what the appointment does not have, and never sends CancelReason on create', async () => {
-      const { payload } = await deliver({
-        serviceId: 'one',
-        startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-        customers: [{ name: 'Kim Lee', emailAddress: 'kim@example.com' }],
-      });
+      // No answers at all, the required topic included: only graph-required-answers=ignore lets Graph book it.
+      const { payload } = await deliver(
+        {
+          serviceId: 'one',
+          startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
+          customers: [{ name: 'Kim Lee', emailAddress: 'kim@example.com' }],
+        },
+        { policies: { 'graph-required-answers': 'ignore' } },
+      );
       for (const absent of [
         'AdditionalInfo',
         'CustomerPhone',

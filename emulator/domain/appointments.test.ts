@@ -12,7 +12,13 @@ import type {
 import { createMemoryStore } from '../state/memory/memory-store.js';
 import { oneToOneAppointment } from '../testing/http.js';
 import { clinic, jordan, lunch, testSeed } from '../testing/seed.js';
-import { type AppointmentChange, AppointmentService, zeroGuid } from './appointments.js';
+import {
+  type AppointmentChange,
+  AppointmentService,
+  type GraphBookingRules,
+  lenientRules,
+  zeroGuid,
+} from './appointments.js';
 import { Directory } from './directory.js';
 
 /**
@@ -46,20 +52,32 @@ const seed: Seed = {
   ),
 };
 
-function setup(options: { rescheduleGivesNewId?: boolean; idSeed?: number } = {}) {
+function setup(
+  options: { rescheduleGivesNewId?: boolean; idSeed?: number; rules?: Partial<GraphBookingRules> } = {},
+) {
   const stores = createMemoryStore();
   const clock = new VirtualClock(Date.parse(clockStart));
   const changes: AppointmentChange[] = [];
   const directory = new Directory(seed);
+  /** The rules in force, which a test may change between calls; absent, the service has none. */
+  const rules: GraphBookingRules | undefined = options.rules && { ...lenientRules, ...options.rules };
   const service = new AppointmentService({
     directory,
     store: stores.appointments,
     clock,
     ids: createIdGenerator(options.idSeed ?? 7),
     rescheduleGivesNewId: () => options.rescheduleGivesNewId ?? false,
+    ...(rules ? { rules: () => rules } : {}),
     onChange: (change) => changes.push(change),
   });
-  return { service, store: stores.appointments, clock, changes, lunchBusiness: directory.business(lunch) };
+  return {
+    service,
+    store: stores.appointments,
+    clock,
+    changes,
+    rules,
+    lunchBusiness: directory.business(lunch),
+  };
 }
 
 /** Graph's UTC form of an instant on 2026-01-06 (the day the test bodies book). */
@@ -680,5 +698,175 @@ describe('AppointmentService.list', () => {
     expect(service.list(lunch)).toStrictEqual([first, second]);
     expect(service.list(clinic)).toHaveLength(1);
     refusal(() => service.list('nobody@x.example'), 'MailboxNotFound', 'path:SMTPAddress');
+  });
+});
+
+describe("Graph's booking rules (policies graph-*)", () => {
+  /** The test seed's Contoso Lunch keeps the default hours: weekdays 08:00-17:00 UTC. */
+  const at = (time: string) => ({ startDateTime: { dateTime: `2026-01-06T${time}`, timeZone: 'UTC' } });
+
+  it('without a rules dependency, refuses nothing the policies govern', () => {
+    const { service, store } = setup();
+    service.create(lunch, plainBooking('one', at('06:00:00')));
+    service.create(lunch, plainBooking('one', at('06:00:00')));
+    expect(store.listByBusiness(lunch)).toHaveLength(2);
+  });
+
+  describe('graph-required-answers', () => {
+    it('enforce: refuses a customer who leaves a required question unanswered or blank', () => {
+      const { service, changes } = setup({ rules: { requiredAnswers: 'enforce' } });
+      const error = refusal(
+        () => service.create(lunch, plainBooking('one')),
+        'InvalidAppointment',
+        '/customers/0/customQuestionAnswers',
+      );
+      expect(error.message).toContain('misses an answer to the required question topic (Topic?)');
+      const blankSecond = groupBooking(2);
+      const second = blankSecond.customers?.[1];
+      if (second) second.customQuestionAnswers = [{ questionId: 'diet', selectedOptions: [] }];
+      refusal(
+        () => service.create(lunch, blankSecond),
+        'InvalidAppointment',
+        '/customers/1/customQuestionAnswers',
+      );
+      expect(changes).toStrictEqual([]);
+      expect(service.create(lunch, oneToOneAppointment()).appointment.filledAttendeesCount).toBe(1);
+    });
+
+    it('enforce: does not apply to bookings made on the booking page, which asks on its own', () => {
+      const { service } = setup({ rules: { requiredAnswers: 'enforce' } });
+      expect(service.create(lunch, plainBooking('one'), {}).bookedBy).toBe('customer');
+    });
+
+    it('enforce: checks an update that changes the customers, not a reschedule', () => {
+      const { service, rules } = setup({ rules: { requiredAnswers: 'ignore' } });
+      const { id } = service.create(lunch, plainBooking('one')).appointment;
+      if (rules) rules.requiredAnswers = 'enforce';
+      expect(service.update(lunch, id, at('10:00:00')).appointment.startDateTime?.dateTime).toBe(
+        '2026-01-06T10:00:00.0000000Z',
+      );
+      refusal(
+        () => service.update(lunch, id, { customers: [{ ...jordan, name: 'Jordan M.' }] }),
+        'InvalidAppointment',
+        '/customers/0/customQuestionAnswers',
+      );
+    });
+
+    it('ignore: takes the appointment with the question unanswered', () => {
+      const { service } = setup({ rules: { requiredAnswers: 'ignore' } });
+      expect(
+        service.create(lunch, plainBooking('one')).appointment.customers?.[0]?.customQuestionAnswers,
+      ).toStrictEqual([]);
+    });
+  });
+
+  describe('graph-outside-business-hours', () => {
+    it('refuse: refuses a time before, across the end of, or beyond the business hours', () => {
+      const { service, changes } = setup({ rules: { outsideBusinessHours: 'refuse' } });
+      for (const time of ['07:30:00', '16:45:00']) {
+        refusal(
+          () => service.create(lunch, plainBooking('bare', at(time))),
+          'OutsideBusinessHours',
+          '/startDateTime',
+        );
+      }
+      expect(changes).toStrictEqual([]);
+      const { id } = service.create(lunch, plainBooking('bare', at('16:30:00'))).appointment;
+      refusal(() => service.update(lunch, id, at('17:00:00')), 'OutsideBusinessHours', '/startDateTime');
+      expect(changes).toHaveLength(1);
+    });
+
+    it('accept: takes an appointment at any hour', () => {
+      const { service } = setup({ rules: { outsideBusinessHours: 'accept' } });
+      expect(service.create(lunch, plainBooking('bare', at('22:00:00'))).appointment.duration).toBe('PT30M');
+    });
+  });
+
+  describe('graph-staff-busy', () => {
+    // `priced` at 09:00 blocks s-admin from 08:50 to 09:50 (10-minute pre-, 5-minute post-buffer).
+    const clash = () => plainBooking('bare', { ...at('09:45:00'), staffMemberIds: ['s-admin'] });
+
+    it('refuse: throws StaffNotAvailable before storing anything, buffers included', () => {
+      const { service, store, changes } = setup({ rules: { staffBusy: 'refuse' } });
+      service.create(lunch, plainBooking('priced'));
+      const error = refusal(() => service.create(lunch, clash()), 'StaffNotAvailable', '/staffMemberIds');
+      expect(error.statusCode).toBe(500);
+      expect(error.message).toContain('s-admin');
+      expect(store.listByBusiness(lunch)).toHaveLength(1);
+      expect(changes).toHaveLength(1);
+      service.create(lunch, plainBooking('bare', { ...at('09:50:00'), staffMemberIds: ['s-admin'] }));
+      service.create(lunch, plainBooking('bare', { ...at('09:45:00'), staffMemberIds: ['s-member'] }));
+      expect(store.listByBusiness(lunch)).toHaveLength(3);
+    });
+
+    it('refuse: an update that moves onto a busy staff member is refused, a move within its own time is not', () => {
+      const { service, store } = setup({ rules: { staffBusy: 'refuse' } });
+      const first = service.create(lunch, plainBooking('priced'));
+      const second = service.create(
+        lunch,
+        plainBooking('bare', { ...at('11:00:00'), staffMemberIds: ['s-member'] }),
+      );
+      refusal(
+        () =>
+          service.update(lunch, second.appointment.id, { staffMemberIds: ['s-admin'], ...at('09:30:00') }),
+        'StaffNotAvailable',
+        '/staffMemberIds',
+      );
+      expect(store.get(lunch, second.appointment.id)).toBe(second);
+      expect(service.update(lunch, first.appointment.id, at('09:10:00')).appointment.duration).toBe('PT45M');
+    });
+
+    it('error-after-create: stores the appointment and reports it, then throws StaffNotAvailable', () => {
+      const { service, store, changes } = setup({ rules: { staffBusy: 'error-after-create' } });
+      service.create(lunch, plainBooking('priced'));
+      refusal(() => service.create(lunch, clash()), 'StaffNotAvailable', '/staffMemberIds');
+      expect(store.listByBusiness(lunch)).toHaveLength(2);
+      expect(changes.map((change) => change.changeType)).toStrictEqual(['Created', 'Created']);
+    });
+
+    it('accept: double-books', () => {
+      const { service, store } = setup({ rules: { staffBusy: 'accept' } });
+      service.create(lunch, plainBooking('priced'));
+      service.create(lunch, clash());
+      expect(store.listByBusiness(lunch)).toHaveLength(2);
+    });
+  });
+
+  describe('graph-time-zones', () => {
+    const inZone = (timeZone: string) =>
+      plainBooking('bare', { startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone } });
+
+    it('windows-and-iana: takes Windows names in any case and every IANA name', () => {
+      const { service } = setup({ rules: { timeZones: 'windows-and-iana' } });
+      expect(service.create(lunch, inZone('eastern standard time')).appointment.startDateTime).toStrictEqual(
+        utc('14:00:00'),
+      );
+      expect(service.create(lunch, inZone('America/Boise')).appointment.startDateTime).toStrictEqual(
+        utc('16:00:00'),
+      );
+      refusal(
+        () => service.create(lunch, inZone('Mars Standard Time')),
+        'TimeZoneNotSupported',
+        '/startDateTime/timeZone',
+      );
+    });
+
+    it('documented: takes Windows names and the documented IANA names only, on create and update', () => {
+      const { service } = setup({ rules: { timeZones: 'documented' } });
+      const { id } = service.create(lunch, inZone('America/New_York')).appointment;
+      refusal(
+        () => service.create(lunch, inZone('America/Boise')),
+        'TimeZoneNotSupported',
+        '/startDateTime/timeZone',
+      );
+      refusal(
+        () =>
+          service.update(lunch, id, {
+            endDateTime: { dateTime: '2026-01-06T10:00:00', timeZone: 'America/Boise' },
+          }),
+        'TimeZoneNotSupported',
+        '/endDateTime/timeZone',
+      );
+    });
   });
 });

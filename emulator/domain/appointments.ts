@@ -6,12 +6,21 @@ import type {
   BookingCustomerInformation,
   BookingQuestionAnswer,
   ChangeType,
+  Policies,
   SeedBusiness,
   SeedService,
 } from '../generated/schema-types.js';
+import { blockedInterval, busyStaff, isWithinBusinessHours } from './businesses/availability.js';
 import type { Directory } from './directory.js';
-import { minutesToIsoDuration, parseGraphDateTime, toGraphUtc } from './graph-time.js';
+import {
+  graphInstant,
+  isoDurationToMs,
+  minutesToIsoDuration,
+  parseGraphDateTime,
+  toGraphUtc,
+} from './graph-time.js';
 import type { AppointmentRecord, AppointmentStore } from './store.js';
+import { type TimeZonePolicy, type TimeZones, timeZonesFor } from './time-zones.js';
 
 /** Graph shows this self-service id for appointments made through Graph (source [E]). */
 export const zeroGuid = '00000000-0000-0000-0000-000000000000';
@@ -42,7 +51,32 @@ export interface AppointmentServiceDeps {
   ids: IdGenerator;
   /** Whether an update that moves an appointment gives it a new id (quirk reschedule-new-id). */
   rescheduleGivesNewId: () => boolean;
+  /** Graph's booking rules as the policies set them now; absent, {@link lenientRules}. */
+  rules?: () => GraphBookingRules;
   onChange: (change: AppointmentChange) => void;
+}
+
+/** Graph's booking rules as the policies graph-* set them at the time of a request. */
+export interface GraphBookingRules {
+  requiredAnswers: Required<Policies>['graph-required-answers'];
+  outsideBusinessHours: Required<Policies>['graph-outside-business-hours'];
+  staffBusy: Required<Policies>['graph-staff-busy'];
+  timeZones: TimeZonePolicy;
+}
+
+/** What applies without a `rules` dependency: Graph's lenient side, so no booking rule refuses. */
+export const lenientRules: GraphBookingRules = {
+  requiredAnswers: 'ignore',
+  outsideBusinessHours: 'accept',
+  staffBusy: 'accept',
+  timeZones: 'windows-and-iana',
+};
+
+/** Which of Graph's booking rules a change calls for. */
+interface RuleChecks {
+  answers: boolean;
+  times: boolean;
+  ignoreAppointmentId?: string;
 }
 
 const defaultDurationMinutes = 30;
@@ -75,6 +109,7 @@ export class AppointmentService {
   /** Staff book through Graph; with `selfService`, a customer books on the public page. */
   create(businessId: string, input: BookingAppointment, selfService?: SelfServiceBooking): AppointmentRecord {
     const business = this.business(businessId);
+    const rules = this.rules();
     const id = this.deps.ids.uuid();
     const selfServiceId = this.deps.ids.uuid();
     const now = toGraphUtc(this.deps.clock.now()).dateTime;
@@ -86,7 +121,12 @@ export class AppointmentService {
         lastUpdatedDateTime: now,
         selfServiceAppointmentId: selfService ? selfServiceId : zeroGuid,
       },
+      timeZonesFor(rules.timeZones),
     );
+    // The booking page asks its own questions and books only free times (routes/self-service.ts).
+    const busy = selfService
+      ? []
+      : this.checkRules(business, appointment, rules, { answers: true, times: true });
     const record: AppointmentRecord = {
       businessEmail: business.email,
       appointment,
@@ -96,12 +136,15 @@ export class AppointmentService {
     if (selfService?.trackingData !== undefined) record.trackingData = selfService.trackingData;
     this.deps.store.insert(record);
     this.deps.onChange({ changeType: 'Created', business, record });
+    this.failAfterChange(busy, appointment);
     return record;
   }
 
   update(businessId: string, appointmentId: string, patch: BookingAppointment): AppointmentRecord {
     const existing = this.get(businessId, appointmentId);
     const business = this.business(businessId);
+    const rules = this.rules();
+    const zones = timeZonesFor(rules.timeZones);
     const previous = existing.appointment;
     const merged: BookingAppointment & { id: string } = { ...previous, ...patch, id: previous.id };
     // A new service brings its own name, notes, capacity, buffers, price and duration unless the patch sets them.
@@ -126,19 +169,32 @@ export class AppointmentService {
       // Moving the start keeps the length of the appointment.
       const oldStart = parseGraphDateTime(previous.startDateTime ?? { dateTime: '' });
       const oldEnd = parseGraphDateTime(previous.endDateTime ?? { dateTime: '' });
-      const newStart = parseGraphDateTime(patch.startDateTime);
+      const newStart = parseGraphDateTime(patch.startDateTime, zones);
       if (oldStart.ok && oldEnd.ok && newStart.ok) {
         merged.endDateTime = toGraphUtc(newStart.epochMs + (oldEnd.epochMs - oldStart.epochMs));
       }
     }
-    const normalised = this.normalise(business, merged, {
-      createdDateTime: previous.createdDateTime,
-      lastUpdatedDateTime: toGraphUtc(this.deps.clock.now()).dateTime,
-      selfServiceAppointmentId: previous.selfServiceAppointmentId ?? zeroGuid,
-    });
+    const normalised = this.normalise(
+      business,
+      merged,
+      {
+        createdDateTime: previous.createdDateTime,
+        lastUpdatedDateTime: toGraphUtc(this.deps.clock.now()).dateTime,
+        selfServiceAppointmentId: previous.selfServiceAppointmentId ?? zeroGuid,
+      },
+      zones,
+    );
     const moved =
       normalised.startDateTime?.dateTime !== previous.startDateTime?.dateTime ||
       normalised.endDateTime?.dateTime !== previous.endDateTime?.dateTime;
+    const restaffed =
+      JSON.stringify(normalised.staffMemberIds ?? []) !== JSON.stringify(previous.staffMemberIds ?? []);
+    const busy = this.checkRules(business, normalised, rules, {
+      // A reschedule does not ask the customers again; a change of customers or service does.
+      answers: patch.customers !== undefined || normalised.serviceId !== previous.serviceId,
+      times: moved || restaffed,
+      ignoreAppointmentId: previous.id,
+    });
     const record: AppointmentRecord = { ...existing, appointment: normalised };
     if (moved && this.deps.rescheduleGivesNewId()) {
       normalised.id = this.deps.ids.uuid();
@@ -147,7 +203,77 @@ export class AppointmentService {
     }
     this.deps.store.replace(previous.id, record);
     this.deps.onChange({ changeType: 'Updated', business, record });
+    this.failAfterChange(busy, normalised);
     return record;
+  }
+
+  private rules(): GraphBookingRules {
+    return this.deps.rules?.() ?? lenientRules;
+  }
+
+  /**
+   * Graph's booking rules for an appointment made or changed through Graph, before anything is
+   * stored: required answers (400), business hours (400), busy staff (500). Returns the busy
+   * staff when graph-staff-busy=error-after-create, which fails only after the change is made.
+   */
+  private checkRules(
+    business: SeedBusiness,
+    appointment: BookingAppointment & { id: string },
+    rules: GraphBookingRules,
+    checks: RuleChecks,
+  ): string[] {
+    if (checks.answers && rules.requiredAnswers === 'enforce') {
+      this.checkRequiredAnswers(this.service(business, appointment.serviceId), appointment);
+    }
+    if (!checks.times) return [];
+    const document = this.deps.directory.document(business.email);
+    const booked = blockedInterval({ businessEmail: business.email, appointment });
+    if (!document || !booked) return [];
+    const startMs = booked.startMs + isoDurationToMs(appointment.preBuffer);
+    const endMs = booked.endMs - isoDurationToMs(appointment.postBuffer);
+    if (rules.outsideBusinessHours === 'refuse' && !isWithinBusinessHours(document, startMs, endMs)) {
+      throw errors.outsideBusinessHours(this.when(appointment), business.email);
+    }
+    if (rules.staffBusy === 'accept') return [];
+    const busy = busyStaff(
+      document,
+      this.deps.store.listByBusiness(business.email),
+      appointment.staffMemberIds ?? [],
+      booked.startMs,
+      booked.endMs,
+      checks.ignoreAppointmentId,
+    );
+    if (busy.length > 0 && rules.staffBusy === 'refuse') {
+      throw errors.staffNotAvailable(busy[0] as string, this.when(appointment));
+    }
+    return busy;
+  }
+
+  /** graph-staff-busy=error-after-create: the change is made and reported, and then Graph answers 500. */
+  private failAfterChange(busy: readonly string[], appointment: BookingAppointment): void {
+    const [staffId] = busy;
+    if (staffId !== undefined) throw errors.staffNotAvailable(staffId, this.when(appointment));
+  }
+
+  private when(appointment: BookingAppointment): string {
+    return `${appointment.startDateTime?.dateTime} to ${appointment.endDateTime?.dateTime}`;
+  }
+
+  /** Every customer answers every required question of the service (text, or a selected option). */
+  private checkRequiredAnswers(service: SeedService, appointment: BookingAppointment): void {
+    const required = (service.customQuestions ?? []).filter((question) => question.isRequired);
+    (appointment.customers ?? []).forEach((customer, index) => {
+      for (const question of required) {
+        const answer = customer.customQuestionAnswers?.find((given) => given.questionId === question.id);
+        const answered = (answer?.selectedOptions ?? []).length > 0 || (answer?.answer ?? '').trim() !== '';
+        if (!answered) {
+          throw errors.invalidAppointment(
+            `/customers/${index}/customQuestionAnswers`,
+            `misses an answer to the required question ${question.id} (${question.question})`,
+          );
+        }
+      }
+    });
   }
 
   /** Graph's cancel action: the appointment goes away and the Cancelled triggers fire with the message. */
@@ -192,15 +318,20 @@ export class AppointmentService {
     business: SeedBusiness,
     input: BookingAppointment & { id: string },
     stamps: { createdDateTime?: string; lastUpdatedDateTime?: string; selfServiceAppointmentId: string },
+    zones: TimeZones,
   ): BookingAppointment & { id: string } {
     const service = this.service(business, input.serviceId);
-    const start = parseGraphDateTime(input.startDateTime ?? { dateTime: '' });
-    if (!start.ok) throw errors.invalidAppointment('/startDateTime', start.problem);
+    const start = {
+      epochMs: graphInstant(
+        input.startDateTime ?? { dateTime: '' },
+        '/startDateTime',
+        zones,
+        errors.invalidAppointment,
+      ),
+    };
     let endMs = start.epochMs + (service.durationMinutes ?? defaultDurationMinutes) * 60_000;
     if (input.endDateTime) {
-      const end = parseGraphDateTime(input.endDateTime);
-      if (!end.ok) throw errors.invalidAppointment('/endDateTime', end.problem);
-      endMs = end.epochMs;
+      endMs = graphInstant(input.endDateTime, '/endDateTime', zones, errors.invalidAppointment);
     }
     if (endMs <= start.epochMs)
       throw errors.invalidAppointment('/endDateTime', 'must be later than startDateTime');

@@ -65,11 +65,13 @@ export class Directory {
       this.usersByUpn.set(user.upn.toLowerCase(), user);
       if (user.token) this.usersByToken.set(user.token, user);
     }
-    const fingerprint = fingerprintOf(seed);
-    const saved = resume ? this.options.store?.load(fingerprint) : undefined;
+    const { store } = this.options;
+    // Hashing the seed costs more than building a small business; only a store needs it.
+    const fingerprint = store ? fingerprintOf(seed) : '';
+    const saved = resume ? store?.load(fingerprint) : undefined;
     const now = toGraphUtc(this.options.now?.() ?? Date.now()).dateTime;
     const documents = saved ?? seed.businesses.map((business) => businessFromSeed(business, now));
-    if (!saved) this.options.store?.replaceAll(fingerprint, documents);
+    if (!saved) store?.replaceAll(fingerprint, documents);
     this.documentsByEmail.clear();
     for (const document of documents) this.documentsByEmail.set(document.business.id.toLowerCase(), document);
     this.viewsByEmail.clear();

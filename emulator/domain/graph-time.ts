@@ -1,19 +1,31 @@
+import { type EmulatorError, errors } from '../core/errors.js';
 import type { DateTimeTimeZone } from '../generated/schema-types.js';
+import { anyTimeZone, type TimeZones } from './time-zones.js';
 
 const dateTimePattern = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
-const utcNames = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'z', 'coordinated universal time']);
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
 
 function zoneOffsetMs(epochMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(epochMs));
+  const parts = formatterFor(timeZone).formatToParts(new Date(epochMs));
   const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
   const asUtc = Date.UTC(
     field('year'),
@@ -26,17 +38,37 @@ function zoneOffsetMs(epochMs: number, timeZone: string): number {
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
-export type ParsedTime = { ok: true; epochMs: number } | { ok: false; problem: string };
+export type ParsedTime =
+  | { ok: true; epochMs: number }
+  /** The dateTime is not a date and time. */
+  | { ok: false; kind: 'invalid'; problem: string }
+  /** The timeZone is not one Graph takes (TimeZoneNotSupported). */
+  | { ok: false; kind: 'timeZone'; timeZone: string; problem: string };
+
+/** The instant a wall time (as if it were UTC) shows in `timeZone`, an IANA zone. */
+export function wallTimeToEpoch(wallMs: number, timeZone: string): number {
+  if (timeZone === 'UTC') return wallMs;
+  // Two passes settle the offset for wall times near a daylight-saving change.
+  const first = wallMs - zoneOffsetMs(wallMs, timeZone);
+  return wallMs - zoneOffsetMs(first, timeZone);
+}
+
+/** The wall time (as if it were UTC) an instant shows in `timeZone`, an IANA zone. */
+export function epochToWallTime(epochMs: number, timeZone: string): number {
+  if (timeZone === 'UTC') return epochMs;
+  return epochMs + zoneOffsetMs(epochMs, timeZone);
+}
 
 /**
  * Graph's dateTimeTimeZone to an instant. A dateTime with an offset stands on its own; without one
- * it is read in timeZone (UTC when absent; IANA names are supported, Windows names are not).
+ * it is read in timeZone (UTC when absent), one of the names `zones` takes (Windows or IANA).
  */
-export function parseGraphDateTime(value: DateTimeTimeZone): ParsedTime {
+export function parseGraphDateTime(value: DateTimeTimeZone, zones: TimeZones = anyTimeZone): ParsedTime {
   const match = dateTimePattern.exec(value.dateTime);
   if (!match)
     return {
       ok: false,
+      kind: 'invalid',
       problem: `"${value.dateTime}" is not an ISO 8601 date-time such as 2026-01-06T09:00:00`,
     };
   const [, y, mo, d, h, mi, s = '0', fraction = '', offset] = match;
@@ -49,7 +81,11 @@ export function parseGraphDateTime(value: DateTimeTimeZone): ParsedTime {
     check.getUTCMonth() !== Number(mo) - 1 ||
     Number(h) > 23
   ) {
-    return { ok: false, problem: `"${value.dateTime}" is not a real calendar date and time` };
+    return {
+      ok: false,
+      kind: 'invalid',
+      problem: `"${value.dateTime}" is not a real calendar date and time`,
+    };
   }
   if (offset) {
     if (offset === 'Z') return { ok: true, epochMs: wall };
@@ -57,17 +93,40 @@ export function parseGraphDateTime(value: DateTimeTimeZone): ParsedTime {
     const [oh, om] = offset.slice(1).split(':').map(Number);
     return { ok: true, epochMs: wall - sign * ((oh ?? 0) * 60 + (om ?? 0)) * 60_000 };
   }
-  const zone = value.timeZone?.trim();
-  if (!zone || utcNames.has(zone.toLowerCase())) return { ok: true, epochMs: wall };
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    return { ok: false, problem: `time zone "${zone}" is not UTC or an IANA zone name such as Europe/Paris` };
+  const name = value.timeZone?.trim();
+  if (!name) return { ok: true, epochMs: wall };
+  const zone = zones.resolve(name);
+  if (!zone) {
+    return {
+      ok: false,
+      kind: 'timeZone',
+      timeZone: name,
+      problem: `time zone "${name}" is not supported; use ${zones.allowed}`,
+    };
   }
-  // Two passes settle the offset for wall times near a daylight-saving change.
-  let epochMs = wall - zoneOffsetMs(wall, zone);
-  epochMs = wall - zoneOffsetMs(epochMs, zone);
-  return { ok: true, epochMs };
+  return { ok: true, epochMs: wallTimeToEpoch(wall, zone) };
+}
+
+/**
+ * The instant of a dateTimeTimeZone at `pointer` (a JSON pointer such as /startDateTime), or the
+ * error Graph answers: TimeZoneNotSupported for a zone it does not take, else `invalid`'s error.
+ */
+export function graphInstant(
+  value: DateTimeTimeZone,
+  pointer: string,
+  zones: TimeZones,
+  invalid: (pointer: string, problem: string) => EmulatorError,
+): number {
+  const parsed = parseGraphDateTime(value, zones);
+  if (parsed.ok) return parsed.epochMs;
+  if (parsed.kind === 'timeZone')
+    throw errors.timeZoneNotSupported(parsed.timeZone, `${pointer}/timeZone`, zones.allowed);
+  throw invalid(pointer, parsed.problem);
+}
+
+/** A wall time in Graph's unzoned form (2026-01-06T08:00:00), as getStaffAvailability writes it. */
+export function formatWallTime(epochMs: number, timeZone: string): string {
+  return new Date(epochToWallTime(epochMs, timeZone)).toISOString().slice(0, 19);
 }
 
 /** The stored form: UTC, as Graph returns it (source [E]). */

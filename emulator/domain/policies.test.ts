@@ -50,7 +50,7 @@ describe('the policy catalogue', () => {
     for (const policy of policyTable().policies) {
       expect(policy.advice.length).toBeGreaterThan(20);
       for (const value of policy.values) {
-        expect(value.source).toMatch(/^(none|(\[[A-F]\])+)$/);
+        expect(value.source).toMatch(/^(none|(\[[A-G]\])+)$/);
         expect(['strong', 'medium', 'weak', 'none']).toContain(value.strength);
         if (value.source === 'none') expect(value.strength).toBe('none');
       }

@@ -58,12 +58,31 @@ export interface AppointmentStore {
   clear(): void;
 }
 
+/** Whether a delivery is final (delivered or failed): only these may be evicted by retention. */
+export function isSettledStatus(status: Delivery['status']): boolean {
+  return status === 'delivered' || status === 'failed';
+}
+
+/**
+ * How much the journal and the inboxes keep (`start --retain-deliveries N`). Absent: everything.
+ * Past N, the journal drops its oldest settled deliveries (in journal order) until N remain or
+ * only pending and retrying ones are left over: nothing in flight is ever dropped. Each inbox
+ * keeps its newest N messages.
+ */
+export interface RetentionOptions {
+  retainDeliveries?: number | undefined;
+}
+
 export interface DeliveryStore {
+  /** Journals a new delivery; with retention, may evict the oldest settled ones. */
   insert(delivery: Delivery): void;
   get(deliveryId: string): Delivery | undefined;
-  /** Persists a delivery whose status or attempts changed. */
+  /** Persists a delivery whose status or attempts changed; settling one may evict older ones. */
   save(delivery: Delivery): void;
   list(filter?: DeliveryFilter): Delivery[];
+  /** How many settled deliveries retention removed since the journal was last cleared. */
+  evicted(): number;
+  /** Empties the journal and sets the evicted count back to 0. */
   clear(): void;
 }
 
@@ -75,7 +94,9 @@ export interface InboxStore {
   append(name: string, message: InboxMessage): void;
   /** The messages of one inbox, oldest first; empty for an inbox that received nothing. */
   list(name: string): InboxMessage[];
-  /** Empties one inbox; returns whether it held anything. */
+  /** How many of this inbox's messages retention removed since it was last emptied. */
+  evicted(name: string): number;
+  /** Empties one inbox (its evicted count too); returns whether it held anything. */
   remove(name: string): boolean;
   clear(): void;
 }

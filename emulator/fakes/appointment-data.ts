@@ -4,7 +4,7 @@ import { toAppointmentData } from '../domain/appointment-data.js';
 import { type AppointmentChange, AppointmentService } from '../domain/appointments.js';
 import { Directory } from '../domain/directory.js';
 import { type PolicySettings, policyDefaults } from '../domain/policies.js';
-import type { AppointmentData } from '../generated/schema-types.js';
+import type { AppointmentData, Seed } from '../generated/schema-types.js';
 import { createMemoryStore } from '../state/memory/memory-store.js';
 import { type BookingKind, FakeBookings } from './bookings.js';
 
@@ -24,11 +24,16 @@ export function* fakeAppointmentData(options: {
   const bookings = new FakeBookings(options.seed);
   const ids = createIdGenerator(options.seed);
   const clock = new VirtualClock(Date.parse('2026-01-05T08:00:00Z'));
+  // FakeBookings keeps each business for a few bookings: its Directory (the business documents
+  // and their seed-shaped view) is built once for them, as a running emulator builds it once.
+  let directory: { seed: Seed; directory: Directory } | undefined;
   for (;;) {
     const fake = bookings.next(options.kind === undefined ? {} : { kind: options.kind });
+    if (directory?.seed !== fake.seed) directory = { seed: fake.seed, directory: new Directory(fake.seed) };
     const changes: AppointmentChange[] = [];
+    // A store of its own for each booking: no booking sees another's appointments.
     const service = new AppointmentService({
-      directory: new Directory(fake.seed),
+      directory: directory.directory,
       store: createMemoryStore().appointments,
       clock,
       ids,

@@ -1,6 +1,5 @@
 import type { Faker } from '@faker-js/faker';
-import { generateSync, type JsonSchema } from 'json-schema-faker';
-import { loadSchemaDocument } from '../core/schemas/documents.js';
+import { type GenerateSyncOptions, generateSync } from 'json-schema-faker';
 import type {
   BookingAppointment,
   BookingCustomerInformation,
@@ -10,6 +9,7 @@ import type {
   SeedService,
   SeedStaffMember,
 } from '../generated/schema-types.js';
+import { generationFormats, generationSchema } from './generation-schemas.js';
 import { createSeededFaker } from './seeded-faker.js';
 
 export type BookingKind = 'one-to-one' | 'group';
@@ -48,75 +48,15 @@ const timeZones = [
   'Pacific Standard Time',
 ];
 
+/** How often json-schema-faker, and the fakes, put in an optional property. */
+const optionalsProbability = 0.7;
+
 interface FakeBusiness {
   seed: Seed;
   business: SeedBusiness;
   service: SeedService;
   bookingsLeft: number;
 }
-
-const maxGeneratedLength = 40;
-
-/**
- * The schema with every `maxLength` above 40 lowered to 40. json-schema-faker builds a string up to
- * the schema's own maxLength before its `maxLength` option cuts it, so the 10,000-character limits
- * made each string 50 times slower to fake. Shorter strings are still valid against the original.
- */
-function capStringLengths(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(capStringLengths);
-  if (node === null || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    out[key] =
-      key === 'maxLength' && typeof value === 'number'
-        ? Math.min(value, maxGeneratedLength)
-        : capStringLengths(value);
-  }
-  return out;
-}
-
-/**
- * Only the `$defs` that `definition` refers to, directly or through others: json-schema-faker walks
- * every definition it is given on each call, and most of a document's are unrelated.
- */
-function reachableDefinitions(
-  definitions: Record<string, unknown>,
-  definition: string,
-): Record<string, unknown> {
-  const reached: Record<string, unknown> = {};
-  const pending = [definition];
-  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
-    if (name in reached || !(name in definitions)) continue;
-    reached[name] = definitions[name];
-    for (const match of JSON.stringify(definitions[name]).matchAll(/"#\/\$defs\/([^"/]+)"/g)) {
-      if (match[1]) pending.push(match[1]);
-    }
-  }
-  return reached;
-}
-
-/**
- * A reference into another schema file (`graph-booking-appointment.schema.json#/$defs/x`) replaced
- * by that definition: json-schema-faker's generateSync resolves only local references.
- */
-function inlineRemoteRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(inlineRemoteRefs);
-  if (node === null || typeof node !== 'object') return node;
-  const { $ref: ref, ...rest } = node as Record<string, unknown>;
-  const remote = typeof ref === 'string' ? /^([a-z-]+)\.schema\.json#\/\$defs\/([^/]+)$/.exec(ref) : null;
-  const inlined = Object.fromEntries(
-    Object.entries(rest).map(([key, value]) => [key, inlineRemoteRefs(value)]),
-  );
-  if (!remote?.[1] || !remote[2]) return ref === undefined ? inlined : { $ref: ref, ...inlined };
-  const file = `${remote[1]}.schema.json`;
-  const definition = JSON.stringify(loadSchemaDocument(remote[1]).$defs[remote[2]]).replaceAll(
-    '"#/$defs/',
-    `"${file}#/$defs/`,
-  );
-  return { ...(inlineRemoteRefs(JSON.parse(definition)) as object), ...inlined };
-}
-
-const generationSchemas = new Map<string, JsonSchema>();
 
 /**
  * Seeds and appointments from the schemas themselves (json-schema-faker on seed.schema.json and
@@ -132,31 +72,36 @@ export class FakeBookings {
     this.faker = createSeededFaker(seed);
   }
 
-  private schema(name: string, definition: string): JsonSchema {
-    const key = `${name}#${definition}`;
-    let schema = generationSchemas.get(key);
-    if (!schema) {
-      const document = loadSchemaDocument(name);
-      schema = capStringLengths(
-        inlineRemoteRefs({
-          ...(document.$defs[definition] as object),
-          $defs: reachableDefinitions(document.$defs, definition),
-        }),
-      ) as JsonSchema;
-      generationSchemas.set(key, schema);
-    }
-    return schema;
-  }
-
-  private generate<T>(name: string, definition: string, options: { maxItems?: number } = {}): T {
-    return generateSync(this.schema(name, definition), {
+  private options(): GenerateSyncOptions {
+    return {
       seed: this.faker.number.int({ min: 1, max: 2 ** 31 - 1 }),
       extensions: { faker: this.faker },
-      optionalsProbability: 0.7,
-      minItems: 1,
-      maxItems: options.maxItems ?? 4,
+      formats: generationFormats,
+      optionalsProbability,
       maxLength: 40,
+    };
+  }
+
+  private generate<T>(name: string, definition: string): T {
+    return generateSync(generationSchema(name, definition), {
+      ...this.options(),
+      minItems: 1,
+      maxItems: 4,
     }) as T;
+  }
+
+  /** `count` values in one json-schema-faker call (each call costs as much again as a small value). */
+  private generateMany<T>(name: string, definition: string, count: number): T[] {
+    return generateSync(generationSchema(name, definition, count), this.options()) as T[];
+  }
+
+  /**
+   * Whether an optional property the fakes fill themselves is present: as json-schema-faker
+   * decides for the ones it fills, each on its own with the same probability, but without asking it
+   * to make a value only to see whether it is there.
+   */
+  private optionalPresent(): boolean {
+    return this.faker.datatype.boolean({ probability: optionalsProbability });
   }
 
   /** Usually a realistic value, sometimes one of the odd strings (never empty where the emulator needs text). */
@@ -167,15 +112,12 @@ export class FakeBookings {
   }
 
   private staff(count: number): SeedStaffMember[] {
-    return Array.from({ length: count }, (_, index) => {
-      const generated = this.generate<SeedStaffMember>('seed', 'StaffMember');
-      return {
-        id: `staff-${index}-${generated.id}`,
-        displayName: this.text(() => this.faker.person.fullName()),
-        emailAddress: this.faker.internet.email().toLowerCase(),
-        role: index === 0 ? 'administrator' : generated.role,
-      };
-    });
+    return this.generateMany<SeedStaffMember>('seed', 'StaffMember', count).map((generated, index) => ({
+      id: `staff-${index}-${generated.id}`,
+      displayName: this.text(() => this.faker.person.fullName()),
+      emailAddress: this.faker.internet.email().toLowerCase(),
+      role: index === 0 ? 'administrator' : generated.role,
+    }));
   }
 
   private service(kind: BookingKind, staff: SeedStaffMember[]): SeedService {
@@ -203,7 +145,7 @@ export class FakeBookings {
       smsNotificationsEnabled: generated.smsNotificationsEnabled ?? false,
       customQuestions: questions,
     };
-    if (generated.notes !== undefined) service.notes = this.text(() => this.faker.lorem.sentence());
+    if (this.optionalPresent()) service.notes = this.text(() => this.faker.lorem.sentence());
     return service;
   }
 
@@ -222,14 +164,11 @@ export class FakeBookings {
       });
   }
 
-  private customer(service: SeedService, withAnswers: boolean): BookingCustomerInformation {
-    const generated = this.generate<BookingCustomerInformation>(
-      'graph-booking-appointment',
-      'bookingCustomerInformation',
-      {
-        maxItems: 2,
-      },
-    );
+  private customer(
+    generated: BookingCustomerInformation,
+    service: SeedService,
+    withAnswers: boolean,
+  ): BookingCustomerInformation {
     const customer: BookingCustomerInformation = {
       ...generated,
       name: this.text(() => this.faker.person.fullName(), { nonEmpty: true }),
@@ -237,8 +176,8 @@ export class FakeBookings {
       timeZone: this.faker.helpers.arrayElement(timeZones),
       customQuestionAnswers: withAnswers ? this.answers(service) : [],
     };
-    if (generated.phone !== undefined) customer.phone = this.faker.phone.number({ style: 'international' });
-    if (generated.notes !== undefined) customer.notes = this.text(() => this.faker.lorem.sentence());
+    if (this.optionalPresent()) customer.phone = this.faker.phone.number({ style: 'international' });
+    if (this.optionalPresent()) customer.notes = this.text(() => this.faker.lorem.sentence());
     return customer;
   }
 
@@ -274,10 +213,12 @@ export class FakeBookings {
     const withAnswers = options.withAnswers ?? this.faker.datatype.boolean({ probability: 0.7 });
     const { seed, business, service } = this.business(kind);
     const capacity = service.maxAttendees ?? 1;
-    const customers = Array.from(
-      { length: kind === 'one-to-one' ? 1 : this.faker.number.int({ min: 1, max: Math.min(capacity, 6) }) },
-      () => this.customer(service, withAnswers),
-    );
+    const count = kind === 'one-to-one' ? 1 : this.faker.number.int({ min: 1, max: Math.min(capacity, 6) });
+    const customers = this.generateMany<BookingCustomerInformation>(
+      'graph-booking-appointment',
+      'bookingCustomerInformation',
+      count,
+    ).map((generated) => this.customer(generated, service, withAnswers));
     const start = this.faker.date.between({ from: '2026-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z' });
     start.setUTCSeconds(0, 0);
     const appointment: BookingAppointment = {

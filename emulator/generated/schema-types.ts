@@ -524,6 +524,10 @@ export interface Delivery {
  */
 export interface DeliveryList {
   deliveries: Delivery[];
+  /**
+   * Settled deliveries removed from the journal by --retain-deliveries (retainDeliveries) since it was last reset; 0 when retention is off.
+   */
+  evicted: number;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -548,6 +552,10 @@ export interface InboxMessage {
 export interface Inbox {
   name: string;
   messages: InboxMessage[];
+  /**
+   * Older messages of this inbox removed by --retain-deliveries (retainDeliveries), which keeps the newest N, since the inbox was last emptied; 0 when retention is off.
+   */
+  evicted: number;
 }
 /**
  * This interface was referenced by `ControlAPI`'s JSON-Schema
@@ -1012,6 +1020,10 @@ export interface Info {
    * How the emulator reaches itself (for inbox URLs a flow subscribes): its own listening port on loopback, which differs from the URL a client uses when it runs in a container.
    */
   selfUrl: string;
+  /**
+   * The --retain-deliveries limit in force: the journal keeps at most this many deliveries (never evicting a pending or retrying one) and each built-in inbox its newest this many messages. Absent when retention is off (everything is kept).
+   */
+  retainDeliveries?: number;
 }
 /**
  * Body of POST /_emulator/businesses/{mailbox}/book: a customer books on the business's public booking page (no staff token). The appointment gets a SelfServiceAppointmentId of its own and carries trackingData.
@@ -1184,7 +1196,7 @@ export interface DateTimeTimeZone {
   '@odata.type'?: string;
   dateTime: string;
   /**
-   * UTC or an IANA zone name.
+   * UTC, a Windows zone name (Pacific Standard Time) or an IANA one (America/Los_Angeles); policy graph-time-zones says which.
    */
   timeZone?: string;
 }
@@ -1284,6 +1296,14 @@ export interface GraphBookingAppointment {
 export interface BookingAppointmentCollection {
   '@odata.context'?: string;
   value: GraphBookingAppointment[];
+  /**
+   * With $count=true: how many match the filter, across all pages.
+   */
+  '@odata.count'?: number;
+  /**
+   * The next page's URL, while there is one.
+   */
+  '@odata.nextLink'?: string;
 }
 /**
  * This interface was referenced by `GraphBookingShapes`'s JSON-Schema
@@ -1661,6 +1681,8 @@ export interface Step {
     ref: Name;
     expect?: CallExpectation;
   };
+  addCustomer?: AddCustomer;
+  addStaff?: AddStaff;
   advance?: {
     by?: Duration;
     to?: Time;
@@ -1699,6 +1721,9 @@ export interface AppointmentFields {
   end?: Time;
   customer?: Customer;
   customers?: Customer[];
+  /**
+   * The appointment's staff (staffMemberIds): each a ref of an earlier addStaff step, or a staff member's id.
+   */
   staff?: string[];
   /**
    * The appointment's additional information.
@@ -1712,6 +1737,7 @@ export interface AppointmentFields {
  * via the `definition` "Customer".
  */
 export interface Customer {
+  ref?: Name;
   /**
    * Fill name, email and phone with seeded fake data.
    */
@@ -1723,6 +1749,44 @@ export interface Customer {
   timeZone?: string;
   location?: GraphLocation;
   answers?: QuestionAnswers;
+}
+/**
+ * Saves a customer of the business through Graph (POST .../customers); ref names it for the customer of later create and book steps.
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "AddCustomer".
+ */
+export interface AddCustomer {
+  /**
+   * The business (its SMTP address).
+   */
+  mailbox: string;
+  ref?: Name;
+  displayName: string;
+  emailAddress: string;
+  phone?: string;
+  expect?: CallExpectation;
+}
+/**
+ * Adds a staff member to the business through Graph (POST .../staffMembers); ref names it for the staff of later create steps. An administrator added this way may subscribe flows if the seed has them as a user.
+ *
+ * This interface was referenced by `Scenario`'s JSON-Schema
+ * via the `definition` "AddStaff".
+ */
+export interface AddStaff {
+  /**
+   * The business (its SMTP address).
+   */
+  mailbox: string;
+  ref?: Name;
+  /**
+   * Another name for the staff member in later steps' staff, as a seed's staff id would be. Graph gives the real id (id is read-only in Graph); steps naming this one get it.
+   */
+  id?: string;
+  displayName: string;
+  emailAddress: string;
+  role: StaffRole;
+  expect?: CallExpectation;
 }
 /**
  * This interface was referenced by `Scenario`'s JSON-Schema

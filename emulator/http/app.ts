@@ -15,6 +15,8 @@ import { rejectControlCharactersInPath, sendFrameworkError } from './path-guard.
 import { controlRoutes } from './routes/control/index.js';
 import { dashboardRoutes, rootRedirect } from './routes/dashboard.js';
 import { graphAppointmentRoutes } from './routes/graph-appointments.js';
+import { graphAvailabilityRoutes } from './routes/graph-availability.js';
+import { graphBusinessRoutes } from './routes/graph-businesses.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { selfServiceRoutes } from './routes/self-service.js';
 import { triggerApiRoutes } from './routes/trigger-api.js';
@@ -29,7 +31,7 @@ function isResolved(value: EmulatorOptions | ResolvedConfig): value is ResolvedC
   return 'allowlist' in value && 'webhookLimit' in value && Object.isFrozen(value);
 }
 
-async function openSqliteStore(dataDir: string) {
+async function openSqliteStore(dataDir: string, retainDeliveries: number | undefined) {
   let sqlite: typeof import('../state/sqlite/sqlite-store.js');
   try {
     sqlite = await import('../state/sqlite/sqlite-store.js');
@@ -38,7 +40,7 @@ async function openSqliteStore(dataDir: string) {
       `--data-dir needs the optional dependency better-sqlite3, which is not installed (${(error as Error).message}). Install it with: npm install better-sqlite3@12`,
     );
   }
-  return sqlite.createSqliteStore(dataDir);
+  return sqlite.createSqliteStore(dataDir, { retainDeliveries });
 }
 
 /**
@@ -59,7 +61,9 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
     clientErrorHandler: answerClientError,
   });
   // better-sqlite3 is loaded only when asked for: in-memory runs start faster without it.
-  const store = config.dataDir ? await openSqliteStore(config.dataDir) : createMemoryStore();
+  const store = config.dataDir
+    ? await openSqliteStore(config.dataDir, config.retainDeliveries)
+    : createMemoryStore({ retainDeliveries: config.retainDeliveries });
   const context = composeEmulator(config, app.log, store);
   app.decorate('emulator', context);
   app.setValidatorCompiler(({ schema }) =>
@@ -75,6 +79,8 @@ export async function buildApp(options: EmulatorOptions | ResolvedConfig = {}): 
   await app.register(triggerApiRoutes, { prefix: triggerApiBase });
   await app.register(triggerApiRoutes, { prefix: `/:connectionId${triggerApiBase}` });
   await app.register(graphAppointmentRoutes, { prefix: '/v1.0/solutions/bookingBusinesses' });
+  await app.register(graphAvailabilityRoutes, { prefix: '/v1.0/solutions/bookingBusinesses' });
+  await app.register(graphBusinessRoutes, { prefix: '/v1.0/solutions/bookingBusinesses' });
   await app.register(controlRoutes, { prefix: '/_emulator' });
   await app.register(dashboardRoutes, { prefix: '/_emulator' });
   await app.register(rootRedirect);

@@ -9,6 +9,7 @@ import { DeliveryEngine } from '../delivery/engine.js';
 import { RedeliveryService } from '../delivery/redelivery.js';
 import { createAllowlistPolicy, profileAllowlist } from '../domain/allowlist.js';
 import { AppointmentService } from '../domain/appointments.js';
+import { BusinessResourceService } from '../domain/businesses/business-resources.js';
 import { Directory } from '../domain/directory.js';
 import { EmulatorEvents } from '../domain/events.js';
 import { FaultRegistry } from '../domain/faults.js';
@@ -78,11 +79,18 @@ export function composeEmulator(
       clock,
       ids,
       rescheduleGivesNewId: () => policies['reschedule-new-id'] === 'on',
+      rules: () => ({
+        requiredAnswers: policies['graph-required-answers'],
+        outsideBusinessHours: policies['graph-outside-business-hours'],
+        staffBusy: policies['graph-staff-busy'],
+        timeZones: policies['graph-time-zones'],
+      }),
       onChange: (change) => {
         events.emit('appointment:changed', change);
         dispatch(change);
       },
     }),
+    businessResources: new BusinessResourceService({ directory, ids, clock }),
   };
 
   return {

@@ -4,6 +4,7 @@ import type { SchemaRegistry } from '../core/schemas/registry.js';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { RedeliveryService } from '../delivery/redelivery.js';
 import type { AppointmentService } from '../domain/appointments.js';
+import type { BusinessResourceService } from '../domain/businesses/business-resources.js';
 import type { Directory } from '../domain/directory.js';
 import type { EmulatorEvents } from '../domain/events.js';
 import type { FaultRegistry } from '../domain/faults.js';
@@ -30,6 +31,8 @@ export interface EmulatorState {
 /** The rules, apart from HTTP: routes parse, call one of these, and shape the answer. */
 export interface EmulatorServices {
   readonly appointments: AppointmentService;
+  /** Services, staff members, customers and custom questions of the businesses (Graph's business routes). */
+  readonly businessResources: BusinessResourceService;
   readonly subscriptions: SubscriptionService;
   readonly redelivery: RedeliveryService;
   /** The delivery engine itself: drain, close, pending count. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EmulatorError, errors } from '../core/errors.js';
 import { toViolations } from '../core/schemas/registry.js';
@@ -38,6 +39,29 @@ function toEmulatorError(error: FastifyError, request: FastifyRequest, bodyLimit
   return errors.internal();
 }
 
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The body of an error answer. Graph's routes (/v1.0/) add what Graph's errors carry: an innerError
+ * saying when (UTC, to the second) and which request, with the client's client-request-id echoed.
+ */
+function errorBody(error: EmulatorError, request: FastifyRequest) {
+  const body = error.toBody();
+  if (!request.url.startsWith('/v1.0/')) return body;
+  const now = request.server.emulator?.runtime.clock.now() ?? Date.now();
+  const clientRequestId = request.headers['client-request-id'];
+  return {
+    error: {
+      ...body.error,
+      innerError: {
+        date: new Date(now).toISOString().slice(0, 19),
+        'request-id': guid.test(request.id) ? request.id : randomUUID(),
+        ...(typeof clientRequestId === 'string' ? { 'client-request-id': clientRequestId } : {}),
+      },
+    },
+  };
+}
+
 export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     let mapped: EmulatorError;
@@ -51,11 +75,15 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     if (mapped.code === 'InternalServerError' && !(error instanceof EmulatorError)) {
       request.log.error({ err: error }, 'unexpected error');
     }
-    void reply.code(mapped.statusCode).headers(mapped.headers).type('application/json').send(mapped.toBody());
+    void reply
+      .code(mapped.statusCode)
+      .headers(mapped.headers)
+      .type('application/json')
+      .send(errorBody(mapped, request));
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
     const error = errors.routeNotFound(request.method, path, routeHint(request.method, path));
-    void reply.code(error.statusCode).type('application/json').send(error.toBody());
+    void reply.code(error.statusCode).type('application/json').send(errorBody(error, request));
   });
 }

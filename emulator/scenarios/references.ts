@@ -1,6 +1,7 @@
 import type { Diagnostic, SourceDocument } from '../core/source.js';
 import type {
   AppointmentFields,
+  Customer,
   Flow,
   Scenario,
   Seed,
@@ -46,6 +47,22 @@ const refPattern = (template: string) =>
       .join('.+')}$`,
   );
 
+/** Names an addCustomer or addStaff step saves, apart from appointment refs: each verb its own. */
+class SavedNames {
+  private readonly names = new Set<string>();
+  private readonly templated: RegExp[] = [];
+
+  remember(name: unknown): void {
+    if (typeof name !== 'string') return;
+    if (hasTemplate(name)) this.templated.push(refPattern(name));
+    else this.names.add(name);
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name) || hasTemplate(name) || this.templated.some((pattern) => pattern.test(name));
+  }
+}
+
 /**
  * References a schema cannot check: flows, users, mailboxes, services, answers and refs that must
  * exist. Only the parts that passed the schema are checked, so a file shows its schema problems
@@ -59,6 +76,8 @@ class ReferenceCheck {
   private readonly templatedRefs: RegExp[] = [];
   /** The service of each ref's appointment, as its create or book step named it. */
   private readonly refServices = new Map<string, { business: SeedBusiness; service: string }>();
+  /** Customers saved by addCustomer steps: a create or book step's customer may name one. */
+  private readonly customerRefs = new SavedNames();
   private readonly mailboxes: Map<string, SeedBusiness>;
   private readonly users: Set<string>;
 
@@ -136,6 +155,7 @@ class ReferenceCheck {
       this.checkStep({ [verb]: trusted } as Step, `${pointer}/${verb}`);
       // A ref that failed the schema is still what later steps name: they are not told again.
       if (verb === 'create' || verb === 'book') this.rememberRef(body);
+      if (verb === 'addCustomer') this.customerRefs.remember(body.ref);
     }
   }
 
@@ -168,20 +188,41 @@ class ReferenceCheck {
       if (problem) this.at(`${body}/url`, problem);
     }
     if (step.update) this.checkUpdateAnswers(step.update, body);
-    const booking = step.create ?? step.book;
-    if (booking) this.checkBooking(booking, body, step.book !== undefined);
+    const booking = step.create ?? step.book ?? step.update;
+    if (booking) this.checkCustomerRefs(booking, body);
+    if (step.create ?? step.book)
+      this.checkBooking(step.create ?? step.book ?? {}, body, step.book !== undefined);
+    const added = step.addCustomer ?? step.addStaff;
+    if (added?.mailbox !== undefined) this.checkMailbox(added.mailbox, `${body}/mailbox`);
+  }
+
+  private checkMailbox(mailbox: string, pointer: string): SeedBusiness | undefined {
+    const business = this.mailboxes.get(mailbox.toLowerCase());
+    if (this.seed && !business && !hasTemplate(mailbox))
+      this.at(pointer, `no business has the mailbox "${mailbox}" in the seed`);
+    return business;
+  }
+
+  /** A customer named by ref must have been saved by an earlier addCustomer step. */
+  private checkCustomerRefs(booking: AppointmentFields, body: string): void {
+    const customers: Array<{ customer: Customer; pointer: string }> = booking.customers
+      ? booking.customers.map((customer, index) => ({ customer, pointer: `${body}/customers/${index}` }))
+      : booking.customer
+        ? [{ customer: booking.customer, pointer: `${body}/customer` }]
+        : [];
+    for (const { customer, pointer } of customers) {
+      if (customer.ref !== undefined && !this.customerRefs.has(customer.ref))
+        this.at(
+          `${pointer}/ref`,
+          `customer ref "${customer.ref}" is not saved by an earlier addCustomer step`,
+        );
+    }
   }
 
   /** The business a create or book step reaches, once its mailbox is known to the seed. */
   private bookingBusiness(booking: AppointmentFields, body: string): SeedBusiness | undefined {
     const mailbox = booking.mailbox ?? this.seed?.businesses[0]?.email ?? '';
-    const business = this.mailboxes.get(mailbox.toLowerCase());
-    if (!business && !hasTemplate(mailbox))
-      this.at(
-        booking.mailbox ? `${body}/mailbox` : body,
-        `no business has the mailbox "${mailbox}" in the seed`,
-      );
-    return business;
+    return this.checkMailbox(mailbox, booking.mailbox ? `${body}/mailbox` : body);
   }
 
   private checkBooking(booking: AppointmentFields, body: string, bookingPage: boolean): void {

@@ -277,16 +277,16 @@ describe('runScenario: steps', () => {
         'advance',
         [
           '- subscribe: { flow: on-create }',
-          '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A } }',
+          '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A, answers: { q1: Tax } } }',
           '- expect: { flow: on-create, ref: a1, payload: { StartTime: "01/05/2026 09:00:00" } }',
           '- advance: { by: 90m }',
-          '- create: { ref: a2, service: svc1, start: +1h, customer: { name: A } }',
+          '- create: { ref: a2, service: svc1, start: +1h, customer: { name: A, answers: { q1: Tax } } }',
           '- expect: { flow: on-create, ref: a2, payload: { StartTime: "01/05/2026 10:30:00" } }',
           '- advance: { to: 2026-01-07T12:00:00Z }',
-          '- create: { ref: a3, service: svc1, start: +2h, customer: { name: A } }',
+          '- create: { ref: a3, service: svc1, start: +2h, customer: { name: A, answers: { q1: Tax } } }',
           '- expect: { flow: on-create, ref: a3, payload: { StartTime: "01/07/2026 14:00:00" } }',
           '- advance: { to: +1d }',
-          '- create: { ref: a4, service: svc1, start: +0s, customer: { name: A } }',
+          '- create: { ref: a4, service: svc1, start: +0s, customer: { name: A, answers: { q1: Tax } } }',
           '- expect: { flow: on-create, ref: a4, payload: { StartTime: "01/08/2026 12:00:00" } }',
         ],
         ['clock: { start: 2026-01-05T08:00:00Z }'],
@@ -299,7 +299,7 @@ describe('runScenario: steps', () => {
     const { result } = await run(
       scenario('default-clock', [
         '- subscribe: { flow: on-create }',
-        '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A } }',
+        '- create: { ref: a1, service: svc1, start: +1h, customer: { name: A, answers: { q1: Tax } } }',
         '- expect: { flow: on-create, payload: { StartTime: "01/05/2026 09:00:00" } }',
       ]),
     );
@@ -376,7 +376,7 @@ describe('runScenario: steps', () => {
         '    times: 3',
         '    var: n',
         '    steps:',
-        '      - create: { ref: "r${n}", service: svc1, start: +1h, customer: { name: "Customer ${n}" } }',
+        '      - create: { ref: "r${n}", service: svc1, start: +1h, customer: { name: "Customer ${n}", answers: { q1: Tax } } }',
         '      - repeat:',
         '          times: 2',
         '          steps:',
@@ -654,7 +654,7 @@ describe('runScenario: variables and fake data', () => {
         'vars',
         [
           '- subscribe: { flow: "${flow}" }',
-          '- create: { ref: "${ref}", service: "${service}", start: "${start}", customer: { name: "${who} Miller", email: "${who}@example.com" }, notes: "${count} ${flag}" }',
+          '- create: { ref: "${ref}", service: "${service}", start: "${start}", customer: { name: "${who} Miller", email: "${who}@example.com", answers: { q1: Tax } }, notes: "${count} ${flag}" }',
           '- expect: { flow: "${flow}", ref: "${ref}", count: 1, within: "${wait}", payload: { ServiceId: svc1, CustomerName: Jordan Miller, CustomerEmail: Jordan@example.com, AdditionalInfo: 3 true, StartTime: "01/05/2026 10:00:00" } }',
         ],
         [
@@ -715,8 +715,8 @@ describe('runScenario: variables and fake data', () => {
 
   const fakeScenario = scenario('fake', [
     '- subscribe: { flow: all }',
-    '- create: { ref: a1, service: svc1, start: +1d, customer: { fake: true }, notes: "${fake:sentence}" }',
-    '- create: { ref: a2, service: svc1, start: +1d, customer: { name: "${fake:name}", email: "${fake:email}", phone: "${fake:phone}" }, notes: "${fake:word} ${fake:uuid}" }',
+    '- create: { ref: a1, service: svc1, start: +1d, customer: { fake: true, answers: { q1: Tax } }, notes: "${fake:sentence}" }',
+    '- create: { ref: a2, service: svc1, start: +1d, customer: { name: "${fake:name}", email: "${fake:email}", phone: "${fake:phone}", answers: { q1: Tax } }, notes: "${fake:word} ${fake:uuid}" }',
     // Fails on purpose: the diffs show the values the run made up.
     '- expect: { flow: all, ref: a1, payload: { CustomerName: "?", CustomerEmail: "?", CustomerPhone: "?", AdditionalInfo: "?" } }',
     '- expect: { flow: all, ref: a2, payload: { CustomerName: "?", CustomerEmail: "?", CustomerPhone: "?", AdditionalInfo: "?" } }',
@@ -978,7 +978,7 @@ describe('runScenario: options', () => {
         '- repeat:',
         '    times: 3',
         '    steps:',
-        '      - create: { ref: "a${i}", service: svc1, start: +1h, customer: { name: "C${i}" } }',
+        '      - create: { ref: "a${i}", service: svc1, start: +1h, customer: { name: "C${i}", answers: { q1: Tax } } }',
         '      - advance: { by: 1s }',
       ]),
       { onStep: (step) => calls.push(step) },
@@ -1007,7 +1007,7 @@ describe('runScenario: options', () => {
         '- repeat:',
         '    times: 2500',
         '    steps:',
-        '      - create: { ref: "a${i}", service: svc1, start: +1d, customer: { name: "C ${i}", email: c@example.com } }',
+        '      - create: { ref: "a${i}", service: svc1, start: +1d, customer: { name: "C ${i}", email: c@example.com, answers: { q1: Tax } } }',
         '      - update: { ref: "a${i}", notes: "n${i}" }',
         '      - cancel: { ref: "a${i}", reason: r }',
         '      - expect: { flow: all, ref: "a${i}", count: 3, order: [created, updated, cancelled], payload: { AdditionalInfo: "n${i}" } }',

@@ -1,9 +1,12 @@
 import type { Faker } from '@faker-js/faker';
+import { graphPaths } from '../client/paths.js';
 import { unsignedJwt } from '../domain/credentials.js';
 import { policiesFromQuirks, policyDefaults } from '../domain/policies.js';
 import { subscribePath, subscribeRequest, triggerApiBase } from '../domain/triggers.js';
 import { createSeededFaker } from '../fakes/seeded-faker.js';
 import type {
+  AddCustomer,
+  AddStaff,
   AppointmentFields,
   Book,
   CallExpectation,
@@ -20,7 +23,14 @@ import { runHttpStep } from './http-step.js';
 import { type LoadedScenario, stepVerb } from './load.js';
 import { missingServiceReason, type NeededService, neededServices } from './needs.js';
 import type { ScenarioResult, StepFailure } from './results.js';
-import { bookingPageBody, graphAppointmentBody, type StepContext } from './step-bodies.js';
+import {
+  bookingPageBody,
+  customerBody,
+  graphAppointmentBody,
+  type SavedEntity,
+  type StepContext,
+  staffBody,
+} from './step-bodies.js';
 import { checkAnswer, StepFailed } from './step-failed.js';
 import { LocalTarget } from './targets/local.js';
 import { RemoteTarget } from './targets/remote.js';
@@ -158,6 +168,9 @@ class ScenarioRun {
   private readonly flows = new Map<string, FlowState>();
   private readonly refs = new Map<string, RefState>();
   private readonly refOfAppointment = new Map<string, string>();
+  /** Customers and staff members that addCustomer and addStaff steps saved, by ref. */
+  private readonly customers = new Map<string, SavedEntity>();
+  private readonly staff = new Map<string, SavedEntity>();
   private readonly stepLines = new Map<string, number>();
   private readonly businesses: Map<string, SeedBusiness>;
 
@@ -223,6 +236,8 @@ class ScenarioRun {
       else if (step.update) await this.update(step.update);
       else if (step.cancel) await this.cancel(step.cancel.ref, step.cancel.reason, step.cancel.expect);
       else if (step.delete) await this.remove(step.delete.ref, step.delete.expect);
+      else if (step.addCustomer) await this.addCustomer(step.addCustomer);
+      else if (step.addStaff) await this.addStaff(step.addStaff);
       else if (step.advance) await this.advance(step.advance);
       else if (step.fault) await this.call('POST', '/_emulator/faults', step.fault, {}, undefined);
       else if (step.expect) await this.expect(step.expect);
@@ -306,7 +321,14 @@ class ScenarioRun {
   }
 
   private async stepContext(mailbox: string): Promise<StepContext> {
-    return { business: this.business(mailbox), faker: this.faker, nowMs: await this.target.now() };
+    return {
+      mailbox,
+      business: this.business(mailbox),
+      faker: this.faker,
+      nowMs: await this.target.now(),
+      customers: this.customers,
+      staff: this.staff,
+    };
   }
 
   private defaultMailbox(): string {
@@ -376,6 +398,33 @@ class ScenarioRun {
       {},
       expectation,
     );
+  }
+
+  private async addCustomer(step: AddCustomer): Promise<void> {
+    const path = graphPaths.collection(step.mailbox, 'customers');
+    const response = await this.call('POST', path, customerBody(step), {}, step.expect);
+    this.save(this.customers, step, response);
+  }
+
+  private async addStaff(step: AddStaff): Promise<void> {
+    const path = graphPaths.collection(step.mailbox, 'staffMembers');
+    const response = await this.call('POST', path, staffBody(step), {}, step.expect);
+    this.save(this.staff, step, response);
+  }
+
+  /** Keeps what Graph saved under the step's ref (and a staff member under its step's id too). */
+  private save(
+    saved: Map<string, SavedEntity>,
+    step: AddCustomer | AddStaff,
+    response: TargetResponse,
+  ): void {
+    const id = (response.body as { id?: string } | undefined)?.id;
+    if (response.status !== 201 || !id) return;
+    const { mailbox, displayName, emailAddress } = step;
+    const phone = 'phone' in step ? step.phone : undefined;
+    const entity = { mailbox, id, displayName, emailAddress, ...(phone === undefined ? {} : { phone }) };
+    for (const name of [step.ref, 'id' in step ? step.id : undefined])
+      if (name !== undefined) saved.set(name, entity);
   }
 
   private async advance(step: { by?: string; to?: string }): Promise<void> {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../core/paths.js';
 import type { BusinessDocument } from '../domain/businesses/documents.js';
-import type { AppointmentRecord, DeliveryFilter, Store } from '../domain/store.js';
+import type { AppointmentRecord, DeliveryFilter, RetentionOptions, Store } from '../domain/store.js';
 import type {
   Delivery,
   DeliveryAttempt,
@@ -43,7 +43,7 @@ function track<T extends TestStore>(store: T): T {
   return store;
 }
 
-const openSqlite = (dir = tmpDir) => track(createSqliteStore(dir));
+const openSqlite = (dir = tmpDir, options?: RetentionOptions) => track(createSqliteStore(dir, options));
 
 function subscription(webhookId: string, mailbox: string): Subscription {
   return {
@@ -113,9 +113,9 @@ function inboxMessage(n: number, body: unknown = { n }): InboxMessage {
   };
 }
 
-describe.each<[string, () => TestStore]>([
-  ['memory', () => createMemoryStore()],
-  ['sqlite', () => openSqlite()],
+describe.each<[string, (options?: RetentionOptions) => TestStore]>([
+  ['memory', (options) => createMemoryStore(options)],
+  ['sqlite', (options) => openSqlite(tmpDir, options)],
 ])('%s store', (_name, open) => {
   describe('subscriptions', () => {
     it('adds, gets, lists in insertion order and removes', () => {
@@ -428,6 +428,134 @@ describe.each<[string, () => TestStore]>([
     });
   });
 
+  describe('retention (retainDeliveries)', () => {
+    /** Saves a copy with the new status, as the SQLite store always hands out copies. */
+    const saveStatus = (store: Store, id: string, status: DeliveryStatus) => {
+      const current = store.deliveries.get(id);
+      if (!current) throw new Error(`${id} missing`);
+      store.deliveries.save({ ...current, status });
+    };
+
+    it('evicts the oldest settled deliveries in journal order, never a pending or retrying one', () => {
+      const store = open({ retainDeliveries: 3 });
+      const { deliveries } = store;
+      deliveries.insert(delivery('d1', 'flow-a', 'lunch@contoso.com', 'appt-1', 'pending'));
+      deliveries.insert(delivery('d2', 'flow-a', 'lunch@contoso.com', 'appt-1', 'delivered'));
+      deliveries.insert(delivery('d3', 'flow-b', 'lunch@contoso.com', 'appt-2', 'failed'));
+      expect(deliveries.evicted()).toBe(0);
+      deliveries.insert(delivery('d4', 'flow-b', 'lunch@contoso.com', 'appt-2', 'retrying'));
+      // Four: the oldest settled one goes, not the older pending d1.
+      expect(ids(deliveries.list())).toEqual(['d1', 'd3', 'd4']);
+      expect(deliveries.get('d2')).toBeUndefined();
+      expect(deliveries.evicted()).toBe(1);
+
+      deliveries.insert(delivery('d5', 'flow-a', 'lunch@contoso.com', 'appt-3', 'delivered'));
+      expect(ids(deliveries.list())).toEqual(['d1', 'd4', 'd5']);
+      deliveries.insert(delivery('d6', 'flow-a', 'lunch@contoso.com', 'appt-3', 'pending'));
+      expect(ids(deliveries.list())).toEqual(['d1', 'd4', 'd6']);
+      deliveries.insert(delivery('d7', 'flow-b', 'lunch@contoso.com', 'appt-4', 'pending'));
+      // Nothing settled is left: the journal holds more than 3 rather than lose one in flight.
+      expect(ids(deliveries.list())).toEqual(['d1', 'd4', 'd6', 'd7']);
+      expect(deliveries.evicted()).toBe(3);
+
+      // Settling one lets it go at once, the journal being over its limit.
+      saveStatus(store, 'd4', 'delivered');
+      expect(ids(deliveries.list())).toEqual(['d1', 'd6', 'd7']);
+      expect(deliveries.evicted()).toBe(4);
+      // At the limit, settling evicts nothing.
+      saveStatus(store, 'd7', 'delivered');
+      saveStatus(store, 'd1', 'failed');
+      expect(ids(deliveries.list())).toEqual(['d1', 'd6', 'd7']);
+
+      // d1 settled after d7 but is older: it goes first.
+      deliveries.insert(delivery('d8', 'flow-a', 'lunch@contoso.com', 'appt-5', 'delivered'));
+      expect(ids(deliveries.list())).toEqual(['d6', 'd7', 'd8']);
+      // A redelivered d7 is in flight again: the next to go is d8.
+      saveStatus(store, 'd7', 'pending');
+      deliveries.insert(delivery('d9', 'flow-b', 'lunch@contoso.com', 'appt-5', 'pending'));
+      expect(ids(deliveries.list())).toEqual(['d6', 'd7', 'd9']);
+      expect(deliveries.get('d7')?.status).toBe('pending');
+      expect(deliveries.evicted()).toBe(6);
+    });
+
+    it('never lists an evicted delivery, whatever the filter', () => {
+      const { deliveries } = open({ retainDeliveries: 2 });
+      deliveries.insert(delivery('d1', 'flow-a', 'lunch@contoso.com', 'appt-1', 'retrying'));
+      deliveries.insert(delivery('d2', 'flow-a', 'Lunch@contoso.com', 'appt-1', 'delivered'));
+      deliveries.insert(delivery('d3', 'flow-b', 'clinic@contoso.com', 'appt-1', 'failed'));
+      deliveries.insert(delivery('d4', 'flow-a', 'lunch@contoso.com', 'appt-2', 'delivered'));
+      expect(ids(deliveries.list())).toEqual(['d1', 'd4']);
+      expect(ids(deliveries.list({ webhookId: 'flow-a' }))).toEqual(['d1', 'd4']);
+      expect(deliveries.list({ webhookId: 'flow-b' })).toEqual([]);
+      expect(ids(deliveries.list({ appointmentId: 'appt-1' }))).toEqual(['d1']);
+      expect(ids(deliveries.list({ appointmentId: 'appt-2' }))).toEqual(['d4']);
+      expect(ids(deliveries.list({ mailbox: 'LUNCH@contoso.com' }))).toEqual(['d1', 'd4']);
+      expect(deliveries.list({ mailbox: 'clinic@contoso.com' })).toEqual([]);
+      expect(ids(deliveries.list({ status: 'delivered' }))).toEqual(['d4']);
+      expect(deliveries.list({ status: 'failed' })).toEqual([]);
+      expect(deliveries.get('d2')).toBeUndefined();
+      expect(deliveries.get('d3')).toBeUndefined();
+      // What is kept still saves in place, and the lookups follow.
+      const kept = deliveries.get('d1');
+      if (!kept) throw new Error('d1 missing');
+      deliveries.save({ ...kept, attempts: [attempt(1, 'retry')] });
+      expect(deliveries.list({ appointmentId: 'appt-1' })[0]?.attempts).toEqual([attempt(1, 'retry')]);
+      expect(ids(deliveries.list({ webhookId: 'flow-a', status: 'retrying' }))).toEqual(['d1']);
+    });
+
+    it('counts what it evicted until clear(), then starts over', () => {
+      const { deliveries } = open({ retainDeliveries: 2 });
+      for (let n = 1; n <= 5; n++)
+        deliveries.insert(delivery(`d${n}`, 'flow-a', 'lunch@contoso.com', `appt-${n}`, 'delivered'));
+      expect(ids(deliveries.list())).toEqual(['d4', 'd5']);
+      expect(deliveries.evicted()).toBe(3);
+      deliveries.clear();
+      expect(deliveries.evicted()).toBe(0);
+      expect(deliveries.list()).toEqual([]);
+      for (let n = 6; n <= 8; n++)
+        deliveries.insert(delivery(`d${n}`, 'flow-a', 'lunch@contoso.com', 'appt-1', 'failed'));
+      expect(ids(deliveries.list({ appointmentId: 'appt-1' }))).toEqual(['d7', 'd8']);
+      expect(deliveries.evicted()).toBe(1);
+    });
+
+    it('keeps everything and evicts nothing when retention is off', () => {
+      const { deliveries, inboxes } = open();
+      for (let n = 1; n <= 20; n++) {
+        deliveries.insert(delivery(`d${n}`, 'flow-a', 'lunch@contoso.com', 'appt-1', 'delivered'));
+        inboxes.append('demo', inboxMessage(n % 10));
+      }
+      expect(deliveries.list()).toHaveLength(20);
+      expect(deliveries.evicted()).toBe(0);
+      expect(inboxes.list('demo')).toHaveLength(20);
+      expect(inboxes.evicted('demo')).toBe(0);
+    });
+
+    it('keeps the newest messages of each inbox and counts the others per inbox', () => {
+      const { inboxes } = open({ retainDeliveries: 2 });
+      for (let n = 1; n <= 5; n++) inboxes.append('a', inboxMessage(n));
+      inboxes.append('b', inboxMessage(6));
+      expect(inboxes.list('a')).toStrictEqual([inboxMessage(4), inboxMessage(5)]);
+      expect(inboxes.evicted('a')).toBe(3);
+      expect(inboxes.list('b')).toStrictEqual([inboxMessage(6)]);
+      expect(inboxes.evicted('b')).toBe(0);
+      expect(inboxes.evicted('never')).toBe(0);
+
+      // Emptying an inbox starts its count over; the others keep theirs.
+      expect(inboxes.remove('a')).toBe(true);
+      expect(inboxes.evicted('a')).toBe(0);
+      for (let n = 7; n <= 9; n++) inboxes.append('a', inboxMessage(n));
+      expect(inboxes.list('a')).toStrictEqual([inboxMessage(8), inboxMessage(9)]);
+      expect(inboxes.evicted('a')).toBe(1);
+      for (let n = 1; n <= 3; n++) inboxes.append('b', inboxMessage(n));
+      expect(inboxes.evicted('b')).toBe(2);
+
+      inboxes.clear();
+      expect(inboxes.evicted('a')).toBe(0);
+      expect(inboxes.evicted('b')).toBe(0);
+      expect(inboxes.list('a')).toEqual([]);
+    });
+  });
+
   describe('businesses', () => {
     const business = (email: string, displayName: string): BusinessDocument => ({
       business: { id: email, displayName },
@@ -537,7 +665,7 @@ describe('sqlite store durability', () => {
     expect(ids(reopened.deliveries.list({ webhookId: 'wh-b' }))).toEqual(['d-2', 'd-0']);
   });
 
-  it('creates a missing folder holding one WAL database at schema version 3', () => {
+  it('creates a missing folder holding one WAL database at schema version 4', () => {
     const dataDir = join(tmpDir, 'nested', 'data');
     const store = openSqlite(dataDir);
     store.subscriptions.addWithinLimit(subscription('wh-1', 'lunch@contoso.com'), 5);
@@ -548,7 +676,7 @@ describe('sqlite store durability', () => {
     const db = new Database(join(dataDir, databaseFileName), { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
     } finally {
       db.close();
     }
@@ -570,6 +698,70 @@ describe('sqlite store durability', () => {
     expect(upgraded.subscriptions.list().map((s) => s.webhookId)).toEqual(['wh-1']);
     upgraded.inboxes.append('demo', inboxMessage(1));
     expect(upgraded.inboxes.list('demo')).toStrictEqual([inboxMessage(1)]);
+  });
+
+  it('keeps retention and its counts across a restart, and applies a smaller limit on reopening', () => {
+    const first = openSqlite(tmpDir, { retainDeliveries: 3 });
+    first.deliveries.insert(delivery('d0', 'wh-1', 'lunch@contoso.com', 'appt-1', 'retrying'));
+    for (let n = 1; n <= 5; n++)
+      first.deliveries.insert(delivery(`d${n}`, 'wh-1', 'lunch@contoso.com', 'appt-1', 'delivered'));
+    for (let n = 1; n <= 5; n++) first.inboxes.append('demo', inboxMessage(n));
+    expect(ids(first.deliveries.list())).toEqual(['d0', 'd4', 'd5']);
+    first.close();
+
+    // The counts are kept with the rows: the journal after a restart still lacks what went before.
+    const same = openSqlite(tmpDir, { retainDeliveries: 3 });
+    expect(ids(same.deliveries.list())).toEqual(['d0', 'd4', 'd5']);
+    expect(same.deliveries.evicted()).toBe(3);
+    expect(same.inboxes.list('demo')).toStrictEqual([inboxMessage(3), inboxMessage(4), inboxMessage(5)]);
+    expect(same.inboxes.evicted('demo')).toBe(2);
+    same.deliveries.insert(delivery('d6', 'wh-1', 'lunch@contoso.com', 'appt-1', 'delivered'));
+    expect(ids(same.deliveries.list())).toEqual(['d0', 'd5', 'd6']);
+    expect(same.deliveries.evicted()).toBe(4);
+    same.close();
+
+    // A smaller limit trims on opening; the retrying delivery stays.
+    const smaller = openSqlite(tmpDir, { retainDeliveries: 1 });
+    expect(ids(smaller.deliveries.list())).toEqual(['d0']);
+    expect(smaller.deliveries.evicted()).toBe(6);
+    expect(smaller.inboxes.list('demo')).toStrictEqual([inboxMessage(5)]);
+    expect(smaller.inboxes.evicted('demo')).toBe(4);
+    smaller.close();
+
+    // Without retention: everything kept from now on, and the count of what went before stays.
+    const unbounded = openSqlite();
+    for (let n = 7; n <= 9; n++)
+      unbounded.deliveries.insert(delivery(`d${n}`, 'wh-1', 'lunch@contoso.com', 'appt-1', 'delivered'));
+    expect(ids(unbounded.deliveries.list())).toEqual(['d0', 'd7', 'd8', 'd9']);
+    expect(unbounded.deliveries.evicted()).toBe(6);
+    unbounded.deliveries.clear();
+    expect(unbounded.deliveries.evicted()).toBe(0);
+  });
+
+  it('upgrades a version 3 database: its rows are counted, then retention applies', () => {
+    const store = openSqlite();
+    for (let n = 1; n <= 4; n++) {
+      store.deliveries.insert(delivery(`d${n}`, 'wh-1', 'lunch@contoso.com', 'appt-1', 'delivered'));
+      store.inboxes.append('demo', inboxMessage(n));
+    }
+    store.close();
+    // What an emulator before retention left behind.
+    const old = new Database(join(tmpDir, databaseFileName));
+    old.exec(`
+      DROP TRIGGER deliveries_counted_in; DROP TRIGGER deliveries_counted_out;
+      DROP TRIGGER inbox_messages_counted_in; DROP TRIGGER inbox_messages_counted_out;
+      DROP INDEX deliveries_settled; DROP TABLE delivery_journal; DROP TABLE inbox_counts;
+    `);
+    old.pragma('user_version = 3');
+    old.close();
+
+    const upgraded = openSqlite(tmpDir, { retainDeliveries: 3 });
+    expect(ids(upgraded.deliveries.list())).toEqual(['d2', 'd3', 'd4']);
+    expect(upgraded.deliveries.evicted()).toBe(1);
+    expect(upgraded.inboxes.list('demo')).toStrictEqual([inboxMessage(2), inboxMessage(3), inboxMessage(4)]);
+    expect(upgraded.inboxes.evicted('demo')).toBe(1);
+    upgraded.deliveries.insert(delivery('d5', 'wh-1', 'lunch@contoso.com', 'appt-1', 'delivered'));
+    expect(ids(upgraded.deliveries.list())).toEqual(['d3', 'd4', 'd5']);
   });
 
   it('returns copies: a change is stored only by save()', () => {

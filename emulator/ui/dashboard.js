@@ -44,6 +44,8 @@ const state = {
   policies: [],
   /** While the journal loads, live events wait here, then apply in order. */
   buffered: undefined,
+  /** Settled deliveries --retain-deliveries removed, as the journal and `status` events say. */
+  evicted: 0,
 };
 
 // ---------------------------------------------------------------- small helpers
@@ -538,6 +540,13 @@ function renderSummary() {
     option.textContent = `${base} (${count ?? 0})`;
   }
 
+  const evicted = $('journal-evicted');
+  evicted.hidden = state.evicted === 0;
+  evicted.textContent =
+    state.evicted === 1
+      ? '1 older delivery evicted (start --retain-deliveries)'
+      : `${state.evicted} older deliveries evicted (start --retain-deliveries)`;
+
   const empty = $('journal-empty');
   empty.hidden = shown > 0;
   empty.textContent =
@@ -580,7 +589,8 @@ const rowState = (delivery) =>
 async function syncJournal() {
   state.buffered = [];
   try {
-    const { deliveries } = await call('GET', '/_emulator/deliveries');
+    const { deliveries, evicted } = await call('GET', '/_emulator/deliveries');
+    state.evicted = evicted ?? 0;
     deliveries.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     const present = new Set(deliveries.map((delivery) => delivery.deliveryId));
     for (const [id, item] of state.rows) {
@@ -1103,6 +1113,8 @@ function listen() {
     setClock(status.clock);
     setFaults(status.faults);
     setPolicyValues(status.policies);
+    // Retention removed deliveries this page still shows: the journal says which remain.
+    if ((status.evictedDeliveries ?? 0) !== state.evicted) act(loadJournal)();
   });
   // On the first connection and after every reconnection: the journal may have moved on meanwhile.
   events.addEventListener(

@@ -24,7 +24,13 @@ test('a cancelled 1:1 booking reaches the inbox flow without CancelReason (the d
   const appointment = await emulator.createAppointment({
     serviceId: 'svc1',
     startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-    customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+    customers: [
+      {
+        name: 'Jordan Miller',
+        emailAddress: 'jordan@example.com',
+        customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
+      },
+    ],
   });
   await emulator.cancelAppointment(appointment.id, 'Customer ill');
   const delivery = await emulator.waitForDelivery({ appointmentId: appointment.id, changeType: 'Deleted' });
@@ -47,7 +53,13 @@ test('a flow that fails twice is retried on the clock, which a test can advance'
   await emulator.createAppointment({
     serviceId: 'svc1',
     startDateTime: { dateTime: '2026-01-07T09:00:00', timeZone: 'UTC' },
-    customers: [{ name: 'Sam Lee', emailAddress: 'sam@example.com' }],
+    customers: [
+      {
+        name: 'Sam Lee',
+        emailAddress: 'sam@example.com',
+        customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
+      },
+    ],
   });
   const waiting = emulator.waitForDelivery({ webhookId });
   await emulator.advanceClock('1m');

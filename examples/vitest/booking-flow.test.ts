@@ -41,7 +41,13 @@ it('sends "When an appointment is created" to my flow', async () => {
   const appointment = await emulator.createAppointment({
     serviceId: 'svc1',
     startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'UTC' },
-    customers: [{ name: 'Jordan Miller', emailAddress: 'jordan@example.com' }],
+    customers: [
+      {
+        name: 'Jordan Miller',
+        emailAddress: 'jordan@example.com',
+        customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
+      },
+    ],
   });
   const delivery = await emulator.waitForDelivery({ appointmentId: appointment.id });
 

@@ -54,7 +54,8 @@ export interface SoakResult {
   report: string;
 }
 
-function soakSeed(mailboxes: number): Seed {
+/** `mailboxes` businesses, `soak0@contoso.example` and on, each with service `one` and an administrator. */
+export function soakSeed(mailboxes: number): Seed {
   return {
     users: [{ upn: 'soak-admin@contoso.example', token: soakAdminToken }],
     businesses: Array.from({ length: mailboxes }, (_, n) => ({

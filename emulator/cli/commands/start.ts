@@ -1,4 +1,4 @@
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type RunningEmulator, startEmulator } from '../../api/start.js';
 import { controlPaths, triggerApiPaths } from '../../client/paths.js';
 import type { EmulatorOptions } from '../../config/options.js';
@@ -24,6 +24,18 @@ interface StartFlags {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   quiet?: boolean;
   controlToken?: string;
+  retainDeliveries?: number;
+}
+
+/** How many deliveries the journal (and each inbox) keeps: a whole number from 1. */
+function parseRetainDeliveries(value: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(count) || count < 1) {
+    throw new InvalidArgumentError(
+      'expected a whole number of at least 1 (how many deliveries the journal keeps).',
+    );
+  }
+  return count;
 }
 
 function collectCommaSeparated(value: string, previous: string[] = []): string[] {
@@ -128,6 +140,7 @@ function toOptions(flags: StartFlags): EmulatorOptions {
   if (flags.dataDir !== undefined) options.dataDir = flags.dataDir;
   if (flags.retryPolicy !== undefined) options.retryPolicy = flags.retryPolicy;
   if (flags.controlToken !== undefined) options.controlToken = flags.controlToken;
+  if (flags.retainDeliveries !== undefined) options.retainDeliveries = flags.retainDeliveries;
   return options;
 }
 
@@ -243,6 +256,14 @@ export function registerStartCommand(program: Command): void {
         '--retry-policy <name>',
         `${Object.keys(namedRetryPolicies).join(', ')} or delays such as 1s,5s,30s`,
       ).env('BOOKINGS_EMULATOR_RETRY_POLICY'),
+    )
+    .addOption(
+      new Option(
+        '--retain-deliveries <n>',
+        'keep at most n deliveries in the journal (the oldest settled go first; pending and retrying stay) and n messages per inbox; default: keep all',
+      )
+        .env('BOOKINGS_EMULATOR_RETAIN_DELIVERIES')
+        .argParser(parseRetainDeliveries),
     )
     .addOption(
       new Option('--log-level <level>', 'level of the request log, written to stderr')

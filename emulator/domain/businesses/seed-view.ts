@@ -12,9 +12,11 @@ const minutes = (duration: string | null | undefined) =>
 
 /** The entries whose value is set: the seed shapes have no nulls. */
 function defined<T>(entries: Record<string, unknown>): T {
-  return Object.fromEntries(
-    Object.entries(entries).filter(([, value]) => value !== undefined && value !== null),
-  ) as T;
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entries)) {
+    if (value !== undefined && value !== null) set[key] = value;
+  }
+  return set as T;
 }
 
 /**

@@ -39,6 +39,8 @@ interface DashboardStatus {
   clock: ClockState;
   faults: ActiveFault[];
   policies: Policies;
+  /** Settled deliveries --retain-deliveries removed: when it grows, the page drops their rows. */
+  evictedDeliveries: number;
 }
 
 function dashboardStatus(emulator: EmulatorContext): DashboardStatus {
@@ -50,14 +52,26 @@ function dashboardStatus(emulator: EmulatorContext): DashboardStatus {
   };
   const next = clock.nextDueAt();
   if (next !== undefined) state.nextTimerAt = new Date(next).toISOString();
-  return { clock: state, faults: emulator.state.faults.list(), policies: { ...emulator.state.policies } };
+  return {
+    clock: state,
+    faults: emulator.state.faults.list(),
+    policies: { ...emulator.state.policies },
+    evictedDeliveries: emulator.state.store.deliveries.evicted(),
+  };
 }
 
 /** Changes when the status does; a real clock's own ticking is left out (the page keeps time itself). */
 function statusSignature(status: DashboardStatus): string {
   const { clock } = status;
   const moved = clock.mode === 'real' ? Math.round((Date.parse(clock.now) - Date.now()) / 1000) : clock.now;
-  return JSON.stringify([moved, clock.pendingTimers, clock.nextTimerAt, status.faults, status.policies]);
+  return JSON.stringify([
+    moved,
+    clock.pendingTimers,
+    clock.nextTimerAt,
+    status.faults,
+    status.policies,
+    status.evictedDeliveries,
+  ]);
 }
 
 /** `/_emulator/ui/` and `/?token=…` keep their query string: the control-token cookie flow starts from it. */
@@ -106,7 +120,8 @@ async function dashboardPage(app: FastifyInstance): Promise<void> {
   /**
    * Server-sent events: `delivery` (the whole delivery, on every change), `flows` (subscribe,
    * unsubscribe, reset), `appointments` (one was created, changed or cancelled) and `status`
-   * (clock, active faults and policy values: on connecting, then whenever they change).
+   * (clock, active faults, policy values and how many deliveries retention evicted: on
+   * connecting, then whenever they change).
    */
   app.get('/events', async (request, reply) => {
     const { emulator } = request.server;

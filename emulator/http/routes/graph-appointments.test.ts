@@ -476,6 +476,7 @@ describe('Graph appointment errors', () => {
     const customers = Array.from({ length: 6 }, (_, n) => ({
       name: `Guest ${n}`,
       emailAddress: `guest${n}@example.com`,
+      customQuestionAnswers: [{ questionId: 'diet', selectedOptions: ['None'] }],
     }));
     const response = await post(groupAppointment({ customers }));
     expectError(response, 400, 'InvalidAppointment');
@@ -492,6 +493,7 @@ describe('Graph appointment errors', () => {
     const customers = Array.from({ length: 6 }, (_, n) => ({
       name: `Guest ${n}`,
       emailAddress: `guest${n}@example.com`,
+      customQuestionAnswers: [{ questionId: 'diet', selectedOptions: ['None'] }],
     }));
     const response = await app.inject({
       method: 'PATCH',
@@ -566,7 +568,11 @@ describe('Graph appointment errors', () => {
     const response = await post(
       groupAppointment({
         customers: [
-          { name: 'Ana', emailAddress: 'ana@example.com' },
+          {
+            name: 'Ana',
+            emailAddress: 'ana@example.com',
+            customQuestionAnswers: [{ questionId: 'diet', selectedOptions: ['None'] }],
+          },
           {
             name: 'Ben',
             emailAddress: 'ben@example.com',
@@ -606,15 +612,20 @@ describe('Graph appointment errors', () => {
         startDateTime: { dateTime: '2026-01-06T09:00:00', timeZone: 'Mars/Olympus_Mons' },
       }),
     );
-    expectError(created, 400, 'InvalidAppointment');
-    expectTarget(created, '/startDateTime');
+    // Graph's wording for a time zone it does not know (TimeZoneNotSupportedException).
+    const graphWording =
+      "A valid TimeZone value must be specified. The following TimeZone value is not supported: 'Mars/Olympus_Mons'.";
+    expectError(created, 400, 'TimeZoneNotSupported');
+    expectTarget(created, '/startDateTime/timeZone');
+    expect(created.json().error.message).toContain(graphWording);
     const patched = await app.inject({
       method: 'PATCH',
       url: `${injectBase}/${existing.id}`,
       payload: { startDateTime: { dateTime: '2026-01-06T10:00:00', timeZone: 'Mars/Olympus_Mons' } },
     });
-    expectError(patched, 400, 'InvalidAppointment');
-    expectTarget(patched, '/startDateTime');
+    expectError(patched, 400, 'TimeZoneNotSupported');
+    expectTarget(patched, '/startDateTime/timeZone');
+    expect(patched.json().error.message).toContain(graphWording);
     await expectUnchanged();
   });
 

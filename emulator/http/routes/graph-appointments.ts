@@ -5,8 +5,11 @@ import type {
   CancelRequest,
   GraphBookingAppointment,
 } from '../../generated/schema-types.js';
-import { appointmentCollection, appointmentEntity } from './graph-presenter.js';
+import { applyQueryOptions } from '../odata/apply.js';
+import { entityType } from '../odata/entity-type.js';
+import { appointmentCollection, appointmentEntity, presentAppointment } from './graph-presenter.js';
 import { appointmentInput } from './graph-request.js';
+import { listQueryOptions } from './graph-resources.js';
 
 type BusinessParams = { businessId: string };
 type AppointmentParams = BusinessParams & { appointmentId: string };
@@ -31,12 +34,14 @@ const cancelActions = ['cancel', 'microsoft.graph.cancel'] as const;
 export async function graphAppointmentRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: BusinessParams }>('/:businessId/appointments', async (request) => {
     const { businessId } = request.params;
-    const records = appointments(request).list(businessId);
-    return appointmentCollection(
+    const options = listQueryOptions(
       request,
-      businessId,
-      records.map((record) => record.appointment),
+      entityType('graph-booking-appointment', 'graphBookingAppointment'),
     );
+    const presented = appointments(request)
+      .list(businessId)
+      .map((record) => presentAppointment(record.appointment) as Record<string, unknown>);
+    return appointmentCollection(request, businessId, applyQueryOptions(presented, options));
   });
 
   app.post<{ Params: BusinessParams; Body: BookingAppointmentCreate }>(

@@ -4,6 +4,9 @@ import type {
   BookingAppointmentCollection,
   GraphBookingAppointment,
 } from '../../generated/schema-types.js';
+import type { ListPage } from '../odata/apply.js';
+import type { EntityType } from '../odata/entity-type.js';
+import { nextLink } from '../odata/next-link.js';
 import { graphAppointmentShape } from './graph-shape.js';
 
 /**
@@ -14,22 +17,59 @@ import { graphAppointmentShape } from './graph-shape.js';
  */
 const customerType = '#microsoft.graph.bookingCustomerInformation';
 
+type Entity = Record<string, unknown>;
+
+/** The scheme and host the request came to: Graph's context URLs and next links are absolute. */
+const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+
+/** The context URL of the businesses list, or (with `$entity`) of one business. */
+export function businessesContext(request: FastifyRequest, entity = false): string {
+  return `${origin(request)}/v1.0/$metadata#solutions/bookingBusinesses${entity ? '/$entity' : ''}`;
+}
+
+/**
+ * The context URL of a collection of a business (appointments, services...): the key an OData
+ * string literal, percent-encoded as in Graph's answers (source [E]).
+ */
+export function businessCollectionContext(
+  request: FastifyRequest,
+  businessId: string,
+  collection: string,
+): string {
+  const key = encodeURIComponent(businessId.replaceAll("'", "''"));
+  return `${businessesContext(request)}('${key}')/${collection}`;
+}
+
+/** An entity as Graph answers it: `annotations` first, then every property of its type, null where there is no value. */
+export function presentEntity(type: EntityType, stored: object, annotations: Entity = {}): Entity {
+  const values = stored as Entity;
+  const presented: Entity = { ...annotations };
+  for (const name of type.properties) presented[name] = values[name] ?? null;
+  return presented;
+}
+
+/** A list answer: its context, the count when asked for, the next page's link when there is one. */
+export function collectionAnswer(request: FastifyRequest, context: string, page: ListPage<object>) {
+  return {
+    '@odata.context': context,
+    ...(page.count === undefined ? {} : { '@odata.count': page.count }),
+    ...(page.nextSkip === undefined
+      ? {}
+      : { '@odata.nextLink': nextLink(origin(request), request.url, page.nextSkip) }),
+    value: page.value,
+  };
+}
+
 /** A stored appointment as Graph answers it: every property, null where there is no value. */
-function presentAppointment(appointment: BookingAppointment): GraphBookingAppointment {
-  const stored = appointment as Record<string, unknown>;
-  const presented: Record<string, unknown> = {};
+export function presentAppointment(appointment: BookingAppointment): GraphBookingAppointment {
+  const stored = appointment as Entity;
+  const presented: Entity = {};
   for (const name of graphAppointmentShape().properties) presented[name] = stored[name] ?? null;
   presented.customers = (appointment.customers ?? []).map((customer) => ({
     '@odata.type': customerType,
     ...customer,
   }));
   return presented as GraphBookingAppointment;
-}
-
-/** The context URL of a business's appointments: the key an OData string literal, percent-encoded as in Graph's answers (source [E]). */
-function appointmentsContext(request: FastifyRequest, businessId: string): string {
-  const key = encodeURIComponent(businessId.replaceAll("'", "''"));
-  return `${request.protocol}://${request.host}/v1.0/$metadata#solutions/bookingBusinesses('${key}')/appointments`;
 }
 
 /** The answer to a GET, POST or PATCH of one appointment. */
@@ -39,19 +79,20 @@ export function appointmentEntity(
   appointment: BookingAppointment,
 ): GraphBookingAppointment {
   return {
-    '@odata.context': `${appointmentsContext(request, businessId)}/$entity`,
+    '@odata.context': `${businessCollectionContext(request, businessId, 'appointments')}/$entity`,
     ...presentAppointment(appointment),
   };
 }
 
-/** The answer to a GET of a business's appointments. */
+/** The answer to a GET of a business's appointments: one page of them, already presented. */
 export function appointmentCollection(
   request: FastifyRequest,
   businessId: string,
-  appointments: readonly BookingAppointment[],
+  page: ListPage,
 ): BookingAppointmentCollection {
-  return {
-    '@odata.context': appointmentsContext(request, businessId),
-    value: appointments.map(presentAppointment),
-  };
+  return collectionAnswer(
+    request,
+    businessCollectionContext(request, businessId, 'appointments'),
+    page,
+  ) as BookingAppointmentCollection;
 }

@@ -6,7 +6,8 @@ type InboxParams = { name: string };
 /**
  * A built-in flow endpoint: subscribe `http://HOST:PORT/_emulator/inbox/NAME` and read
  * back what arrived. Registered under /_emulator/inbox. The messages live in the store, so with
- * --data-dir they survive a restart, as the journal that says they were delivered does.
+ * --data-dir they survive a restart, as the journal that says they were delivered does. Under
+ * --retain-deliveries N an inbox keeps its newest N messages and counts the older ones it dropped.
  */
 export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   // A receiver records what it gets, whatever the type; only JSON is parsed.
@@ -39,9 +40,11 @@ export async function inboxRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.get<{ Params: InboxParams }>('/:name', async (request): Promise<Inbox> => {
+    const { inboxes } = request.server.emulator.state.store;
     return {
       name: request.params.name,
-      messages: request.server.emulator.state.store.inboxes.list(request.params.name),
+      messages: inboxes.list(request.params.name),
+      evicted: inboxes.evicted(request.params.name),
     };
   });
 

@@ -1,16 +1,19 @@
 import type { BusinessDocument } from '../../domain/businesses/documents.js';
 import type {
   AppointmentRecord,
-  BusinessStore,
   AppointmentStore,
+  BusinessStore,
   DeliveryFilter,
   DeliveryStore,
   InboxStore,
+  RetentionOptions,
   Store,
   SubscriptionStore,
 } from '../../domain/store.js';
-import { matchesDeliveryFilter } from '../../domain/store.js';
+import { isSettledStatus, matchesDeliveryFilter } from '../../domain/store.js';
 import type { Delivery, InboxMessage, Subscription } from '../../generated/schema-types.js';
+import { EvictionOrder } from './eviction-order.js';
+import { Fifo } from './fifo.js';
 
 const mailboxKey = (mailbox: string) => mailbox.toLowerCase();
 
@@ -94,6 +97,19 @@ class MemoryDeliveryStore implements DeliveryStore {
   // journal each time would make long scenarios quadratic.
   private readonly byWebhook = new Map<string, Delivery[]>();
   private readonly byAppointment = new Map<string, Delivery[]>();
+  /** Only with retention. */
+  private readonly order: EvictionOrder | undefined;
+  private evictedCount = 0;
+
+  constructor(private readonly retain: number | undefined) {
+    this.order =
+      retain === undefined
+        ? undefined
+        : new EvictionOrder((id) => {
+            const delivery = this.byId.get(id);
+            return delivery && isSettledStatus(delivery.status);
+          });
+  }
 
   private static index(map: Map<string, Delivery[]>, key: string, delivery: Delivery): void {
     const list = map.get(key);
@@ -101,10 +117,25 @@ class MemoryDeliveryStore implements DeliveryStore {
     else map.set(key, [delivery]);
   }
 
+  private static unindex(map: Map<string, Delivery[]>, key: string, delivery: Delivery): void {
+    const list = map.get(key);
+    // The evicted delivery is the oldest settled one, so it sits at or near the front.
+    const at = list?.indexOf(delivery) ?? -1;
+    if (!list || at < 0) return;
+    list.splice(at, 1);
+    if (list.length === 0) map.delete(key);
+  }
+
   insert(delivery: Delivery): void {
+    if (this.byId.has(delivery.deliveryId)) {
+      this.save(delivery);
+      return;
+    }
     this.byId.set(delivery.deliveryId, delivery);
     MemoryDeliveryStore.index(this.byWebhook, delivery.webhookId, delivery);
     MemoryDeliveryStore.index(this.byAppointment, delivery.appointmentId, delivery);
+    this.order?.added(delivery.deliveryId);
+    this.evictPastLimit();
   }
 
   get(deliveryId: string): Delivery | undefined {
@@ -113,8 +144,13 @@ class MemoryDeliveryStore implements DeliveryStore {
 
   save(delivery: Delivery): void {
     const previous = this.byId.get(delivery.deliveryId);
+    if (!previous) {
+      // Not (or no longer) journaled: saving journals it, as the SQLite store's upsert does.
+      this.insert(delivery);
+      return;
+    }
     this.byId.set(delivery.deliveryId, delivery);
-    if (previous && previous !== delivery) {
+    if (previous !== delivery) {
       // A copy was saved: the lookups must hold the new object, in the same place.
       for (const list of [
         this.byWebhook.get(delivery.webhookId),
@@ -123,6 +159,11 @@ class MemoryDeliveryStore implements DeliveryStore {
         const index = list?.indexOf(previous) ?? -1;
         if (list && index >= 0) list[index] = delivery;
       }
+    }
+    if (this.order) {
+      const settled = isSettledStatus(delivery.status);
+      this.order.statusSaved(delivery.deliveryId, settled);
+      if (settled) this.evictPastLimit();
     }
   }
 
@@ -140,24 +181,57 @@ class MemoryDeliveryStore implements DeliveryStore {
     return out;
   }
 
+  evicted(): number {
+    return this.evictedCount;
+  }
+
   clear(): void {
     this.byId.clear();
     this.byWebhook.clear();
     this.byAppointment.clear();
+    this.order?.clear();
+    this.evictedCount = 0;
+  }
+
+  /** Drops the oldest settled deliveries while the journal holds more than it may keep. */
+  private evictPastLimit(): void {
+    if (this.retain === undefined || !this.order) return;
+    while (this.byId.size > this.retain) {
+      const id = this.order.takeOldestSettled();
+      const delivery = id === undefined ? undefined : this.byId.get(id);
+      if (!delivery) return;
+      this.byId.delete(delivery.deliveryId);
+      MemoryDeliveryStore.unindex(this.byWebhook, delivery.webhookId, delivery);
+      MemoryDeliveryStore.unindex(this.byAppointment, delivery.appointmentId, delivery);
+      this.evictedCount += 1;
+    }
   }
 }
 
 class MemoryInboxStore implements InboxStore {
-  private readonly byName = new Map<string, InboxMessage[]>();
+  private readonly byName = new Map<string, { messages: Fifo<InboxMessage>; evicted: number }>();
+
+  constructor(private readonly retain: number | undefined) {}
 
   append(name: string, message: InboxMessage): void {
-    const messages = this.byName.get(name);
-    if (messages) messages.push(message);
-    else this.byName.set(name, [message]);
+    let inbox = this.byName.get(name);
+    if (!inbox) {
+      inbox = { messages: new Fifo(), evicted: 0 };
+      this.byName.set(name, inbox);
+    }
+    inbox.messages.push(message);
+    if (this.retain !== undefined && inbox.messages.length > this.retain) {
+      inbox.messages.shift();
+      inbox.evicted += 1;
+    }
   }
 
   list(name: string): InboxMessage[] {
-    return [...(this.byName.get(name) ?? [])];
+    return this.byName.get(name)?.messages.toArray() ?? [];
+  }
+
+  evicted(name: string): number {
+    return this.byName.get(name)?.evicted ?? 0;
   }
 
   remove(name: string): boolean {
@@ -188,12 +262,14 @@ class MemoryBusinessStore implements BusinessStore {
   }
 }
 
-export function createMemoryStore(): Store {
+/** The state in this process only; `retainDeliveries` bounds the journal and each inbox. */
+export function createMemoryStore(options: RetentionOptions = {}): Store {
+  const { retainDeliveries } = options;
   return {
     businesses: new MemoryBusinessStore(),
     subscriptions: new MemorySubscriptionStore(),
     appointments: new MemoryAppointmentStore(),
-    deliveries: new MemoryDeliveryStore(),
-    inboxes: new MemoryInboxStore(),
+    deliveries: new MemoryDeliveryStore(retainDeliveries),
+    inboxes: new MemoryInboxStore(retainDeliveries),
   };
 }

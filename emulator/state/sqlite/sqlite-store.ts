@@ -4,14 +4,16 @@ import Database from 'better-sqlite3';
 import type { BusinessDocument } from '../../domain/businesses/documents.js';
 import type {
   AppointmentRecord,
-  BusinessStore,
   AppointmentStore,
+  BusinessStore,
   DeliveryFilter,
   DeliveryStore,
   InboxStore,
+  RetentionOptions,
   Store,
   SubscriptionStore,
 } from '../../domain/store.js';
+import { isSettledStatus } from '../../domain/store.js';
 import type { Delivery, InboxMessage, Subscription } from '../../generated/schema-types.js';
 
 /** The one database file kept in `--data-dir`. */
@@ -80,6 +82,39 @@ const migrations: readonly string[] = [
     id INTEGER PRIMARY KEY CHECK (id = 1),
     fingerprint TEXT NOT NULL
   ) STRICT;
+  `,
+  // 3 -> 4: retention (start --retain-deliveries). The journal and each inbox count what they keep
+  // (triggers, so every write path counts) and what retention evicted, so that neither an insert
+  // nor an eviction has to count rows; settled deliveries get an index in journal order, the order
+  // they are evicted in. Counts start from the rows already there.
+  `
+  CREATE TABLE IF NOT EXISTS delivery_journal (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    kept INTEGER NOT NULL,
+    evicted INTEGER NOT NULL
+  ) STRICT;
+  INSERT OR IGNORE INTO delivery_journal (id, kept, evicted) SELECT 1, count(*), 0 FROM deliveries;
+  CREATE TRIGGER IF NOT EXISTS deliveries_counted_in AFTER INSERT ON deliveries
+    BEGIN UPDATE delivery_journal SET kept = kept + 1 WHERE id = 1; END;
+  CREATE TRIGGER IF NOT EXISTS deliveries_counted_out AFTER DELETE ON deliveries
+    BEGIN UPDATE delivery_journal SET kept = kept - 1 WHERE id = 1; END;
+  CREATE INDEX IF NOT EXISTS deliveries_settled ON deliveries (seq)
+    WHERE status IN ('delivered', 'failed');
+
+  CREATE TABLE IF NOT EXISTS inbox_counts (
+    inbox TEXT PRIMARY KEY,
+    kept INTEGER NOT NULL,
+    evicted INTEGER NOT NULL
+  ) STRICT;
+  INSERT OR IGNORE INTO inbox_counts (inbox, kept, evicted)
+    SELECT inbox, count(*), 0 FROM inbox_messages GROUP BY inbox;
+  CREATE TRIGGER IF NOT EXISTS inbox_messages_counted_in AFTER INSERT ON inbox_messages
+    BEGIN
+      INSERT INTO inbox_counts (inbox, kept, evicted) VALUES (NEW.inbox, 1, 0)
+        ON CONFLICT (inbox) DO UPDATE SET kept = kept + 1;
+    END;
+  CREATE TRIGGER IF NOT EXISTS inbox_messages_counted_out AFTER DELETE ON inbox_messages
+    BEGIN UPDATE inbox_counts SET kept = kept - 1 WHERE inbox = OLD.inbox; END;
   `,
 ];
 
@@ -227,7 +262,7 @@ interface DeliveryRow {
   data: string;
 }
 
-function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
+function sqliteDeliveryStore(db: Database.Database, retain: number | undefined): DeliveryStore {
   // Insert and save both write every column. The filter columns never change after insert, and
   // an upsert keeps the row's seq, so a saved delivery keeps its place in list().
   const upsert = db.prepare<[DeliveryRow]>(
@@ -239,6 +274,15 @@ function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
   );
   const getOne = db.prepare<[string], string>('SELECT data FROM deliveries WHERE delivery_id = ?').pluck();
   const clearAll = db.prepare<[]>('DELETE FROM deliveries');
+  const kept = db.prepare<[], number>('SELECT kept FROM delivery_journal WHERE id = 1').pluck();
+  const evicted = db.prepare<[], number>('SELECT evicted FROM delivery_journal WHERE id = 1').pluck();
+  const resetEvicted = db.prepare<[]>('UPDATE delivery_journal SET evicted = 0 WHERE id = 1');
+  const addEvicted = db.prepare<[number]>('UPDATE delivery_journal SET evicted = evicted + ? WHERE id = 1');
+  // Reads the deliveries_settled index from its start: the oldest settled rows, and no others.
+  const evictOldestSettled = db.prepare<[number]>(
+    `DELETE FROM deliveries WHERE seq IN (
+       SELECT seq FROM deliveries WHERE status IN ('delivered', 'failed') ORDER BY seq LIMIT ?)`,
+  );
   // One statement per combination of filter fields (index = bit mask), all prepared here, so each
   // filter is an equality the planner can serve from that column's index.
   const listStatements = Array.from({ length: 1 << deliveryFilterColumns.length }, (_, mask) => {
@@ -261,10 +305,31 @@ function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
     });
   };
 
+  /** With retention: the oldest settled deliveries go while the journal holds more than it may keep. */
+  const evictPastLimit = (): void => {
+    if (retain === undefined) return;
+    const excess = (kept.get() ?? 0) - retain;
+    if (excess <= 0) return;
+    const removed = evictOldestSettled.run(excess).changes;
+    if (removed > 0) addEvicted.run(removed);
+  };
+  // The write and the eviction it allows commit together.
+  const insert = db.transaction((delivery: Delivery) => {
+    write(delivery);
+    evictPastLimit();
+  }).immediate;
+  const save = db.transaction((delivery: Delivery) => {
+    write(delivery);
+    if (isSettledStatus(delivery.status)) evictPastLimit();
+  }).immediate;
+  // A journal kept under a larger limit (or none) is brought down to this one on opening.
+  if (retain !== undefined) db.transaction(evictPastLimit).immediate();
+
   return {
-    insert: write,
+    insert: retain === undefined ? write : insert,
     get: (deliveryId) => parseOne<Delivery>(getOne.get(deliveryId)),
-    save: write,
+    save: retain === undefined ? write : save,
+    evicted: () => evicted.get() ?? 0,
     list(filter: DeliveryFilter = {}): Delivery[] {
       let mask = 0;
       const values: string[] = [];
@@ -278,29 +343,67 @@ function sqliteDeliveryStore(db: Database.Database): DeliveryStore {
       if (!statement) throw new Error(`no delivery list statement for filter mask ${mask}`);
       return parseAll<Delivery>(statement.all(...values));
     },
-    clear: () => {
+    clear: db.transaction(() => {
       clearAll.run();
-    },
+      resetEvicted.run();
+    }).immediate,
   };
 }
 
-function sqliteInboxStore(db: Database.Database): InboxStore {
+function sqliteInboxStore(db: Database.Database, retain: number | undefined): InboxStore {
   const insert = db.prepare<[string, string]>('INSERT INTO inbox_messages (inbox, data) VALUES (?, ?)');
   const listByInbox = db
     .prepare<[string], string>('SELECT data FROM inbox_messages WHERE inbox = ? ORDER BY seq')
     .pluck();
   const removeInbox = db.prepare<[string]>('DELETE FROM inbox_messages WHERE inbox = ?');
   const clearAll = db.prepare<[]>('DELETE FROM inbox_messages');
+  const kept = db.prepare<[string], number>('SELECT kept FROM inbox_counts WHERE inbox = ?').pluck();
+  const evicted = db.prepare<[string], number>('SELECT evicted FROM inbox_counts WHERE inbox = ?').pluck();
+  const overLimit = db.prepare<[number], string>('SELECT inbox FROM inbox_counts WHERE kept > ?').pluck();
+  const evictOldest = db.prepare<[string, number]>(
+    `DELETE FROM inbox_messages WHERE seq IN (
+       SELECT seq FROM inbox_messages WHERE inbox = ? ORDER BY seq LIMIT ?)`,
+  );
+  const addEvicted = db.prepare<[number, string]>(
+    'UPDATE inbox_counts SET evicted = evicted + ? WHERE inbox = ?',
+  );
+  const forgetCounts = db.prepare<[string]>('DELETE FROM inbox_counts WHERE inbox = ?');
+  const forgetAllCounts = db.prepare<[]>('DELETE FROM inbox_counts');
+
+  /** With retention: the inbox keeps its newest messages. */
+  const evictPastLimit = (name: string): void => {
+    if (retain === undefined) return;
+    const excess = (kept.get(name) ?? 0) - retain;
+    if (excess <= 0) return;
+    const removed = evictOldest.run(name, excess).changes;
+    if (removed > 0) addEvicted.run(removed, name);
+  };
+  const append = db.transaction((name: string, message: InboxMessage) => {
+    insert.run(name, JSON.stringify(message));
+    evictPastLimit(name);
+  }).immediate;
+  // Inboxes kept under a larger limit (or none) are brought down to this one on opening.
+  if (retain !== undefined) {
+    db.transaction(() => {
+      for (const name of overLimit.all(retain)) evictPastLimit(name);
+    }).immediate();
+  }
 
   return {
     append: (name, message) => {
-      insert.run(name, JSON.stringify(message));
+      append(name, message);
     },
     list: (name) => parseAll<InboxMessage>(listByInbox.all(name)),
-    remove: (name) => removeInbox.run(name).changes > 0,
-    clear: () => {
+    evicted: (name) => evicted.get(name) ?? 0,
+    remove: db.transaction((name: string) => {
+      const removed = removeInbox.run(name).changes > 0;
+      forgetCounts.run(name);
+      return removed;
+    }).immediate,
+    clear: db.transaction(() => {
       clearAll.run();
-    },
+      forgetAllCounts.run();
+    }).immediate,
   };
 }
 
@@ -338,16 +441,24 @@ function sqliteBusinessStore(db: Database.Database): BusinessStore {
  * method is one statement or one transaction, so each returns with its change committed. Records
  * come back as fresh objects parsed from JSON: a change to a returned record is not stored until
  * it is passed to `save()` (deliveries) or `insert()`/`replace()`.
+ *
+ * With `retainDeliveries`, the journal and each inbox are brought within the limit on opening and
+ * kept there. The evicted counts live in the database beside the rows, so they survive a restart
+ * (the journal after a restart still lacks what was evicted before it); `clear()` (a reset), or
+ * removing an inbox, sets them back to 0.
  */
-export function createSqliteStore(dataDir: string): Store & { close(): void } {
+export function createSqliteStore(
+  dataDir: string,
+  options: RetentionOptions = {},
+): Store & { close(): void } {
   mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(join(dataDir, databaseFileName));
   return {
     businesses: sqliteBusinessStore(db),
     subscriptions: sqliteSubscriptionStore(db),
     appointments: sqliteAppointmentStore(db),
-    deliveries: sqliteDeliveryStore(db),
-    inboxes: sqliteInboxStore(db),
+    deliveries: sqliteDeliveryStore(db, options.retainDeliveries),
+    inboxes: sqliteInboxStore(db, options.retainDeliveries),
     close() {
       if (db.open) db.close();
     },

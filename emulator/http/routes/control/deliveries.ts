@@ -43,9 +43,10 @@ function journalFilter(query: Record<string, string | undefined>): DeliveryFilte
 export function deliveryRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/deliveries',
-    async (request): Promise<DeliveryList> => ({
-      deliveries: request.server.emulator.state.store.deliveries.list(journalFilter(request.query)),
-    }),
+    async (request): Promise<DeliveryList> => {
+      const journal = request.server.emulator.state.store.deliveries;
+      return { deliveries: journal.list(journalFilter(request.query)), evicted: journal.evicted() };
+    },
   );
 
   app.post<{ Params: { deliveryId: string }; Body: RedeliverRequest }>(
@@ -70,7 +71,11 @@ export function deliveryRoutes(app: FastifyInstance): void {
         url,
         renewId,
       });
-      return reply.code(202).send({ deliveries: redelivered });
+      const answer: DeliveryList = {
+        deliveries: redelivered,
+        evicted: request.server.emulator.state.store.deliveries.evicted(),
+      };
+      return reply.code(202).send(answer);
     },
   );
 }

@@ -12,6 +12,11 @@ export function infoRoutes(app: FastifyInstance): void {
       typeof address === 'object' && address
         ? `http://127.0.0.1:${address.port}`
         : `${request.protocol}://${request.host}`;
-    return { version: packageVersion, selfUrl };
+    const { retainDeliveries } = request.server.emulator.config;
+    return {
+      version: packageVersion,
+      selfUrl,
+      ...(retainDeliveries === undefined ? {} : { retainDeliveries }),
+    };
   });
 }
