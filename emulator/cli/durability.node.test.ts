@@ -33,7 +33,13 @@ async function createAppointment(emulator: StartedCli, hour: number): Promise<st
       body: JSON.stringify({
         serviceId: 'svc1',
         startDateTime: { dateTime: `2026-01-06T${String(hour).padStart(2, '0')}:00:00`, timeZone: 'UTC' },
-        customers: [{ name: `Customer ${hour}`, emailAddress: `c${hour}@example.com` }],
+        customers: [
+          {
+            name: `Customer ${hour}`,
+            emailAddress: `c${hour}@example.com`,
+            customQuestionAnswers: [{ questionId: 'q1', selectedOptions: ['Audit'] }],
+          },
+        ],
       }),
     },
   );

@@ -295,7 +295,7 @@ describe('bookings-emulator run with a flow declared by its definition', () => {
         '  - { name: on-create, definition: Workflows-OnCreate.json, url: "inbox:created" }',
         'steps:',
         '  - subscribe: { flow: on-create }',
-        '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com } }',
+        '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com, answers: { q1: Audit } } }',
         '  - expect: { flow: on-create, ref: a1, count: 1, payload: { CustomerName: Jordan Miller } }',
         '',
       ].join('\n'),

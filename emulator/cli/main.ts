@@ -3,16 +3,6 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../core/config-error.js';
 import { packageVersion } from '../core/paths.js';
 import { cannotReadMessage, describeFileError } from '../core/source.js';
-import { registerCaptureCommand } from './commands/capture.js';
-import { registerDriftCommand } from './commands/drift.js';
-import { registerFakeCommand } from './commands/fake.js';
-import { registerFlowCommand } from './commands/flow.js';
-import { registerLintCommand } from './commands/lint.js';
-import { registerPoliciesCommand } from './commands/policies.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerSchemaCommand } from './commands/schema.js';
-import { listenErrorMessage, registerStartCommand } from './commands/start.js';
-import { registerValidateCommand } from './commands/validate.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command()
@@ -24,16 +14,27 @@ const program = new Command()
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerStartCommand(program);
-registerRunCommand(program);
-registerLintCommand(program);
-registerValidateCommand(program);
-registerFakeCommand(program);
-registerCaptureCommand(program);
-registerDriftCommand(program);
-registerPoliciesCommand(program);
-registerFlowCommand(program);
-registerSchemaCommand(program);
+type Register = (program: Command) => unknown;
+
+/** Each command, in the order help lists them, and how to load the module that registers it. */
+const commands: Record<string, () => Promise<Register>> = {
+  start: async () => (await import('./commands/start.js')).registerStartCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+  lint: async () => (await import('./commands/lint.js')).registerLintCommand,
+  validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
+  fake: async () => (await import('./commands/fake.js')).registerFakeCommand,
+  capture: async () => (await import('./commands/capture.js')).registerCaptureCommand,
+  drift: async () => (await import('./commands/drift.js')).registerDriftCommand,
+  policies: async () => (await import('./commands/policies.js')).registerPoliciesCommand,
+  flow: async () => (await import('./commands/flow.js')).registerFlowCommand,
+  schema: async () => (await import('./commands/schema.js')).registerSchemaCommand,
+};
+
+// A named command needs only its own module (start then loads none of the others' dependencies);
+// anything else (help, a version, a typo) gets every command, so help and suggestions are whole.
+const named = process.argv[2];
+const wanted = named !== undefined && Object.hasOwn(commands, named) ? [named] : Object.keys(commands);
+for (const register of await Promise.all(wanted.map((name) => commands[name]?.()))) register?.(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -57,6 +58,7 @@ try {
     process.exit(2);
   }
   // A --host or --port the machine cannot listen on: what to use instead, exit 2.
+  const { listenErrorMessage } = await import('./commands/start.js');
   const listenProblem = listenErrorMessage(err);
   if (listenProblem !== undefined) {
     process.stderr.write(`bookings-emulator: ${listenProblem}\n`);

@@ -72,7 +72,7 @@ describe('the npm package', { timeout: 120_000 }, () => {
         '  - { name: f, mailbox: lunch@contoso.example, as: adele@contoso.example, trigger: created, url: "inbox:f" }',
         'steps:',
         '  - subscribe: { flow: f }',
-        '  - create: { ref: a, service: svc1, start: +1h, customer: { name: Jo, email: jo@example.com } }',
+        '  - create: { ref: a, service: svc1, start: +1h, customer: { name: Jo, email: jo@example.com, answers: { q1: Audit } } }',
         '  - expect: { flow: f, count: 1, payload: { CustomerName: Jo } }',
       ].join('\n'),
     );

@@ -23,7 +23,7 @@ const passingText = [
   ...flows,
   'steps:',
   '  - subscribe: { flow: on-create }',
-  '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com } }',
+  '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com, answers: { q1: Audit } } }',
   '  - expect: { flow: on-create, ref: a1, count: 1, payload: { CustomerName: Jordan Miller } }',
   '',
 ].join('\n');
@@ -33,7 +33,7 @@ const failingText = [
   ...flows,
   'steps:',
   '  - subscribe: { flow: on-create }',
-  '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com } }',
+  '  - create: { ref: a1, service: svc1, start: +1h, customer: { name: Jordan Miller, email: jordan@example.com, answers: { q1: Audit } } }',
   '  - expect: { flow: on-create, count: 2, payload: { CustomerName: Pat Lee } }',
   '',
 ].join('\n');
@@ -44,9 +44,9 @@ const fakeText = [
   ...flows,
   'steps:',
   '  - subscribe: { flow: all }',
-  '  - create: { ref: a1, service: svc1, start: +1d, customer: { fake: true }, notes: "${fake:sentence}" }',
+  '  - create: { ref: a1, service: svc1, start: +1d, customer: { fake: true, answers: { q1: Audit } }, notes: "${fake:sentence}" }',
   '  - expect: { flow: all, payload: { Id: "?", CustomerName: "?", CustomerEmail: "?", CustomerPhone: "?", AdditionalInfo: "?" } }',
-  '  - create: { ref: a2, service: svc1, start: +1d, customer: { name: "${fake:name}", email: "${fake:email}" } }',
+  '  - create: { ref: a2, service: svc1, start: +1d, customer: { name: "${fake:name}", email: "${fake:email}", answers: { q1: Audit } } }',
   '  - expect: { flow: all, ref: a2, payload: { Id: "?", CustomerId: "?", CustomerName: "?", CustomerEmail: "?" } }',
   '',
 ].join('\n');
@@ -60,7 +60,7 @@ const longText = [
   '  - repeat:',
   '      times: 100',
   '      steps:',
-  '        - create: { ref: "a${i}", service: svc1, start: +1d, customer: { name: "C${i}" } }',
+  '        - create: { ref: "a${i}", service: svc1, start: +1d, customer: { name: "C${i}", answers: { q1: Audit } } }',
   '        - expect: { flow: all, ref: "a${i}", count: 1 }',
   '',
 ].join('\n');
@@ -480,7 +480,7 @@ describe('bookings-emulator lint', { timeout: 60_000 }, () => {
     const flow = at(refsText, 'nowhere');
     expect(lines).toEqual([
       `${join(folder, 'b-seed.yaml')}:${seedMissing.line}:${seedMissing.col} /businesses/0/displayName is required but missing`,
-      `${join(folder, 'b-seed.yaml')}:${seedKey.line}:${seedKey.col} /businesses/0/displayname is not a property of this object (check its spelling and casing; known: email, displayName, timeZone, staff, services)`,
+      `${join(folder, 'b-seed.yaml')}:${seedKey.line}:${seedKey.col} /businesses/0/displayname is not a property of this object (check its spelling and casing; known: email, displayName, timeZone, staff, services, businessHours, customers, customQuestions)`,
       `${join(folder, 'c-refs.yaml')}:${flow.line}:${flow.col} no flow named "nowhere" in flows`,
     ]);
     for (const line of lines) expect(line).toMatch(/^\S+:\d+:\d+ \S/);

@@ -13,6 +13,11 @@ import type { HttpTransport } from './transport.js';
 export const deliveryIdHeader = 'x-emulator-delivery-id';
 export const attemptHeader = 'x-emulator-attempt';
 
+const userAgent = `bookings-emulator/${packageVersion}`;
+
+/** Flow URLs parsed once each (a flow gets every change); past this many, the cache starts over. */
+const maxParsedUrls = 1024;
+
 /** Retry-After is honoured up to this much; a longer one would stall a test for no good reason. */
 const maxRetryAfterMs = 60 * 60 * 1000;
 
@@ -51,6 +56,7 @@ export class DeliveryLifecycle {
   private readonly roundStart = new Map<string, number>();
   private readonly checked = new WeakMap<AppointmentData, SchemaViolation[]>();
   private readonly serialised = new WeakMap<AppointmentData, string>();
+  private readonly parsedUrls = new Map<string, URL>();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
@@ -151,8 +157,11 @@ export class DeliveryLifecycle {
     }
     const outcome = await this.sendOnce(delivery, fault);
     const sent = [outcome.attempt];
-    if (fault?.action === 'duplicate')
+    if (fault?.action === 'duplicate') {
+      // The first attempt is journaled before the second goes out; conclude() saves the rest.
+      this.deps.store.save(delivery);
       sent.push((await this.sendOnce(delivery, undefined, { duplicate: true })).attempt);
+    }
     this.conclude(delivery, outcome);
     // Listeners see each attempt with its final outcome, then the delivery settling.
     for (const attempt of sent) this.deps.events.emit('delivery:attempt', delivery, attempt);
@@ -166,7 +175,10 @@ export class DeliveryLifecycle {
     this.deps.events.emit('delivery:settled', delivery);
   }
 
-  /** One POST, recorded in the journal; what to do next is decided by the first of a duplicated pair. */
+  /**
+   * One POST, added to the delivery's attempts; what to do next is decided by the first of a
+   * duplicated pair. The caller saves the delivery (conclude() does, in the same turn).
+   */
   private async sendOnce(
     delivery: Delivery,
     fault: DeliveryFault | undefined,
@@ -174,10 +186,12 @@ export class DeliveryLifecycle {
   ): Promise<SendOutcome> {
     const attemptNumber = delivery.attempts.length + 1;
     const full = this.serialise(delivery.payload);
-    const body = fault?.action === 'truncate' ? full.slice(0, Math.floor(full.length / 2)) : full;
+    const truncated = fault?.action === 'truncate';
+    const body = truncated ? full.slice(0, Math.floor(full.length / 2)) : full;
+    // One object per attempt, sent and journaled as it is.
     const headers: Record<string, string> = {
       'content-type': 'application/json',
-      'user-agent': `bookings-emulator/${packageVersion}`,
+      'user-agent': userAgent,
       [deliveryIdHeader]: delivery.deliveryId,
       [attemptHeader]: String(attemptNumber),
     };
@@ -186,7 +200,7 @@ export class DeliveryLifecycle {
     const result =
       fault?.action === 'stall'
         ? this.deps.transport.stalled()
-        : await this.deps.transport.send(new URL(delivery.url).href, headers, body);
+        : await this.deps.transport.send(this.parsedUrl(delivery.url), headers, body);
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     const status = result.responseStatus;
     const delivered = status !== undefined && status >= 200 && status < 300;
@@ -198,17 +212,25 @@ export class DeliveryLifecycle {
       latencyMs,
       // Provisional; conclude() decides between retry and failed for the attempt that counts.
       outcome: delivered ? 'delivered' : 'failed',
-      ...(status === undefined ? {} : { responseStatus: status }),
-      ...(result.responseBodyExcerpt === undefined
-        ? {}
-        : { responseBodyExcerpt: result.responseBodyExcerpt }),
-      ...(result.error === undefined ? {} : { error: result.error }),
-      ...(options.duplicate ? { duplicate: true } : {}),
-      ...(fault?.action === 'truncate' ? { truncated: true } : {}),
     };
+    if (status !== undefined) attempt.responseStatus = status;
+    if (result.responseBodyExcerpt !== undefined) attempt.responseBodyExcerpt = result.responseBodyExcerpt;
+    if (result.error !== undefined) attempt.error = result.error;
+    if (options.duplicate) attempt.duplicate = true;
+    if (truncated) attempt.truncated = true;
     delivery.attempts.push(attempt);
-    this.deps.store.save(delivery);
     return { attempt, retryAfterMs: result.retryAfterMs };
+  }
+
+  /** A flow URL as undici takes it, parsed once: every change to a flow goes to the same URL. */
+  private parsedUrl(url: string): URL {
+    let parsed = this.parsedUrls.get(url);
+    if (parsed === undefined) {
+      if (this.parsedUrls.size >= maxParsedUrls) this.parsedUrls.clear();
+      parsed = new URL(url);
+      this.parsedUrls.set(url, parsed);
+    }
+    return parsed;
   }
 
   /** Delivered, a retry on the clock (while the round has retries left), or failed. */

@@ -34,6 +34,8 @@ export class OriginQueues {
   private readonly inFlight = new Set<Promise<void>>();
   /** Deliveries with an attempt on the wire. */
   private readonly onWire = new Set<string>();
+  /** The origin of each flow URL, worked out once: every attempt asks. */
+  private readonly originOf = new Map<string, string>();
   /** Attempts queued for the next turn of the event loop. */
   private startingSoon = 0;
   private closed = false;
@@ -112,13 +114,24 @@ export class OriginQueues {
     return waiting;
   }
 
+  private origin(url: string): string {
+    let origin = this.originOf.get(url);
+    if (origin === undefined) {
+      // Flow URLs are few; a run that makes up many (redeliveries elsewhere) only starts over.
+      if (this.originOf.size >= 1024) this.originOf.clear();
+      origin = new URL(url).origin;
+      this.originOf.set(url, origin);
+    }
+    return origin;
+  }
+
   /** Starts an attempt when its origin has a free slot; the promise settles when the attempt is done. */
   private schedule(deliveryId: string): Promise<void> {
     this.timers.delete(deliveryId);
     if (this.closed) return Promise.resolve();
     const url = this.hooks.target(deliveryId);
     if (url === undefined) return Promise.resolve();
-    const origin = new URL(url).origin;
+    const origin = this.origin(url);
     const queue = this.origins.get(origin) ?? { running: 0, waiting: [] };
     this.origins.set(origin, queue);
     if (queue.running >= this.limits.perOriginConcurrency) {

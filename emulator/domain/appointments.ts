@@ -225,7 +225,9 @@ export class AppointmentService {
     if (checks.answers && rules.requiredAnswers === 'enforce') {
       this.checkRequiredAnswers(this.service(business, appointment.serviceId), appointment);
     }
-    if (!checks.times) return [];
+    // At their default (accept) the time rules cost nothing: no parsing, no scan of the calendar.
+    const timeRules = rules.outsideBusinessHours !== 'accept' || rules.staffBusy !== 'accept';
+    if (!checks.times || !timeRules) return [];
     const document = this.deps.directory.document(business.email);
     const booked = blockedInterval({ businessEmail: business.email, appointment });
     if (!document || !booked) return [];

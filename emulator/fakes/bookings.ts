@@ -51,6 +51,9 @@ const timeZones = [
 /** How often json-schema-faker, and the fakes, put in an optional property. */
 const optionalsProbability = 0.7;
 
+/** How many values json-schema-faker makes in one call where a batch will do. */
+const batchSize = 16;
+
 interface FakeBusiness {
   seed: Seed;
   business: SeedBusiness;
@@ -67,6 +70,8 @@ export class FakeBookings {
   readonly faker: Faker;
   private businessCounter = 0;
   private readonly businesses = new Map<BookingKind, FakeBusiness>();
+  /** Values json-schema-faker made in one call, by schema and definition, handed out one at a time. */
+  private readonly batches = new Map<string, unknown[]>();
 
   constructor(readonly seed: number) {
     this.faker = createSeededFaker(seed);
@@ -90,9 +95,21 @@ export class FakeBookings {
     }) as T;
   }
 
-  /** `count` values in one json-schema-faker call (each call costs as much again as a small value). */
-  private generateMany<T>(name: string, definition: string, count: number): T[] {
-    return generateSync(generationSchema(name, definition, count), this.options()) as T[];
+  /**
+   * One value of `definition` as json-schema-faker makes it. Values are made a batch at a time,
+   * because each call costs about as much as three small values before it makes any. Only for
+   * definitions with no arrays inside (those would take json-schema-faker's default bounds).
+   */
+  private generated<T>(name: string, definition: string): T {
+    const key = `${name}#${definition}`;
+    let batch = this.batches.get(key);
+    if (!batch || batch.length === 0) {
+      batch = (
+        generateSync(generationSchema(name, definition, batchSize), this.options()) as unknown[]
+      ).reverse();
+      this.batches.set(key, batch);
+    }
+    return batch.pop() as T;
   }
 
   /**
@@ -112,12 +129,15 @@ export class FakeBookings {
   }
 
   private staff(count: number): SeedStaffMember[] {
-    return this.generateMany<SeedStaffMember>('seed', 'StaffMember', count).map((generated, index) => ({
-      id: `staff-${index}-${generated.id}`,
-      displayName: this.text(() => this.faker.person.fullName()),
-      emailAddress: this.faker.internet.email().toLowerCase(),
-      role: index === 0 ? 'administrator' : generated.role,
-    }));
+    return Array.from({ length: count }, (_, index) => {
+      const generated = this.generated<SeedStaffMember>('seed', 'StaffMember');
+      return {
+        id: `staff-${index}-${generated.id}`,
+        displayName: this.text(() => this.faker.person.fullName()),
+        emailAddress: this.faker.internet.email().toLowerCase(),
+        role: index === 0 ? 'administrator' : generated.role,
+      };
+    });
   }
 
   private service(kind: BookingKind, staff: SeedStaffMember[]): SeedService {
@@ -214,11 +234,13 @@ export class FakeBookings {
     const { seed, business, service } = this.business(kind);
     const capacity = service.maxAttendees ?? 1;
     const count = kind === 'one-to-one' ? 1 : this.faker.number.int({ min: 1, max: Math.min(capacity, 6) });
-    const customers = this.generateMany<BookingCustomerInformation>(
-      'graph-booking-appointment',
-      'bookingCustomerInformation',
-      count,
-    ).map((generated) => this.customer(generated, service, withAnswers));
+    const customers = Array.from({ length: count }, () =>
+      this.customer(
+        this.generated<BookingCustomerInformation>('graph-booking-appointment', 'bookingCustomerInformation'),
+        service,
+        withAnswers,
+      ),
+    );
     const start = this.faker.date.between({ from: '2026-01-01T00:00:00Z', to: '2027-12-31T00:00:00Z' });
     start.setUTCSeconds(0, 0);
     const appointment: BookingAppointment = {

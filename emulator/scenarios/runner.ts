@@ -23,6 +23,7 @@ import { runHttpStep } from './http-step.js';
 import { type LoadedScenario, stepVerb } from './load.js';
 import { missingServiceReason, type NeededService, neededServices } from './needs.js';
 import type { ScenarioResult, StepFailure } from './results.js';
+import { journalRetention } from './retention.js';
 import {
   bookingPageBody,
   customerBody,
@@ -109,8 +110,18 @@ function emptyResult(loaded: LoadedScenario): ScenarioResult {
   };
 }
 
-function targetSetup(loaded: LoadedScenario, options: RunOptions): TargetSetup {
+function targetSetup(
+  loaded: LoadedScenario,
+  options: RunOptions,
+  vars: ReadonlyMap<string, string | number | boolean>,
+): TargetSetup {
   const { scenario } = loaded;
+  // The scenario's own emulator keeps only what its expectations can read; a caller that wants
+  // the whole journal (onDeliveries) gets it all.
+  const retainDeliveries =
+    options.emulatorUrl === undefined && options.onDeliveries === undefined
+      ? journalRetention(scenario, { vars, ...(options.flowUrls ? { flowUrls: options.flowUrls } : {}) })
+      : undefined;
   return {
     seed: loaded.seed,
     // All policies, not only the scenario's: a running emulator may have been started with others.
@@ -120,6 +131,7 @@ function targetSetup(loaded: LoadedScenario, options: RunOptions): TargetSetup {
     ...(scenario.profile === undefined ? {} : { profile: scenario.profile }),
     ...(scenario.retryPolicy === undefined ? {} : { retryPolicy: scenario.retryPolicy }),
     ...(scenario.webhookLimit === undefined ? {} : { webhookLimit: scenario.webhookLimit }),
+    ...(retainDeliveries === undefined ? {} : { retainDeliveries }),
   };
 }
 
@@ -139,7 +151,7 @@ async function runTimed(loaded: LoadedScenario, options: RunOptions): Promise<Sc
   if (missing) return { ...result, status: 'skipped', skipReason: missing };
   let target: ScenarioTarget;
   try {
-    const setup = targetSetup(loaded, options);
+    const setup = targetSetup(loaded, options, vars);
     target = options.emulatorUrl
       ? await RemoteTarget.connect(options.emulatorUrl, setup, options.controlToken)
       : await LocalTarget.start(setup);
@@ -150,9 +162,8 @@ async function runTimed(loaded: LoadedScenario, options: RunOptions): Promise<Sc
   try {
     await run.steps(scenario.steps, '/steps', vars);
     await target.settle();
-    const journal = await target.deliveries({});
-    result.deliveries = journal.length;
-    options.onDeliveries?.(journal);
+    result.deliveries = await target.journaled();
+    if (options.onDeliveries) options.onDeliveries(await target.deliveries({}));
   } catch (error) {
     result.status = 'error';
     result.error = (error as Error).message;

@@ -62,13 +62,17 @@ export function collectionAnswer(request: FastifyRequest, context: string, page:
 
 /** A stored appointment as Graph answers it: every property, null where there is no value. */
 export function presentAppointment(appointment: BookingAppointment): GraphBookingAppointment {
+  return presentInto({}, appointment);
+}
+
+/** Writes the presented appointment's properties into `presented`, after what it already holds. */
+function presentInto(presented: Entity, appointment: BookingAppointment): GraphBookingAppointment {
   const stored = appointment as Entity;
-  const presented: Entity = {};
   for (const name of graphAppointmentShape().properties) presented[name] = stored[name] ?? null;
-  presented.customers = (appointment.customers ?? []).map((customer) => ({
-    '@odata.type': customerType,
-    ...customer,
-  }));
+  const customers = appointment.customers ?? [];
+  const typed: Entity[] = new Array(customers.length);
+  for (let i = 0; i < customers.length; i++) typed[i] = { '@odata.type': customerType, ...customers[i] };
+  presented.customers = typed;
   return presented as GraphBookingAppointment;
 }
 
@@ -78,10 +82,11 @@ export function appointmentEntity(
   businessId: string,
   appointment: BookingAppointment,
 ): GraphBookingAppointment {
-  return {
-    '@odata.context': `${businessCollectionContext(request, businessId, 'appointments')}/$entity`,
-    ...presentAppointment(appointment),
-  };
+  // Built in one object, the context first: the answer is serialised right after.
+  return presentInto(
+    { '@odata.context': `${businessCollectionContext(request, businessId, 'appointments')}/$entity` },
+    appointment,
+  );
 }
 
 /** The answer to a GET of a business's appointments: one page of them, already presented. */

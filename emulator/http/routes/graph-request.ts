@@ -3,13 +3,22 @@ import { graphAppointmentShape, isControlInformation } from './graph-shape.js';
 
 /** A JSON value with OData control information (`@odata.type` and the like) removed at every depth. */
 function withoutControlInformation(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutControlInformation);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([name]) => !isControlInformation(name))
-      .map(([name, item]) => [name, withoutControlInformation(item)]),
-  );
+  if (Array.isArray(value)) {
+    const items: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) items[i] = withoutControlInformation(value[i]);
+    return items;
+  }
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const name of Object.keys(source)) {
+    if (isControlInformation(name)) continue;
+    const item = withoutControlInformation(source[name]);
+    // An own `__proto__` stays data, as Object.fromEntries would keep it (the JSON parser refuses it anyway).
+    if (name === '__proto__') Object.defineProperty(copy, name, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[name] = item;
+  }
+  return copy;
 }
 
 /**
@@ -21,7 +30,9 @@ function withoutControlInformation(value: unknown): unknown {
 export function appointmentInput(body: GraphBookingAppointment): BookingAppointment {
   const { writable } = graphAppointmentShape();
   const input: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body)) {
+  const given = body as Record<string, unknown>;
+  for (const name of Object.keys(given)) {
+    const value = given[name];
     if (writable.has(name)) input[name] = value === null ? undefined : withoutControlInformation(value);
   }
   return input as BookingAppointment;

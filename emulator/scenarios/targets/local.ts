@@ -26,6 +26,7 @@ export class LocalTarget implements ScenarioTarget {
       ...(setup.profile === undefined ? {} : { profile: setup.profile }),
       ...(setup.retryPolicy === undefined ? {} : { retryPolicy: setup.retryPolicy }),
       ...(setup.webhookLimit === undefined ? {} : { webhookLimit: setup.webhookLimit }),
+      ...(setup.retainDeliveries === undefined ? {} : { retainDeliveries: setup.retainDeliveries }),
       clock: { virtualStart: new Date(setup.clockStartMs).toISOString() },
       idSeed: setup.idSeed,
       logLevel: false,
@@ -43,6 +44,11 @@ export class LocalTarget implements ScenarioTarget {
 
   async deliveries(filter: DeliveryFilter): Promise<Delivery[]> {
     return this.emulator.context.state.store.deliveries.list(filter);
+  }
+
+  async journaled(): Promise<number> {
+    const { deliveries } = this.emulator.context.state.store;
+    return deliveries.list().length + deliveries.evicted();
   }
 
   async now(): Promise<number> {

@@ -62,6 +62,11 @@ export class RemoteTarget implements ScenarioTarget {
     return (await this.client.deliveries(filter)).deliveries;
   }
 
+  /** What the emulator's journal holds now: the run reset it, and it is not ours to size. */
+  async journaled(): Promise<number> {
+    return (await this.deliveries({})).length;
+  }
+
   private clock(): Promise<ClockState> {
     return this.client.clock.get();
   }

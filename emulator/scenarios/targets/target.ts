@@ -13,6 +13,12 @@ export interface TargetSetup {
   webhookLimit?: number;
   clockStartMs: number;
   idSeed: number;
+  /**
+   * How many deliveries the journal, and messages each inbox, need to keep for the scenario's
+   * expectations (see journalRetention); everything when absent. Only an emulator started for the
+   * scenario takes it.
+   */
+  retainDeliveries?: number;
 }
 
 /**
@@ -25,6 +31,8 @@ export interface ScenarioTarget {
   /** Any path of the emulator; the answer whatever its status. */
   call(method: string, path: string, options?: RequestOptions): Promise<TargetResponse>;
   deliveries(filter: DeliveryFilter): Promise<Delivery[]>;
+  /** How many deliveries the run journaled, those retention dropped since included. */
+  journaled(): Promise<number>;
   now(): Promise<number>;
   nextTimerAt(): Promise<number | undefined>;
   advanceTo(epochMs: number): Promise<void>;
