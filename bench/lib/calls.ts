@@ -29,8 +29,17 @@ export const appointmentBody = (hour: number) => ({
   ],
 });
 
-const inProcess = (app: App) =>
-  createEmulatorClient({ transport: injectTransport(app), token: 'admin-token' });
+const clients = new WeakMap<App, ReturnType<typeof createEmulatorClient>>();
+
+/** One client per app, as an app keeps its Graph client: the relay side builds nothing per change either. */
+function inProcess(app: App) {
+  let client = clients.get(app);
+  if (!client) {
+    client = createEmulatorClient({ transport: injectTransport(app), token: 'admin-token' });
+    clients.set(app, client);
+  }
+  return client;
+}
 
 /** Subscribes a flow to Created on a mailbox (the demo one unless named), in process. */
 export async function subscribeFlow(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createEmulatorClient, type SubscribeResult } from '../client/client.js';
+import type { EmulatorClient, SubscribeResult } from '../client/client.js';
 import { injectTransport } from '../client/transport.js';
 import { parseDuration } from '../delivery/retry-policy.js';
 import { unsignedJwt } from '../domain/credentials.js';
@@ -75,7 +75,14 @@ export function createHandle(app: FastifyInstance): EmulatorHandle {
       throw new CallFailed(`no seeded user administers ${mailbox}; pass "as" or add one to the seed`);
     return admin.upn;
   };
-  const client = createEmulatorClient({ transport: injectTransport(app) });
+  // The client loads on the first call: `start` and most tests never use the handle's calls.
+  let loading: Promise<EmulatorClient> | undefined;
+  const clientOf = () => {
+    loading ??= import('../client/client.js').then(({ createEmulatorClient }) =>
+      createEmulatorClient({ transport: injectTransport(app) }),
+    );
+    return loading;
+  };
   const matches = (delivery: Delivery, filter: DeliveryWait) =>
     matchesDeliveryFilter(delivery, filter) &&
     (filter.changeType === undefined || delivery.changeType === filter.changeType);
@@ -91,7 +98,7 @@ export function createHandle(app: FastifyInstance): EmulatorHandle {
     async subscribe(input) {
       const mailbox = input.mailbox ?? firstMailbox();
       const upn = input.as ?? administrator(mailbox);
-      return client.subscribe({
+      return (await clientOf()).subscribe({
         mailbox,
         url: input.url,
         trigger: input.trigger,
@@ -101,15 +108,19 @@ export function createHandle(app: FastifyInstance): EmulatorHandle {
 
     // The handle's public types name the stored shape; Graph answers the same with nulls for no value.
     async createAppointment({ mailbox, ...appointment }) {
-      return (await client.createAppointment(mailbox ?? firstMailbox(), appointment)) as StoredAppointment;
+      return (await (
+        await clientOf()
+      ).createAppointment(mailbox ?? firstMailbox(), appointment)) as StoredAppointment;
     },
 
     async updateAppointment(id, patch, mailbox) {
-      return (await client.updateAppointment(mailbox ?? firstMailbox(), id, patch)) as StoredAppointment;
+      return (await (
+        await clientOf()
+      ).updateAppointment(mailbox ?? firstMailbox(), id, patch)) as StoredAppointment;
     },
 
     async cancelAppointment(id, cancellationMessage, mailbox) {
-      return client.cancelAppointment(mailbox ?? firstMailbox(), id, cancellationMessage);
+      return (await clientOf()).cancelAppointment(mailbox ?? firstMailbox(), id, cancellationMessage);
     },
 
     waitForDelivery(filter = {}, options = {}) {

@@ -102,7 +102,6 @@ function readExcerpt(body: Readable): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const finish = () => resolve(Buffer.concat(chunks).subarray(0, excerptBytes).toString('utf8'));
     body.on('data', (chunk: Buffer) => {
       if (size >= excerptBytes) return;
       chunks.push(chunk);
@@ -111,10 +110,12 @@ function readExcerpt(body: Readable): Promise<string> {
         // Destroying an unfinished undici body emits an abort error: the listener below takes it,
         // after the excerpt has already been resolved.
         body.destroy();
-        finish();
+        resolve(excerptOf(chunks));
       }
     });
-    body.once('end', finish);
+    body.once('end', () => resolve(excerptOf(chunks)));
     body.on('error', reject);
   });
 }
+
+const excerptOf = (chunks: Buffer[]) => Buffer.concat(chunks).subarray(0, excerptBytes).toString('utf8');

@@ -1,4 +1,5 @@
-import { findIana, WINDOWS_TO_IANA_MAP } from 'windows-iana';
+import { createRequire } from 'node:module';
+import type * as WindowsIana from 'windows-iana';
 import type { Policies } from '../generated/schema-types.js';
 import { documentedIanaZones, namesOfDocumentedEntry } from './iana-zones-documented.js';
 
@@ -34,6 +35,10 @@ let windowsZones: Map<string, string> | undefined;
  */
 function windowsZoneMap(): Map<string, string> {
   if (windowsZones) return windowsZones;
+  // windows-iana's data is a tenth of start-up; only a request naming a zone other than UTC needs it.
+  const { findIana, WINDOWS_TO_IANA_MAP } = createRequire(import.meta.url)(
+    'windows-iana',
+  ) as typeof WindowsIana;
   windowsZones = new Map();
   for (const windowsName of new Set(WINDOWS_TO_IANA_MAP.map((entry) => entry.windowsName))) {
     const main = WINDOWS_TO_IANA_MAP.filter(

@@ -50,8 +50,7 @@ function journal(walk: Walk, perStep: number): void {
 function subscribeCount(steps: readonly Step[]): number {
   return steps.reduce(
     (total, step) =>
-      total +
-      (step.repeat ? step.repeat.times * subscribeCount(step.repeat.steps) : step.subscribe ? 1 : 0),
+      total + (step.repeat ? step.repeat.times * subscribeCount(step.repeat.steps) : step.subscribe ? 1 : 0),
     0,
   );
 }

@@ -673,6 +673,11 @@ function renderMailboxes() {
   ]);
 }
 
+function selectedService() {
+  const business = state.businesses.find((candidate) => candidate.email === $('create-mailbox').value);
+  return business?.services?.find((service) => service.id === $('create-service').value);
+}
+
 function renderServices() {
   const business = state.businesses.find((candidate) => candidate.email === $('create-mailbox').value);
   fillSelect(
@@ -682,6 +687,47 @@ function renderServices() {
       `${service.displayName} (${service.maxAttendees > 1 ? 'group' : '1:1'})`,
     ]),
   );
+  renderQuestions();
+}
+
+/** One field per question of the chosen service: a list for a choice question, text otherwise. */
+function renderQuestions() {
+  const questions = selectedService()?.customQuestions ?? [];
+  const signature = JSON.stringify(questions);
+  const container = $('create-answers');
+  if (container.dataset.questions === signature) return;
+  container.dataset.questions = signature;
+  container.replaceChildren(
+    ...questions.map((question) => {
+      const attributes = { 'data-question': question.id, ...(question.isRequired ? { required: '' } : {}) };
+      let field;
+      if (question.answerOptions?.length) {
+        field = element('select', undefined, attributes);
+        field.replaceChildren(
+          element('option', '', { value: '' }),
+          ...question.answerOptions.map((option) => element('option', option, { value: option })),
+        );
+      } else {
+        field = element('input', undefined, { ...attributes, autocomplete: 'off' });
+      }
+      const label = element('label', `${question.question}${question.isRequired ? ' *' : ''} `);
+      label.append(field);
+      return label;
+    }),
+  );
+}
+
+/** The answers given in the form, as Graph's customQuestionAnswers. */
+function formAnswers() {
+  const questions = selectedService()?.customQuestions ?? [];
+  return [...$('create-answers').querySelectorAll('[data-question]')]
+    .filter((field) => field.value.trim() !== '')
+    .map((field) => {
+      const question = questions.find((candidate) => candidate.id === field.dataset.question);
+      return question?.answerOptions?.length
+        ? { questionId: field.dataset.question, selectedOptions: [field.value] }
+        : { questionId: field.dataset.question, answer: field.value };
+    });
 }
 
 const loadAppointments = coalesced(async () => {
@@ -980,6 +1026,7 @@ const utc = (local) => `${local}:00`;
 
 function wireControls() {
   $('create-mailbox').addEventListener('change', renderServices);
+  $('create-service').addEventListener('change', renderQuestions);
   $('create-form').addEventListener(
     'submit',
     act(async (event) => {
@@ -991,7 +1038,13 @@ function wireControls() {
         {
           serviceId: $('create-service').value,
           startDateTime: { dateTime: utc($('create-start').value), timeZone: 'UTC' },
-          customers: [{ name: $('create-name').value, emailAddress: $('create-email').value }],
+          customers: [
+            {
+              name: $('create-name').value,
+              emailAddress: $('create-email').value,
+              customQuestionAnswers: formAnswers(),
+            },
+          ],
         },
       );
       say(`Created appointment ${created.id}.`);

@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type addFormatsModule from 'ajv-formats';
 import { schemasDir } from '../paths.js';
 
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+// ajv and its formats load on the first validation, not at start (decision 015): a fifth of
+// `start`'s time to healthy went to loading them and adding every schema file.
+const require = createRequire(import.meta.url);
 
 const schemaIdBase = 'https://bookings-emulator.dev/schemas/';
 
@@ -31,11 +34,28 @@ export interface SchemaViolation {
  */
 export class SchemaRegistry {
   readonly names: readonly string[];
-  private readonly ajv: Ajv2020;
+  private loaded: Ajv2020 | undefined;
   private readonly cache = new Map<string, ValidateFunction>();
 
-  constructor(directory = schemasDir) {
-    this.ajv = new Ajv2020({
+  constructor(private readonly directory = schemasDir) {
+    this.names = this.files().map((file) => file.replace('.schema.json', ''));
+  }
+
+  private files(): string[] {
+    return readdirSync(this.directory)
+      .filter((file) => file.endsWith('.schema.json'))
+      .sort();
+  }
+
+  private get ajv(): Ajv2020 {
+    this.loaded ??= this.load();
+    return this.loaded;
+  }
+
+  private load(): Ajv2020 {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormats = require('ajv-formats') as typeof addFormatsModule.default;
+    const ajv = new Ajv2020({
       allErrors: true,
       // parentSchema in errors: a failed pattern is explained by its schema's description.
       verbose: true,
@@ -49,12 +69,10 @@ export class SchemaRegistry {
       // tenth of start-up; registry.test.ts does that check once for every schema file instead.
       validateSchema: false,
     });
-    addFormats(this.ajv);
-    const files = readdirSync(directory)
-      .filter((file) => file.endsWith('.schema.json'))
-      .sort();
-    for (const file of files) this.ajv.addSchema(JSON.parse(readFileSync(join(directory, file), 'utf8')));
-    this.names = files.map((file) => file.replace('.schema.json', ''));
+    addFormats(ajv);
+    for (const file of this.files())
+      ajv.addSchema(JSON.parse(readFileSync(join(this.directory, file), 'utf8')));
+    return ajv;
   }
 
   /** A compiled validator for a schema `$id` (with optional fragment) or an inline schema object. */

@@ -137,6 +137,13 @@ describe('the dashboard in headless Chromium', { timeout: 120_000 }, () => {
       await page.keyboard.type('Jordan Miller');
       await page.keyboard.press('Tab');
       await page.keyboard.type('jordan@example.com');
+      // The service's questions are fields of the form; a required one must be answered first.
+      expect(await page.textContent('#create-answers')).toContain('Topic? *');
+      expect(await page.$eval('#create-form', (form) => (form as HTMLFormElement).checkValidity())).toBe(
+        false,
+      );
+      await page.selectOption('#create-answers select[data-question="q1"]', 'Audit');
+      await page.focus('#create-email');
       await page.keyboard.press('Enter');
       const jordan = page.locator('#journal li', { hasText: 'Jordan Miller' });
       await jordan.waitFor({ timeout: 10_000 });

@@ -60,12 +60,31 @@ export function collectionAnswer(request: FastifyRequest, context: string, page:
   };
 }
 
-/** A stored appointment as Graph answers it: every property, null where there is no value. */
-export function presentAppointment(appointment: BookingAppointment): GraphBookingAppointment {
-  return presentInto({}, appointment);
+/**
+ * Every property of an appointment as null, in the schema's order, with or without the context
+ * annotation first: copied for each answer. Set one by one, 35 properties would make the answer a
+ * slow dictionary object; a copy of a parsed template is a fast one, which serialises faster.
+ */
+let templates: { bare: Entity; annotated: Entity } | undefined;
+
+function appointmentTemplate(annotated: boolean): Entity {
+  if (!templates) {
+    const bare: Entity = {};
+    for (const name of graphAppointmentShape().properties) bare[name] = null;
+    templates = {
+      bare: JSON.parse(JSON.stringify(bare)) as Entity,
+      annotated: JSON.parse(JSON.stringify({ '@odata.context': null, ...bare })) as Entity,
+    };
+  }
+  return annotated ? templates.annotated : templates.bare;
 }
 
-/** Writes the presented appointment's properties into `presented`, after what it already holds. */
+/** A stored appointment as Graph answers it: every property, null where there is no value. */
+export function presentAppointment(appointment: BookingAppointment): GraphBookingAppointment {
+  return presentInto({ ...appointmentTemplate(false) }, appointment);
+}
+
+/** Fills a copy of a template with the appointment's values and its customers, each with its type. */
 function presentInto(presented: Entity, appointment: BookingAppointment): GraphBookingAppointment {
   const stored = appointment as Entity;
   for (const name of graphAppointmentShape().properties) presented[name] = stored[name] ?? null;
@@ -82,11 +101,9 @@ export function appointmentEntity(
   businessId: string,
   appointment: BookingAppointment,
 ): GraphBookingAppointment {
-  // Built in one object, the context first: the answer is serialised right after.
-  return presentInto(
-    { '@odata.context': `${businessCollectionContext(request, businessId, 'appointments')}/$entity` },
-    appointment,
-  );
+  const presented = { ...appointmentTemplate(true) };
+  presented['@odata.context'] = `${businessCollectionContext(request, businessId, 'appointments')}/$entity`;
+  return presentInto(presented, appointment);
 }
 
 /** The answer to a GET of a business's appointments: one page of them, already presented. */

@@ -15,7 +15,13 @@ function withoutControlInformation(value: unknown): unknown {
     if (isControlInformation(name)) continue;
     const item = withoutControlInformation(source[name]);
     // An own `__proto__` stays data, as Object.fromEntries would keep it (the JSON parser refuses it anyway).
-    if (name === '__proto__') Object.defineProperty(copy, name, { value: item, enumerable: true, writable: true, configurable: true });
+    if (name === '__proto__')
+      Object.defineProperty(copy, name, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else copy[name] = item;
   }
   return copy;
