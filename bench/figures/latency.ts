@@ -59,8 +59,7 @@ export const measure: Measure = async (effort) => {
       value: p50p99(ours),
       baseline: `${p50p99(bare)} (one raw POST)`,
       ratio: againstRaw,
-      target: 'p99 < 5x',
-      met: againstRaw < 5,
+      target: 'none: the relay row is the target',
     },
     {
       figure: `${figure}, against the relay`,

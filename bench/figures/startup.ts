@@ -36,8 +36,8 @@ export const measure: Measure = async (effort) => {
       value: `${fmt(median(ours))} ms`,
       baseline: `${fmt(median(bare))} ms (bare Fastify)`,
       ratio,
-      target: '≤ 1.5x',
-      met: ratio <= 1.5,
+      target: '≤ 1.25x',
+      met: ratio <= 1.25,
     },
   ];
 };

@@ -100,8 +100,7 @@ export async function deliveryThroughput(
       value,
       baseline: `${fmt(raw.value)} (raw undici POSTs)`,
       ratio: raw.ratio,
-      target: '≥ 0.5x',
-      met: raw.ratio >= 0.5,
+      target: 'none: the relay row is the target',
     },
     {
       figure: `${figure}, against the relay`,

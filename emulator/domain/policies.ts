@@ -212,7 +212,8 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
     default: 'supported',
     values: {
       supported: {
-        meaning: '$top, $skip, $count, $select, $filter and $orderby work as OData defines them, with @odata.nextLink paging',
+        meaning:
+          '$top, $skip, $count, $select, $filter and $orderby work as OData defines them, with @odata.nextLink paging',
         source: 'none',
         strength: 'none',
       },
@@ -224,7 +225,7 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
       },
     },
     advice:
-      "Graph documents only $count and $expand on Bookings lists, and $filter has been refused in the field. Page and filter on the client, or use calendarView for a time window.",
+      'Graph documents only $count and $expand on Bookings lists, and $filter has been refused in the field. Page and filter on the client, or use calendarView for a time window.',
   },
   'graph-time-zones': {
     kind: 'rule',
@@ -261,7 +262,8 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
         strength: 'none',
       },
     },
-    advice: 'Do not assume every required question has an answer in the payload: read Answers with a default.',
+    advice:
+      'Do not assume every required question has an answer in the payload: read Answers with a default.',
   },
   'graph-outside-business-hours': {
     kind: 'rule',
@@ -283,7 +285,8 @@ const catalogue: { [N in PolicyName]: PolicyDefinition<N> } = {
   },
   'graph-staff-busy': {
     kind: 'rule',
-    description: 'What Graph does with an appointment for staff who are already busy then (buffers included).',
+    description:
+      'What Graph does with an appointment for staff who are already busy then (buffers included).',
     default: 'accept',
     values: {
       accept: {

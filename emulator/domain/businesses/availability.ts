@@ -104,11 +104,7 @@ function workingHoursOf(
 }
 
 /** The staff member's working hours within the window. */
-function staffOpenIntervals(
-  document: BusinessDocument,
-  staffId: string,
-  window: Interval,
-): Interval[] {
+function staffOpenIntervals(document: BusinessDocument, staffId: string, window: Interval): Interval[] {
   const { hours, timeZone } = workingHoursOf(document, staffId);
   return openIntervals(hours, timeZone, window);
 }

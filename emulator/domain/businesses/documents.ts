@@ -19,13 +19,6 @@ export interface BusinessResources {
 
 export type ResourceCollection = keyof BusinessResources;
 
-export const resourceCollections = [
-  'services',
-  'staffMembers',
-  'customers',
-  'customQuestions',
-] as const satisfies readonly ResourceCollection[];
-
 /**
  * One Bookings business as Graph shows it: the business and its resource collections, each in
  * the order the entities were added. This is the state Graph's business routes read and change;

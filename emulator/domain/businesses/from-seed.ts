@@ -24,7 +24,7 @@ export const defaultBusinessHours: readonly BookingWorkHours[] = [
 const graphForm = /^\d{2}:\d{2}:\d{2}\.\d{7}$/;
 
 /** Graph writes times of day with seven fractional digits (08:00:00.0000000). */
-export function graphTimeOfDay(time: string): string {
+function graphTimeOfDay(time: string): string {
   // Most times (the default hours, and every staff member's copy of them) are in this form already.
   if (graphForm.test(time)) return time;
   const [hours = '00', minutes = '00', seconds = '00'] = time.split('.')[0]?.split(':') ?? [];

@@ -46,7 +46,7 @@ function byOrder(orderby: readonly OrderByItem[]) {
 }
 
 /** Keeps the selected top-level properties, the id and OData control information. */
-export function selectProperties(entity: Entity, select: readonly string[] | undefined): Entity {
+function selectProperties(entity: Entity, select: readonly string[] | undefined): Entity {
   if (!select) return entity;
   return Object.fromEntries(
     Object.entries(entity).filter(([name]) => name === 'id' || name.includes('@') || select.includes(name)),

@@ -40,7 +40,7 @@ function withoutControlInformation(value: unknown): unknown {
 }
 
 /** A request body, already checked against the schema, as the rules' input: only writable properties, null kept (it clears). */
-export function resourceInput(body: object, type: EntityType): ResourceInput {
+function resourceInput(body: object, type: EntityType): ResourceInput {
   return Object.fromEntries(
     Object.entries(body)
       .filter(([name]) => type.writable.has(name))
