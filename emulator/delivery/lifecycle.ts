@@ -15,9 +15,6 @@ export const attemptHeader = 'x-emulator-attempt';
 
 const userAgent = `bookings-emulator/${packageVersion}`;
 
-/** Flow URLs parsed once each (a flow gets every change); past this many, the cache starts over. */
-const maxParsedUrls = 1024;
-
 /** Retry-After is honoured up to this much; a longer one would stall a test for no good reason. */
 const maxRetryAfterMs = 60 * 60 * 1000;
 
@@ -56,7 +53,8 @@ export class DeliveryLifecycle {
   private readonly roundStart = new Map<string, number>();
   private readonly checked = new WeakMap<AppointmentData, SchemaViolation[]>();
   private readonly serialised = new WeakMap<AppointmentData, string>();
-  private readonly parsedUrls = new Map<string, URL>();
+  /** The serialised payload as bytes, encoded once and sent as it is to every flow. */
+  private readonly encoded = new WeakMap<AppointmentData, Buffer>();
 
   constructor(private readonly deps: LifecycleDeps) {}
 
@@ -200,7 +198,11 @@ export class DeliveryLifecycle {
     const result =
       fault?.action === 'stall'
         ? this.deps.transport.stalled()
-        : await this.deps.transport.send(this.parsedUrl(delivery.url), headers, body);
+        : await this.deps.transport.send(
+            delivery.url,
+            headers,
+            truncated ? body : this.encode(delivery.payload, full),
+          );
     const latencyMs = Math.round((performance.now() - started) * 1000) / 1000;
     const status = result.responseStatus;
     const delivered = status !== undefined && status >= 200 && status < 300;
@@ -220,17 +222,6 @@ export class DeliveryLifecycle {
     if (truncated) attempt.truncated = true;
     delivery.attempts.push(attempt);
     return { attempt, retryAfterMs: result.retryAfterMs };
-  }
-
-  /** A flow URL as undici takes it, parsed once: every change to a flow goes to the same URL. */
-  private parsedUrl(url: string): URL {
-    let parsed = this.parsedUrls.get(url);
-    if (parsed === undefined) {
-      if (this.parsedUrls.size >= maxParsedUrls) this.parsedUrls.clear();
-      parsed = new URL(url);
-      this.parsedUrls.set(url, parsed);
-    }
-    return parsed;
   }
 
   /** Delivered, a retry on the clock (while the round has retries left), or failed. */
@@ -281,6 +272,16 @@ export class DeliveryLifecycle {
       this.serialised.set(payload, body);
     }
     return body;
+  }
+
+  /** The body's bytes, once per payload; undici would otherwise encode the string on every POST. */
+  private encode(payload: AppointmentData, body: string): Buffer {
+    let bytes = this.encoded.get(payload);
+    if (bytes === undefined) {
+      bytes = Buffer.from(body);
+      this.encoded.set(payload, bytes);
+    }
+    return bytes;
   }
 
   /** Marks a delivery final; the caller emits `delivery:settled` once its attempts are announced. */
