@@ -51,7 +51,7 @@ export class DeliveryLifecycle {
   private readonly working = new Map<string, Delivery>();
   /** Where the current round of attempts began: a redelivery gets a fresh retry budget. */
   private readonly roundStart = new Map<string, number>();
-  private readonly checked = new WeakMap<AppointmentData, SchemaViolation[]>();
+  private readonly checked = new WeakMap<AppointmentData, readonly SchemaViolation[]>();
   private readonly serialised = new WeakMap<AppointmentData, string>();
   /** The serialised payload as bytes, encoded once and sent as it is to every flow. */
   private readonly encoded = new WeakMap<AppointmentData, Buffer>();
@@ -255,7 +255,7 @@ export class DeliveryLifecycle {
    * One check per payload, not per attempt: a change's payload is shared by every flow it goes to
    * and never changes afterwards, so retries and redeliveries reuse the verdict.
    */
-  private payloadViolations(payload: AppointmentData): SchemaViolation[] {
+  private payloadViolations(payload: AppointmentData): readonly SchemaViolation[] {
     let violations = this.checked.get(payload);
     if (!violations) {
       violations = this.deps.schemas.check(schemaId('appointment-data.emulator'), payload);
