@@ -54,6 +54,8 @@ export interface AppointmentServiceDeps {
   /** Graph's booking rules as the policies set them now; absent, {@link lenientRules}. */
   rules?: () => GraphBookingRules;
   onChange: (change: AppointmentChange) => void;
+  /** Runs the write of a change and its notification as one unit (Store.atomically); default: as is. */
+  atomically?: <T>(change: () => T) => T;
 }
 
 /** Graph's booking rules as the policies graph-* set them at the time of a request. */
@@ -134,8 +136,10 @@ export class AppointmentService {
       selfServiceId,
     };
     if (selfService?.trackingData !== undefined) record.trackingData = selfService.trackingData;
-    this.deps.store.insert(record);
-    this.deps.onChange({ changeType: 'Created', business, record });
+    this.commit(() => {
+      this.deps.store.insert(record);
+      this.deps.onChange({ changeType: 'Created', business, record });
+    });
     this.failAfterChange(busy, appointment);
     return record;
   }
@@ -201,8 +205,10 @@ export class AppointmentService {
       record.selfServiceId = this.deps.ids.uuid();
       if (record.bookedBy === 'customer') normalised.selfServiceAppointmentId = record.selfServiceId;
     }
-    this.deps.store.replace(previous.id, record);
-    this.deps.onChange({ changeType: 'Updated', business, record });
+    this.commit(() => {
+      this.deps.store.replace(previous.id, record);
+      this.deps.onChange({ changeType: 'Updated', business, record });
+    });
     this.failAfterChange(busy, normalised);
     return record;
   }
@@ -295,13 +301,21 @@ export class AppointmentService {
   ): void {
     const record = this.get(businessId, appointmentId);
     const business = this.business(businessId);
-    this.deps.store.remove(business.email, appointmentId);
-    this.deps.onChange({
-      changeType: 'Deleted',
-      business,
-      record,
-      ...(cancellationMessage === undefined ? {} : { cancellationMessage }),
+    this.commit(() => {
+      this.deps.store.remove(business.email, appointmentId);
+      this.deps.onChange({
+        changeType: 'Deleted',
+        business,
+        record,
+        ...(cancellationMessage === undefined ? {} : { cancellationMessage }),
+      });
     });
+  }
+
+  /** The store's write and the deliveries it fires, kept together (a durable store: one transaction). */
+  private commit(change: () => void): void {
+    if (this.deps.atomically) this.deps.atomically(change);
+    else change();
   }
 
   private service(business: SeedBusiness, serviceId: string | undefined): SeedService {

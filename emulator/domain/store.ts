@@ -120,6 +120,12 @@ export interface Store {
   appointments: AppointmentStore;
   deliveries: DeliveryStore;
   inboxes: InboxStore;
+  /**
+   * Runs `change` so that what it writes is kept whole or not at all: an appointment and the
+   * deliveries it makes land together, and a kill between them cannot leave an appointment that
+   * no flow will hear of. In memory a process keeps everything or nothing anyway.
+   */
+  atomically<T>(change: () => T): T;
   /** Releases files and handles; a durable store is unusable afterwards. */
   close?(): void;
 }

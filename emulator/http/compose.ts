@@ -89,6 +89,7 @@ export function composeEmulator(
         events.emit('appointment:changed', change);
         dispatch(change);
       },
+      atomically: (change) => store.atomically(change),
     }),
     businessResources: new BusinessResourceService({ directory, ids, clock }),
   };

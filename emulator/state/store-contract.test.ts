@@ -602,6 +602,29 @@ describe.each<[string, (options?: RetentionOptions) => TestStore]>([
 });
 
 describe('sqlite store durability', () => {
+  it('keeps a change and the deliveries it made whole or not at all', () => {
+    const store = openSqlite();
+    expect(store.atomically(() => 42)).toBe(42);
+    expect(() =>
+      store.atomically(() => {
+        store.appointments.insert(appointment('lunch@contoso.com', 'appt-1'));
+        store.deliveries.insert(delivery('d-1', 'wh-1', 'lunch@contoso.com', 'appt-1'));
+        throw new Error('killed before the change was whole');
+      }),
+    ).toThrow('killed before the change was whole');
+    expect(store.appointments.get('lunch@contoso.com', 'appt-1')).toBeUndefined();
+    expect(store.deliveries.list()).toEqual([]);
+
+    store.atomically(() => {
+      store.appointments.insert(appointment('lunch@contoso.com', 'appt-2'));
+      store.deliveries.insert(delivery('d-2', 'wh-1', 'lunch@contoso.com', 'appt-2'));
+    });
+    store.close();
+    const reopened = openSqlite();
+    expect(reopened.appointments.get('lunch@contoso.com', 'appt-2')).toBeDefined();
+    expect(ids(reopened.deliveries.list())).toEqual(['d-2']);
+  });
+
   function fill(store: Store): { subscriptions: Subscription[]; deliveries: Delivery[] } {
     const subscriptions = [
       subscription('wh-b', 'Lunch@Contoso.com'),

@@ -267,6 +267,7 @@ export function createMemoryStore(options: RetentionOptions = {}): Store {
   const { retainDeliveries } = options;
   return {
     businesses: new MemoryBusinessStore(),
+    atomically: (change) => change(),
     subscriptions: new MemorySubscriptionStore(),
     appointments: new MemoryAppointmentStore(),
     deliveries: new MemoryDeliveryStore(retainDeliveries),

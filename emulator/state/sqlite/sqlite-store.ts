@@ -455,6 +455,9 @@ export function createSqliteStore(
   const db = openDatabase(join(dataDir, databaseFileName));
   return {
     businesses: sqliteBusinessStore(db),
+    // IMMEDIATE, as the other writes: the lock is taken before the first read. A transaction
+    // inside it (a delivery's insert, the five-flow count) becomes a savepoint of this one.
+    atomically: (change) => db.transaction(change).immediate(),
     subscriptions: sqliteSubscriptionStore(db),
     appointments: sqliteAppointmentStore(db),
     deliveries: sqliteDeliveryStore(db, options.retainDeliveries),
