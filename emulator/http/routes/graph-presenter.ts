@@ -7,7 +7,7 @@ import type {
 import type { ListPage } from '../odata/apply.js';
 import type { EntityType } from '../odata/entity-type.js';
 import { nextLink } from '../odata/next-link.js';
-import { graphAppointmentShape } from './graph-shape.js';
+import { appointmentType } from './graph-request.js';
 
 /**
  * OData annotates a value with `@odata.type` only when its type is not the declared one. Customers
@@ -70,7 +70,7 @@ let templates: { bare: Entity; annotated: Entity } | undefined;
 function appointmentTemplate(annotated: boolean): Entity {
   if (!templates) {
     const bare: Entity = {};
-    for (const name of graphAppointmentShape().properties) bare[name] = null;
+    for (const name of appointmentType().properties) bare[name] = null;
     templates = {
       bare: JSON.parse(JSON.stringify(bare)) as Entity,
       annotated: JSON.parse(JSON.stringify({ '@odata.context': null, ...bare })) as Entity,
@@ -87,7 +87,7 @@ export function presentAppointment(appointment: BookingAppointment): GraphBookin
 /** Fills a copy of a template with the appointment's values and its customers, each with its type. */
 function presentInto(presented: Entity, appointment: BookingAppointment): GraphBookingAppointment {
   const stored = appointment as Entity;
-  for (const name of graphAppointmentShape().properties) presented[name] = stored[name] ?? null;
+  for (const name of appointmentType().properties) presented[name] = stored[name] ?? null;
   const customers = appointment.customers ?? [];
   const typed: Entity[] = new Array(customers.length);
   for (let i = 0; i < customers.length; i++) typed[i] = { '@odata.type': customerType, ...customers[i] };

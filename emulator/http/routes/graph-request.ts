@@ -1,45 +1,14 @@
 import type { BookingAppointment, GraphBookingAppointment } from '../../generated/schema-types.js';
-import { graphAppointmentShape, isControlInformation } from './graph-shape.js';
+import { entityType } from '../odata/entity-type.js';
+import { writableInput } from '../odata/request-input.js';
 
-/** A JSON value with OData control information (`@odata.type` and the like) removed at every depth. */
-function withoutControlInformation(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    const items: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) items[i] = withoutControlInformation(value[i]);
-    return items;
-  }
-  const source = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = {};
-  for (const name of Object.keys(source)) {
-    if (isControlInformation(name)) continue;
-    const item = withoutControlInformation(source[name]);
-    // An own `__proto__` stays data, as Object.fromEntries would keep it (the JSON parser refuses it anyway).
-    if (name === '__proto__')
-      Object.defineProperty(copy, name, {
-        value: item,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    else copy[name] = item;
-  }
-  return copy;
-}
+/** Graph's bookingAppointment as schemas/graph-booking-appointment.schema.json declares it. */
+export const appointmentType = () => entityType('graph-booking-appointment', 'graphBookingAppointment');
 
 /**
- * A Graph request body, already checked against the schema, as the appointment service's input.
- * Only writable Graph properties pass: read-only ones are ignored as Graph ignores them, and so are
- * control information and properties the emulator does not model. A null means no value: the key
- * stays with `undefined`, so that an update clears what was stored.
+ * A Graph appointment body as the appointment service's input: the stored appointment holds no
+ * Graph annotations, and a null clears what was stored.
  */
 export function appointmentInput(body: GraphBookingAppointment): BookingAppointment {
-  const { writable } = graphAppointmentShape();
-  const input: Record<string, unknown> = {};
-  const given = body as Record<string, unknown>;
-  for (const name of Object.keys(given)) {
-    const value = given[name];
-    if (writable.has(name)) input[name] = value === null ? undefined : withoutControlInformation(value);
-  }
-  return input as BookingAppointment;
+  return writableInput(body, appointmentType()) as BookingAppointment;
 }

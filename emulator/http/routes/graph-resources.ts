@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { schemaId } from '../../core/schemas/registry.js';
-import type { ResourceInput } from '../../domain/businesses/business-resources.js';
 import type { ResourceCollection } from '../../domain/businesses/documents.js';
 import { applyQueryOptions } from '../odata/apply.js';
-import { type EntityType, entityType, isControlInformation } from '../odata/entity-type.js';
+import { type EntityType, entityType } from '../odata/entity-type.js';
 import { parseQueryOptions, type QueryOptions } from '../odata/query-options.js';
+import { writableInput } from '../odata/request-input.js';
 import { businessCollectionContext, collectionAnswer, presentEntity } from './graph-presenter.js';
 
 /** One collection of a business as Graph serves it. */
@@ -25,26 +25,6 @@ export function listQueryOptions(request: FastifyRequest, type: EntityType): Que
     request.query as Record<string, string | string[] | undefined>,
     type,
     request.server.emulator.state.policies['graph-query-options'],
-  );
-}
-
-/** A JSON value with OData control information (`@odata.type` and the like) removed at every depth. */
-function withoutControlInformation(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutControlInformation);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([name]) => !isControlInformation(name))
-      .map(([name, item]) => [name, withoutControlInformation(item)]),
-  );
-}
-
-/** A request body, already checked against the schema, as the rules' input: only writable properties, null kept (it clears). */
-function resourceInput(body: object, type: EntityType): ResourceInput {
-  return Object.fromEntries(
-    Object.entries(body)
-      .filter(([name]) => type.writable.has(name))
-      .map(([name, value]) => [name, withoutControlInformation(value)]),
   );
 }
 
@@ -80,7 +60,7 @@ export function registerResourceCollection(app: FastifyInstance, route: Resource
       const created = resources(request).create(
         request.params.businessId,
         collection,
-        resourceInput(request.body as object, type),
+        writableInput(request.body as object, type),
       );
       return reply.code(201).send(entity(request, created));
     },
@@ -95,7 +75,7 @@ export function registerResourceCollection(app: FastifyInstance, route: Resource
     { schema: { body } },
     async (request, reply) => {
       const { businessId, id } = request.params;
-      resources(request).update(businessId, collection, id, resourceInput(request.body as object, type));
+      resources(request).update(businessId, collection, id, writableInput(request.body as object, type));
       return reply.code(204).send();
     },
   );
