@@ -1,11 +1,18 @@
 import type { Clock } from '../../core/clock.js';
 import { type EmulatorError, errors } from '../../core/errors.js';
 import type { IdGenerator } from '../../core/ids.js';
-import type { BookingWorkHours, SeedBusiness } from '../../generated/schema-types.js';
+import type { BookingWorkHours } from '../../generated/schema-types.js';
 import type { Directory } from '../directory.js';
 import { toGraphUtc } from '../graph-time.js';
 import type { BusinessDocument, BusinessResources, ResourceCollection } from './documents.js';
-import { businessFromSeed, graphWorkHours } from './from-seed.js';
+import {
+  customerFromSeed,
+  defaultBusinessHours,
+  graphWorkHours,
+  questionFromSeed,
+  serviceFromSeed,
+  staffMemberFromSeed,
+} from './from-seed.js';
 
 /**
  * A create or update request's properties, read-only ones and OData control information already
@@ -33,26 +40,11 @@ interface CollectionRules {
   required: readonly string[];
   requiredWhy: string;
   /** A new entity with Graph's defaults: the ones a seeded entity gets (from-seed.ts). */
-  defaults(document: BusinessDocument, id: string, now: string): Fields;
+  defaults(document: BusinessDocument, id: string, now: string): Entity;
   /** Rules that need the rest of the business. */
   check(entity: Fields, document: BusinessDocument): void;
   /** The business once an entity is gone: whatever referred to it no longer does. */
   forget?(document: BusinessDocument, id: string): Partial<BusinessDocument>;
-}
-
-/** Graph's defaults for a new entity are those of a seeded one: the business's seed with just that entity. */
-function seeded(document: BusinessDocument, now: string, part: Partial<SeedBusiness>): BusinessDocument {
-  const { business } = document;
-  return businessFromSeed(
-    {
-      email: business.id,
-      displayName: business.displayName ?? '',
-      ...(business.timeZone ? { timeZone: business.timeZone } : {}),
-      ...(business.businessHours ? { businessHours: business.businessHours } : {}),
-      ...part,
-    },
-    now,
-  );
 }
 
 const isBlank = (value: unknown) =>
@@ -108,20 +100,23 @@ const rules: { [C in ResourceCollection]: CollectionRules } = {
     noun: 'service',
     required: ['displayName'],
     requiredWhy: 'a service without a name cannot be booked or told apart',
-    defaults: (document, id, now) =>
-      seeded(document, now, { services: [{ id, displayName: '' }] }).services[0] as unknown as Fields,
+    defaults: (document, id, now) => serviceFromSeed({ id, displayName: '' }, document.business.id, now),
     check: checkServiceReferences,
   },
   staffMembers: {
     noun: 'staff member',
     required: ['displayName', 'emailAddress', 'role'],
     requiredWhy: 'Graph: "You must include the following properties: displayName, emailAddress, role"',
-    defaults: (document, id, now) => {
-      const [member] = seeded(document, now, {
-        staff: [{ id, displayName: '', emailAddress: '', role: 'guest' }],
-      }).staffMembers;
-      return { ...member, colorIndex: document.staffMembers.length % 20 };
-    },
+    defaults: (document, id, now) =>
+      staffMemberFromSeed(
+        { id, displayName: '', emailAddress: '', role: 'guest' },
+        {
+          timeZone: document.business.timeZone ?? 'UTC',
+          businessHours: document.business.businessHours ?? defaultBusinessHours,
+        },
+        document.staffMembers.length,
+        now,
+      ),
     check: checkStaffMember,
     forget: (document, id) => ({
       services: document.services.map((service) =>
@@ -136,17 +131,14 @@ const rules: { [C in ResourceCollection]: CollectionRules } = {
     required: ['displayName', 'emailAddress'],
     requiredWhy: 'a customer is known by name and e-mail address, as the triggers report them',
     defaults: (document, id, now) =>
-      seeded(document, now, { customers: [{ id, displayName: '', emailAddress: '' }] })
-        .customers[0] as unknown as Fields,
+      customerFromSeed({ id, displayName: '', emailAddress: '' }, document.business.id, now),
     check: () => {},
   },
   customQuestions: {
     noun: 'custom question',
     required: ['displayName'],
     requiredWhy: 'Graph: displayName is required',
-    defaults: (document, id, now) =>
-      seeded(document, now, { customQuestions: [{ id, question: '' }] })
-        .customQuestions[0] as unknown as Fields,
+    defaults: (_document, id, now) => questionFromSeed({ id, question: '' }, now),
     check: checkCustomQuestion,
     forget: (document, id) => ({
       services: document.services.map((service) =>

@@ -1,9 +1,14 @@
 import type {
+  BookingCustomer,
   BookingCustomQuestion,
+  BookingService,
+  BookingStaffMember,
   BookingWorkHours,
   SeedBusiness,
+  SeedCustomer,
   SeedCustomQuestion,
   SeedService,
+  SeedStaffMember,
 } from '../../generated/schema-types.js';
 import { minutesToIsoDuration } from '../graph-time.js';
 import type { BusinessDocument, Stored } from './documents.js';
@@ -43,7 +48,8 @@ export function graphWorkHours(hours: readonly BookingWorkHours[]): BookingWorkH
   }));
 }
 
-function question(seed: SeedCustomQuestion, now: string): Stored<BookingCustomQuestion> {
+/** A custom question as Graph shows it: a choice question when it has options. */
+export function questionFromSeed(seed: SeedCustomQuestion, now: string): Stored<BookingCustomQuestion> {
   const options = seed.answerOptions ?? [];
   return {
     id: seed.id,
@@ -55,7 +61,12 @@ function question(seed: SeedCustomQuestion, now: string): Stored<BookingCustomQu
   };
 }
 
-function service(seed: SeedService, business: SeedBusiness, now: string) {
+/** A service as Graph shows it, with Graph's defaults for what the seed leaves out. */
+export function serviceFromSeed(
+  seed: SeedService,
+  businessEmail: string,
+  now: string,
+): Stored<BookingService> {
   return {
     id: seed.id,
     displayName: seed.displayName,
@@ -79,7 +90,48 @@ function service(seed: SeedService, business: SeedBusiness, now: string) {
       questionId: asked.id,
       isRequired: asked.isRequired ?? false,
     })),
-    webUrl: `https://outlook.office365.com/owa/calendar/${business.email}/bookings/s/${encodeURIComponent(seed.id)}`,
+    webUrl: `https://outlook.office365.com/owa/calendar/${businessEmail}/bookings/s/${encodeURIComponent(seed.id)}`,
+    createdDateTime: now,
+    lastUpdatedDateTime: now,
+  };
+}
+
+/** A staff member as Graph shows it: by default on the business's hours, in its time zone. */
+export function staffMemberFromSeed(
+  member: SeedStaffMember,
+  business: { timeZone: string; businessHours: readonly BookingWorkHours[] },
+  index: number,
+  now: string,
+): Stored<BookingStaffMember> {
+  return {
+    id: member.id,
+    displayName: member.displayName,
+    emailAddress: member.emailAddress,
+    role: member.role,
+    timeZone: member.timeZone ?? business.timeZone,
+    useBusinessHours: member.useBusinessHours ?? true,
+    workingHours: graphWorkHours(member.workingHours ?? business.businessHours),
+    availabilityIsAffectedByPersonalCalendar: false,
+    isEmailNotificationEnabled: true,
+    colorIndex: index % 20,
+    membershipStatus: 'active',
+    createdDateTime: now,
+    lastUpdatedDateTime: now,
+  };
+}
+
+/** A customer as Graph shows it; without an id, one derived from the business and the address. */
+export function customerFromSeed(
+  customer: SeedCustomer,
+  businessEmail: string,
+  now: string,
+): Stored<BookingCustomer> {
+  return {
+    id: customer.id ?? stableGuid(`${businessEmail.toLowerCase()} ${customer.emailAddress.toLowerCase()}`),
+    displayName: customer.displayName,
+    emailAddress: customer.emailAddress,
+    addresses: [],
+    phones: customer.phone === undefined ? [] : [{ number: customer.phone, type: 'mobile' }],
     createdDateTime: now,
     lastUpdatedDateTime: now,
   };
@@ -97,7 +149,7 @@ export function businessFromSeed(seed: SeedBusiness, now: string): BusinessDocum
     ...(seed.customQuestions ?? []),
     ...(seed.services ?? []).flatMap((offered) => offered.customQuestions ?? []),
   ]) {
-    if (!questions.has(asked.id)) questions.set(asked.id, question(asked, now));
+    if (!questions.has(asked.id)) questions.set(asked.id, questionFromSeed(asked, now));
   }
   return {
     business: {
@@ -124,31 +176,11 @@ export function businessFromSeed(seed: SeedBusiness, now: string): BusinessDocum
       createdDateTime: now,
       lastUpdatedDateTime: now,
     },
-    services: (seed.services ?? []).map((offered) => service(offered, seed, now)),
-    staffMembers: (seed.staff ?? []).map((member, index) => ({
-      id: member.id,
-      displayName: member.displayName,
-      emailAddress: member.emailAddress,
-      role: member.role,
-      timeZone: member.timeZone ?? timeZone,
-      useBusinessHours: member.useBusinessHours ?? true,
-      workingHours: graphWorkHours(member.workingHours ?? businessHours),
-      availabilityIsAffectedByPersonalCalendar: false,
-      isEmailNotificationEnabled: true,
-      colorIndex: index % 20,
-      membershipStatus: 'active',
-      createdDateTime: now,
-      lastUpdatedDateTime: now,
-    })),
-    customers: (seed.customers ?? []).map((customer) => ({
-      id: customer.id ?? stableGuid(`${seed.email.toLowerCase()} ${customer.emailAddress.toLowerCase()}`),
-      displayName: customer.displayName,
-      emailAddress: customer.emailAddress,
-      addresses: [],
-      phones: customer.phone === undefined ? [] : [{ number: customer.phone, type: 'mobile' }],
-      createdDateTime: now,
-      lastUpdatedDateTime: now,
-    })),
+    services: (seed.services ?? []).map((offered) => serviceFromSeed(offered, seed.email, now)),
+    staffMembers: (seed.staff ?? []).map((member, index) =>
+      staffMemberFromSeed(member, { timeZone, businessHours }, index, now),
+    ),
+    customers: (seed.customers ?? []).map((customer) => customerFromSeed(customer, seed.email, now)),
     customQuestions: [...questions.values()],
   };
 }
